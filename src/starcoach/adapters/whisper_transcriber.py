@@ -1,0 +1,241 @@
+"""faster-whisper adapter: ``AudioClip`` in, ``core.models.Transcript`` out.
+
+The model is loaded lazily, once per (model folder, CPU threads), and shared by every
+``WhisperTranscriber`` in the process (the CLI and the UI use the same one). Decoding is set
+up to keep filled pauses ("um", "uh") that Whisper normally drops: see ``DecodeOptions``
+and ``benchmarks/transcriber.py`` for the measurements behind the defaults.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from starcoach.core.errors import ModelError
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+    from starcoach.adapters.models import ResolvedModel
+
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, uh."
+"""Disfluent text shown to the decoder so that it keeps writing filled pauses."""
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """The faster-whisper ``transcribe()`` settings that matter for coaching."""
+
+    beam_size: int = 5
+    """Beam width (1 = greedy)."""
+    initial_prompt: str | None = FILLER_PROMPT
+    """Text that primes the first window (style, fillers)."""
+    hotwords: str | None = None
+    """Text put in the prompt of *every* 30 s window."""
+    condition_on_previous_text: bool = True
+    """Feed each window's text to the next as prompt."""
+    vad_filter: bool = False
+    """Cut non-speech with Silero VAD before decoding."""
+    temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    """Sampling temperature, or the fallback ladder."""
+    suppress_tokens: tuple[int, ...] = (-1,)
+    """Token ids never emitted; (-1,) is Whisper's default symbol list."""
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``WhisperModel.transcribe``."""
+        kwargs = asdict(self)
+        kwargs["suppress_tokens"] = list(self.suppress_tokens)
+        if isinstance(self.temperature, tuple):
+            kwargs["temperature"] = list(self.temperature)
+        return kwargs
+
+
+DEFAULT_DECODE = DecodeOptions()
+"""Settings used unless a caller passes others (chosen from the benchmark)."""
+
+VAD_MIN_SILENCE_MS = 200
+"""Silences shorter than this do not split speech regions."""
+
+VAD_SPEECH_PAD_MS = 40
+"""Padding added to both sides of each speech region."""
+
+_MODEL_CACHE: dict[tuple[str, int], WhisperModel] = {}
+_MODEL_CACHE_LOCK = threading.Lock()
+
+
+def load_whisper_model(resolved: ResolvedModel, cpu_threads: int = 0) -> WhisperModel:
+    """The shared CPU int8 ``WhisperModel`` for a model folder, loaded on first use.
+
+    Args:
+        resolved: The model folder.
+        cpu_threads: CTranslate2 threads (0 = library default).
+
+    Returns:
+        The loaded model; the same object for the same (folder, threads).
+
+    Raises:
+        ModelError: CTranslate2 cannot load the folder.
+    """
+    key = (str(resolved.path), cpu_threads)
+    with _MODEL_CACHE_LOCK:
+        if key not in _MODEL_CACHE:
+            _MODEL_CACHE[key] = _create_model(resolved, cpu_threads)
+        return _MODEL_CACHE[key]
+
+
+def clear_model_cache() -> None:
+    """Forget every loaded model (tests and benchmarks)."""
+    with _MODEL_CACHE_LOCK:
+        _MODEL_CACHE.clear()
+
+
+def _create_model(resolved: ResolvedModel, cpu_threads: int) -> WhisperModel:
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(
+            str(resolved.path),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=cpu_threads,
+            local_files_only=True,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"cannot load Whisper model '{resolved.name}': {reason}") from exc
+
+
+class WhisperTranscriber:
+    """``core.ports.Transcriber`` backed by faster-whisper on the CPU (int8)."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        cpu_threads: int = 0,
+        options: DecodeOptions = DEFAULT_DECODE,
+    ) -> None:
+        """Remember what to load; nothing heavy happens until first use.
+
+        Args:
+            model: A model name or folder for ``resolve_model`` (None = bundled tiny).
+            cpu_threads: CTranslate2 threads (0 = library default).
+            options: Decoding settings.
+        """
+        self._model_spec = model
+        self._cpu_threads = cpu_threads
+        self.options = options
+        self._resolved: ResolvedModel | None = None
+        self._model: WhisperModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_name(self) -> str:
+        """Display name of the model (resolves it, without loading)."""
+        return self._resolve().name
+
+    def load(self) -> None:
+        """Load the model now (for a startup worker); later calls return at once.
+
+        Raises:
+            ModelError: the model is missing or cannot be loaded.
+        """
+        self._whisper()
+
+    def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript:
+        """Transcribe a clip with word timestamps.
+
+        Args:
+            clip: Mono audio (resampled to 16 kHz when needed).
+            offset_s: Added to every word time (where the clip starts in a longer take).
+
+        Returns:
+            The words with times in seconds, the clip duration and the full text.
+
+        Raises:
+            ModelError: the model is missing or cannot be loaded.
+        """
+        samples = _as_16k(clip)
+        if samples.size < SAMPLE_RATE // 10:
+            return Transcript(words=(), duration_s=clip.duration_s, text="")
+        segments, _info = self._whisper().transcribe(
+            samples, language="en", word_timestamps=True, **self.options.as_kwargs()
+        )
+        segments = list(segments)  # the generator does the decoding
+        words = tuple(
+            word
+            for segment in segments
+            for word in _convert_words(segment.words or [], offset_s)
+        )
+        text = " ".join(segment.text.strip() for segment in segments).strip()
+        return Transcript(words=words, duration_s=clip.duration_s, text=text)
+
+    def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
+        """Where someone is speaking, by faster-whisper's bundled Silero VAD.
+
+        Tuned for measuring pauses: silences of ``VAD_MIN_SILENCE_MS`` or more split
+        regions, and regions are padded by only ``VAD_SPEECH_PAD_MS``.
+
+        Args:
+            clip: Mono audio.
+
+        Returns:
+            (start_s, end_s) pairs in order, relative to the clip start.
+        """
+        return speech_regions(clip)
+
+    def _resolve(self) -> ResolvedModel:
+        if self._resolved is None:
+            from starcoach.adapters.models import resolve_model
+
+            self._resolved = resolve_model(self._model_spec)
+        return self._resolved
+
+    def _whisper(self) -> WhisperModel:
+        with self._lock:
+            if self._model is None:
+                self._model = load_whisper_model(self._resolve(), self._cpu_threads)
+            return self._model
+
+
+def speech_regions(clip: AudioClip) -> list[tuple[float, float]]:
+    """Speech regions of a clip in seconds (see ``WhisperTranscriber.speech_regions``)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    samples = _as_16k(clip)
+    if samples.size == 0:
+        return []
+    options = VadOptions(
+        min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=VAD_SPEECH_PAD_MS
+    )
+    stamps = get_speech_timestamps(samples, options, sampling_rate=SAMPLE_RATE)
+    return [(stamp["start"] / SAMPLE_RATE, stamp["end"] / SAMPLE_RATE) for stamp in stamps]
+
+
+def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
+    converted = []
+    for word in words:
+        text = word.word.strip()
+        if text:
+            converted.append(
+                Word(
+                    text=text,
+                    start=round(float(word.start) + offset_s, 3),
+                    end=round(float(word.end) + offset_s, 3),
+                    probability=float(word.probability),
+                )
+            )
+    return converted
+
+
+def _as_16k(clip: AudioClip) -> np.ndarray:
+    samples = np.asarray(clip.samples, dtype=np.float32).reshape(-1)
+    if clip.sample_rate == SAMPLE_RATE or samples.size == 0:
+        return samples
+    count = int(round(samples.size * SAMPLE_RATE / clip.sample_rate))
+    positions = np.arange(count, dtype=np.float64) * (clip.sample_rate / SAMPLE_RATE)
+    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)

@@ -1,0 +1,167 @@
+"""Silent gaps: every pause of 0.25 s or more, long pauses, the delay before the first word.
+
+With audio, pauses come from the signal (``activity.Activity``) and word times only bound the
+answer; without audio, they come from gaps between word timestamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from starcoach.core.analysis.activity import Activity
+from starcoach.core.models import Word
+
+MIN_PAUSE_S = 0.25
+"""Shortest silence that counts as a pause."""
+LONG_PAUSE_S = 1.5
+"""Default threshold of a long pause."""
+SPAN_SLACK_S = 1.5
+"""How far audible sound may lie outside the first/last word times and still be the answer."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """One silent gap inside the answer."""
+
+    start: float
+    """Seconds from the start of the audio."""
+    end: float
+    """Seconds from the start of the audio."""
+    long: bool
+    """At least the long-pause threshold."""
+    after: str | None
+    """The word spoken just before it (evidence), if known."""
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the pause."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class PauseReport:
+    """Pauses of one answer."""
+
+    items: tuple[Pause, ...]
+    """Every pause of ``MIN_PAUSE_S`` or more, in order."""
+    speech_start: float
+    """When the answer's first sound or word begins."""
+    speech_end: float
+    """When it ends."""
+    long_threshold_s: float
+    """Threshold used for ``long``."""
+    longest_run_s: float
+    """Longest stretch of talk without any pause."""
+    source: str
+    """"audio" when confirmed in the signal, "words" when from word gaps only."""
+
+    @property
+    def long_count(self) -> int:
+        """Number of long pauses."""
+        return sum(p.long for p in self.items)
+
+    @property
+    def total_s(self) -> float:
+        """Total pause time."""
+        return sum(p.duration_s for p in self.items)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the ``pauses`` key of ``analyze --json``)."""
+        return {
+            "count": len(self.items),
+            "long_count": self.long_count,
+            "longest_s": round(max((p.duration_s for p in self.items), default=0.0), 3),
+            "total_s": round(self.total_s, 3),
+            "first_word_delay_s": round(self.speech_start, 3),
+            "longest_run_without_pause_s": round(self.longest_run_s, 3),
+            "long_threshold_s": self.long_threshold_s,
+            "source": self.source,
+            "items": [
+                {**asdict(p), "start": round(p.start, 3), "end": round(p.end, 3),
+                 "duration_s": round(p.duration_s, 3)}
+                for p in self.items
+            ],
+        }
+
+
+def find_pauses(
+    words: Sequence[Word],
+    activity: Activity | None = None,
+    long_threshold_s: float = LONG_PAUSE_S,
+) -> PauseReport:
+    """Find the pauses of a timed answer.
+
+    Args:
+        words: Timed words (at least one).
+        activity: Audibility of the audio; None to use word gaps only.
+        long_threshold_s: Pauses this long or longer are long.
+
+    Returns:
+        The pauses, with the answer's bounds.
+    """
+    if not words:
+        raise ValueError("find_pauses needs at least one word")
+    first, last = _word_bounds(words)
+    if activity is None:
+        gaps = [
+            (a.end, b.start)
+            for a, b in zip(words, words[1:], strict=False)
+            if a.end is not None and b.start is not None
+        ]
+        start, end, source = first, last, "words"
+    else:
+        start, end = _audio_span(activity, first, last)
+        gaps = activity.silent_runs(start, end)
+        source = "audio"
+    pauses = tuple(
+        Pause(a, b, b - a >= long_threshold_s, _word_before(words, a))
+        for a, b in gaps
+        if b - a >= MIN_PAUSE_S - 1e-9
+    )
+    return PauseReport(pauses, start, end, long_threshold_s, _longest_run(pauses, start, end),
+                       source)
+
+
+def _word_bounds(words: Sequence[Word]) -> tuple[float, float]:
+    starts = [w.start for w in words if w.start is not None]
+    ends = [w.end for w in words if w.end is not None]
+    if not starts or not ends:
+        raise ValueError("find_pauses needs timed words")
+    return min(starts), max(ends)
+
+
+def _audio_span(activity: Activity, first: float, last: float) -> tuple[float, float]:
+    """The audible span of the answer: sound near the words, noise far away ignored."""
+    lo, hi = first - SPAN_SLACK_S, last + SPAN_SLACK_S
+    runs = [
+        (a, b)
+        for a, b in _audible_runs(activity)
+        if b > lo and a < hi
+    ]
+    if not runs:
+        return first, last
+    return max(min(a for a, _ in runs), 0.0), max(b for _, b in runs)
+
+
+def _audible_runs(activity: Activity) -> list[tuple[float, float]]:
+    total = len(activity.audible) * activity.frame_s
+    silent = activity.silent_runs(0.0, total)
+    runs, cursor = [], 0.0
+    for a, b in silent:
+        if a > cursor:
+            runs.append((cursor, a))
+        cursor = b
+    if cursor < total:
+        runs.append((cursor, total))
+    return runs
+
+
+def _word_before(words: Sequence[Word], t: float) -> str | None:
+    before = [w for w in words if w.end is not None and w.start is not None and w.start < t]
+    return before[-1].text.strip() if before else None
+
+
+def _longest_run(pauses: Sequence[Pause], start: float, end: float) -> float:
+    edges = [start] + [x for p in pauses for x in (p.start, p.end)] + [end]
+    return max((edges[i + 1] - edges[i] for i in range(0, len(edges) - 1, 2)), default=0.0)

@@ -1,0 +1,71 @@
+"""Glue between the transcriber and the pure analysis: used by the CLI and the app alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
+from starcoach.core.analysis.text import words_from_text
+from starcoach.core.errors import AudioInputError
+from starcoach.core.models import AudioClip, Transcript
+
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+class VadTranscriber(Protocol):
+    """A transcriber that can also say where speech is."""
+
+    def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript: ...
+
+    def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]: ...
+
+
+def analyze_clip(
+    clip: AudioClip,
+    transcriber: VadTranscriber,
+    question: QuestionRef | None = None,
+    settings: Settings | None = None,
+    transcript: Transcript | None = None,
+    source: str = "audio",
+) -> dict[str, Any]:
+    """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
+
+    Raises:
+        AudioInputError: the audio holds no speech.
+    """
+    if transcript is None:
+        transcript = transcriber.transcribe(clip)
+    if not transcript.words:
+        raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
+    regions = transcriber.speech_regions(clip)
+    activity = detect_activity(clip, regions)
+    return analyze(transcript, question, activity, settings)
+
+
+def analyze_text(text: str, question: QuestionRef | None = None,
+                 settings: Settings | None = None, source: str = "text") -> dict[str, Any]:
+    """Analyse a typed or transcribed answer without timing (fillers and STAR only).
+
+    Raises:
+        AudioInputError: the text is empty.
+    """
+    words = words_from_text(text)
+    if not words:
+        raise AudioInputError(f"{source} is empty: nothing to analyse")
+    return analyze(Transcript(tuple(words), None, text.strip()), question, None, settings)
+
+
+def read_text_file(path: Path) -> str:
+    """Read a transcript file, with a one-line error for anything unreadable."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AudioInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise AudioInputError(f"{path}: is a directory, not a transcript") from None
+    except UnicodeDecodeError:
+        raise AudioInputError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise AudioInputError(f"{path}: cannot read ({exc.strerror})") from None

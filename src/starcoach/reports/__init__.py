@@ -1,0 +1,1 @@
+"""Shareable reports of saved sessions: HTML (self-contained), Markdown and JSON."""

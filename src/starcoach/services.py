@@ -1,0 +1,192 @@
+"""What the app needs from the outside world, built once and injected into the UI.
+
+``build_services`` wires the real microphone, speaker and Whisper; ``fixture_services`` wires
+recorded answers in place of the microphone (for ``--demo`` and tests).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starcoach.core.analysis.engine import Settings
+from starcoach.core.models import AudioClip
+from starcoach.core.ports import Recorder, Speaker
+from starcoach.core.questions import QuestionSet, load_question_sets
+from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
+from starcoach.pipeline import VadTranscriber
+
+FIXTURE_DIR = Path(__file__).resolve().parents[2] / "audio_fixtures"
+"""Recorded answers shipped with the project (used by ``--demo``)."""
+
+
+@dataclass(frozen=True)
+class InterviewOptions:
+    """How a session runs."""
+
+    question_set: str | None = None
+    """Set id to start with; None lets the user pick."""
+    count: int | None = None
+    """Questions per session; None for all."""
+    shuffle: bool = False
+    """Shuffle the questions."""
+    think_s: int = 0
+    """Think time before recording starts (seconds)."""
+    silence_stop_s: float = SILENCE_STOP_S
+    """Stop after this much silence once the candidate has spoken."""
+    max_answer_s: float = MAX_ANSWER_S
+    """Longest answer (seconds)."""
+    analysis: Settings = field(default_factory=Settings)
+    """Analysis thresholds."""
+
+
+@dataclass
+class Services:
+    """Everything the interview app talks to."""
+
+    transcriber: VadTranscriber
+    """Speech to words (loaded lazily)."""
+    speaker: Speaker | None
+    """Reads questions aloud; None for text only."""
+    make_recorder: Callable[[Path], Recorder]
+    """A recorder that writes the answer to the given WAV path while recording."""
+    play: Callable[[AudioClip], None] | None
+    """Plays a recording back; None when there is no output device."""
+    question_sets: list[QuestionSet]
+    """Available question sets."""
+    answers_dir: Path
+    """Where answer recordings are written."""
+    options: InterviewOptions = field(default_factory=InterviewOptions)
+    """Session options."""
+    save_attempt: Callable[[dict[str, Any], Path | None], None] | None = None
+    """Stores an answer in the practice history; None to keep nothing."""
+    input_device: str | None = None
+    """Microphone in use (for messages)."""
+    demo: bool = False
+    """True when recorded answers play the part of the microphone."""
+    clock: Callable[[], float] = time.monotonic
+    """Monotonic clock (fixed in tests)."""
+
+
+def build_services(
+    options: InterviewOptions,
+    model: str | None = None,
+    input_device: str | None = None,
+    voice: bool = True,
+    rate: int | None = None,
+    data_dir: Path | None = None,
+) -> Services:
+    """Real microphone, speaker and Whisper."""
+    from starcoach.adapters.sd_recorder import SoundDeviceRecorder
+    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+
+    def recorder(path: Path) -> Recorder:
+        return SoundDeviceRecorder(device=_device(input_device), wav_path=path)
+
+    return Services(
+        transcriber=WhisperTranscriber(model),
+        speaker=_speaker(rate) if voice else None,
+        make_recorder=recorder,
+        play=_player(),
+        question_sets=load_question_sets(),
+        answers_dir=_answers_dir(data_dir),
+        options=options,
+        save_attempt=_history_saver(data_dir),
+        input_device=input_device,
+    )
+
+
+def fixture_services(
+    options: InterviewOptions,
+    answers: list[Path] | None = None,
+    realtime: bool = True,
+    model: str | None = None,
+    voice: bool = False,
+    data_dir: Path | None = None,
+    transcriber: VadTranscriber | None = None,
+) -> Services:
+    """Recorded answers in place of the microphone (``--demo`` and tests)."""
+    from starcoach.adapters.fixtures import FixtureRecorder
+
+    files = answers or demo_answers()
+    cycle: Iterator[Path] = itertools.cycle(files)
+
+    def recorder(path: Path) -> Recorder:
+        return FixtureRecorder(next(cycle), realtime=realtime, wav_path=path)
+
+    if transcriber is None:
+        from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+
+        transcriber = WhisperTranscriber(model)
+    return Services(
+        transcriber=transcriber,
+        speaker=_speaker(None) if voice else None,
+        make_recorder=recorder,
+        play=_player() if voice else None,
+        question_sets=load_question_sets(),
+        answers_dir=_answers_dir(data_dir),
+        options=options,
+        save_attempt=_history_saver(data_dir) if data_dir else None,
+        demo=True,
+    )
+
+
+def demo_answers() -> list[Path]:
+    """The bundled recorded answers that play the candidate in ``--demo``."""
+    files = sorted(p for p in FIXTURE_DIR.glob("*.wav") if _is_demo_answer(p))
+    return files or sorted(FIXTURE_DIR.glob("*.wav"))
+
+
+def _is_demo_answer(path: Path) -> bool:
+    name = path.stem
+    return not any(x in name for x in ("silent", "silence", "noise", "quiet", "long_2min"))
+
+
+def _device(spec: str | None) -> str | int | None:
+    return int(spec) if spec is not None and spec.isdigit() else spec
+
+
+def _speaker(rate: int | None) -> Speaker | None:
+    from starcoach.core.errors import AppError
+
+    try:
+        from starcoach.adapters.tts_speaker import TtsSpeaker
+
+        return TtsSpeaker(rate=rate)
+    except (AppError, ImportError, OSError, RuntimeError):
+        return None
+
+
+def _player() -> Callable[[AudioClip], None] | None:
+    try:
+        from starcoach.adapters import playback
+    except ImportError:
+        return None
+    return lambda clip: playback.play(clip)
+
+
+def _answers_dir(data_dir: Path | None) -> Path:
+    from starcoach.storage.paths import data_dir as resolve
+
+    path = resolve(data_dir) / "recordings"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _history_saver(data_dir: Path | None) -> Callable[[dict[str, Any], Path | None], None] | None:
+    try:
+        from starcoach.commands.history import save_analysis
+    except ImportError:
+        return None
+    session: dict[str, str] = {}
+
+    def save(analysis: dict[str, Any], audio: Path | None) -> None:
+        sid, _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
+                               session_id=session.get("id"), kind="interview")
+        session["id"] = sid
+
+    return save

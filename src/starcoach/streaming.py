@@ -1,0 +1,142 @@
+"""Incremental transcription: transcribe an answer while it is still being spoken.
+
+Audio arrives in blocks. A worker thread cuts the stream at pauses (found in the signal) once
+a few seconds have accumulated and transcribes each chunk with its time offset, so that when
+the speaker stops only the last few seconds remain to be transcribed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from starcoach.core.analysis.activity import FRAME_S, frame_levels
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+from starcoach.core.ports import Transcriber
+
+MIN_CHUNK_S = 4.0
+"""Do not cut a chunk shorter than this (Whisper needs context)."""
+MAX_CHUNK_S = 20.0
+"""Cut at the quietest point if no pause came for this long."""
+CUT_SILENCE_S = 0.3
+"""A silence at least this long is a place to cut."""
+QUIET_DB = 30.0
+"""A frame this far below the chunk's loud frames counts as silent for cutting."""
+
+
+class IncrementalTranscriber:
+    """Feeds audio in, keeps a growing transcript, finishes fast.
+
+    Thread-safe: ``feed`` from the recording thread, ``finish`` from any thread.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        on_update: Callable[[Transcript], None] | None = None,
+        sample_rate: int = SAMPLE_RATE,
+    ) -> None:
+        self._transcriber = transcriber
+        self._on_update = on_update
+        self._rate = sample_rate
+        self._blocks: list[np.ndarray] = []
+        self._total = 0  # samples received
+        self._done_until = 0  # samples already transcribed
+        self._words: list[Word] = []
+        self._texts: list[str] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = False
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._loop, name="incremental-asr", daemon=True)
+        self._worker.start()
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Add recorded samples (float32 mono)."""
+        with self._lock:
+            self._blocks.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+            self._total += len(self._blocks[-1])
+        self._wake.set()
+
+    @property
+    def words(self) -> list[Word]:
+        """Words transcribed so far (for live captions)."""
+        with self._lock:
+            return list(self._words)
+
+    def audio(self) -> AudioClip:
+        """All audio received so far."""
+        with self._lock:
+            self._blocks = [np.concatenate(self._blocks)] if self._blocks else []
+            samples = self._blocks[0] if self._blocks else np.zeros(0, np.float32)
+        return AudioClip(samples, self._rate)
+
+    def finish(self) -> Transcript:
+        """Transcribe what is left and return the whole transcript.
+
+        Raises:
+            Exception: whatever the transcriber raised in the worker.
+        """
+        with self._lock:
+            self._closing = True
+        self._wake.set()
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
+        clip = self.audio()
+        with self._lock:
+            return Transcript(tuple(self._words), clip.duration_s, " ".join(self._texts).strip())
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                self._wake.wait(0.5)
+                self._wake.clear()
+                with self._lock:
+                    closing = self._closing
+                clip = self.audio()
+                cut = len(clip.samples) if closing else self._find_cut(clip.samples)
+                if cut is not None and cut > self._done_until:
+                    self._transcribe(clip.samples, cut)
+                if closing:
+                    return
+        except BaseException as exc:  # handed to finish()
+            self._error = exc
+
+    def _find_cut(self, samples: np.ndarray) -> int | None:
+        start = self._done_until
+        pending = (len(samples) - start) / self._rate
+        if pending < MIN_CHUNK_S + CUT_SILENCE_S:
+            return None
+        region = samples[start:]
+        level = frame_levels(region, self._rate)
+        if level.size == 0:
+            return None
+        quiet = level < np.percentile(level, 95) - QUIET_DB
+        run_frames = int(CUT_SILENCE_S / FRAME_S)
+        first = int(MIN_CHUNK_S / FRAME_S)
+        run = 0
+        for i in range(first, len(quiet)):
+            run = run + 1 if quiet[i] else 0
+            if run >= run_frames:
+                middle = i - run_frames // 2
+                return start + int(middle * FRAME_S * self._rate)
+        if pending >= MAX_CHUNK_S:
+            i = first + int(np.argmin(level[first:]))
+            return start + int(i * FRAME_S * self._rate)
+        return None
+
+    def _transcribe(self, samples: np.ndarray, cut: int) -> None:
+        start = self._done_until
+        chunk = AudioClip(samples[start:cut], self._rate)
+        if chunk.duration_s >= 0.1:
+            part = self._transcriber.transcribe(chunk, offset_s=start / self._rate)
+            with self._lock:
+                self._words.extend(part.words)
+                if part.text.strip():
+                    self._texts.append(part.text.strip())
+        self._done_until = cut
+        if self._on_update is not None:
+            self._on_update(Transcript(tuple(self.words), cut / self._rate))

@@ -1,0 +1,136 @@
+"""Loading and saving audio files (no model needed)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from starcoach.adapters.audio_files import is_silent, load_audio, load_wav, save_wav
+from starcoach.core.errors import AppError, AudioInputError
+from starcoach.core.models import SAMPLE_RATE, AudioClip
+
+
+def _tone(seconds: float, rate: int = SAMPLE_RATE, level: float = 0.5) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (level * np.sin(2 * np.pi * 440.0 * t)).astype(np.float32)
+
+
+def _write_pcm(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> Path:
+    frames = np.repeat(samples[:, None], channels, axis=1).reshape(-1)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((frames * 32767).astype("<i2").tobytes())
+    return path
+
+
+def _make_bad(kind: str, tmp_path: Path) -> Path:
+    if kind == "missing":
+        return tmp_path / "nope.wav"
+    if kind == "directory":
+        return tmp_path
+    path = tmp_path / f"{kind}.wav"
+    if kind == "zero_bytes":
+        path.write_bytes(b"")
+    elif kind == "corrupt_bytes":
+        path.write_bytes(np.random.default_rng(1).bytes(4000))
+    elif kind == "empty_wav":
+        _write_pcm(path, np.zeros(0, dtype=np.float32), SAMPLE_RATE)
+    elif kind == "too_short_wav":
+        _write_pcm(path, _tone(0.05), SAMPLE_RATE)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "fragment"),
+    [
+        ("missing", "no such audio file"),
+        ("directory", "is a directory"),
+        ("zero_bytes", "empty (0 bytes)"),
+        ("corrupt_bytes", "cannot decode audio"),
+        ("empty_wav", "audio is empty"),
+        ("too_short_wav", "audio is empty"),
+    ],
+)
+def test_load_audio_rejects_bad_input(kind: str, fragment: str, tmp_path: Path) -> None:
+    path = _make_bad(kind, tmp_path)
+    with pytest.raises(AudioInputError) as info:
+        load_audio(path)
+    assert isinstance(info.value, AppError)
+    assert fragment in info.value.message
+    assert "\n" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels"),
+    [(16_000, 1), (44_100, 1), (8_000, 2), (48_000, 2)],
+    ids=["16k-mono", "44k-mono", "8k-stereo", "48k-stereo"],
+)
+@pytest.mark.parametrize("loader", [load_audio, load_wav], ids=["load_audio", "load_wav"])
+def test_loaders_resample_and_downmix(loader, rate: int, channels: int, tmp_path: Path) -> None:
+    path = _write_pcm(tmp_path / "tone.wav", _tone(1.5, rate), rate, channels)
+    clip = loader(path)
+    assert clip.sample_rate == SAMPLE_RATE
+    assert clip.samples.dtype == np.float32
+    assert clip.samples.ndim == 1
+    assert clip.duration_s == pytest.approx(1.5, abs=0.01)
+    rms = float(np.sqrt(np.mean(clip.samples**2)))
+    assert rms == pytest.approx(0.5 / np.sqrt(2), rel=0.05)
+
+
+def test_load_wav_rejects_non_wav(tmp_path: Path) -> None:
+    path = tmp_path / "x.wav"
+    path.write_bytes(b"RIFF....WAVEjunkjunkjunk")
+    with pytest.raises(AudioInputError, match="not a readable 16-bit PCM WAV"):
+        load_wav(path)
+
+
+def test_save_then_load_round_trips(tmp_path: Path) -> None:
+    original = AudioClip(_tone(0.8, level=0.3))
+    path = save_wav(tmp_path / "out.wav", original)
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE)
+    loaded = load_audio(path)
+    assert len(loaded.samples) == len(original.samples)
+    np.testing.assert_allclose(loaded.samples, original.samples, atol=1e-4)
+
+
+def test_save_clips_out_of_range_samples(tmp_path: Path) -> None:
+    loud = AudioClip(np.array([2.0, -3.0] * 1600, dtype=np.float32))
+    loaded = load_wav(save_wav(tmp_path / "loud.wav", loud))
+    assert float(np.max(loaded.samples)) == pytest.approx(1.0, abs=1e-3)
+    assert float(np.min(loaded.samples)) == pytest.approx(-1.0, abs=1e-3)
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+@pytest.mark.parametrize("suffix", ["flac", "ogg"])
+def test_load_audio_decodes_compressed_formats(suffix: str, tmp_path: Path) -> None:
+    source = _write_pcm(tmp_path / "tone.wav", _tone(1.0, 22_050), 22_050, 2)
+    target = tmp_path / f"tone.{suffix}"
+    subprocess.run(["sox", str(source), str(target)], check=True, capture_output=True)
+    clip = load_audio(target)
+    assert clip.sample_rate == SAMPLE_RATE
+    assert clip.duration_s == pytest.approx(1.0, abs=0.05)
+    assert not is_silent(clip)
+
+
+@pytest.mark.parametrize(
+    ("samples", "silent"),
+    [
+        (np.zeros(16_000, dtype=np.float32), True),
+        (np.full(16_000, 1e-4, dtype=np.float32), True),
+        (np.random.default_rng(0).normal(0, 0.001, 16_000).astype(np.float32), True),
+        (_tone(1.0, level=0.2), False),
+        (np.concatenate([np.zeros(15_000), _tone(0.1, level=0.8)]).astype(np.float32), False),
+        (np.zeros(0, dtype=np.float32), True),
+    ],
+    ids=["zeros", "dc-hum", "mic-noise", "tone", "short-loud-burst", "no-samples"],
+)
+def test_is_silent(samples: np.ndarray, silent: bool) -> None:
+    assert is_silent(AudioClip(samples)) is silent

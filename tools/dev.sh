@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh machine, then run starcoach or its tests.
+#
+#   bash tools/dev.sh run [ARGS...]   install what is missing, then `starcoach ARGS` (default: the app)
+#   bash tools/dev.sh test [ARGS...]  install what is missing (with test tools), then run the test suite
+#   bash tools/dev.sh install         install only
+#
+# System packages (Debian/Ubuntu, via apt-get; sudo when not root): espeak-ng (speech),
+# libportaudio2 (microphone), alsa-utils (playback); for tests also pulseaudio (a virtual
+# microphone and speaker) and chromium (renders the HTML report). On macOS: Homebrew's
+# espeak-ng and portaudio. The Python environment goes in .venv; nothing is downloaded at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+
+RUNTIME_DEBS=(espeak-ng libportaudio2 alsa-utils)
+TEST_DEBS=(pulseaudio pulseaudio-utils libasound2-plugins chromium)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_system_packages() {
+  local wanted=("${RUNTIME_DEBS[@]}")
+  [ "$mode" = test ] && wanted+=("${TEST_DEBS[@]}")
+  if command -v apt-get >/dev/null 2>&1; then
+    local missing=()
+    for pkg in "${wanted[@]}"; do
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+    if [ ${#missing[@]} -gt 0 ]; then
+      local sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo="sudo"
+      say "Installing system packages: ${missing[*]}"
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+    fi
+  elif [ "$(uname)" = Darwin ] && command -v brew >/dev/null 2>&1; then
+    brew list espeak-ng >/dev/null 2>&1 || brew install espeak-ng
+    brew list portaudio >/dev/null 2>&1 || brew install portaudio
+  else
+    say "Not Debian/Ubuntu or macOS: install espeak-ng and PortAudio yourself (see README)."
+  fi
+}
+
+install_python_env() {
+  local py=${PYTHON:-python3}
+  "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+    { echo "starcoach needs Python 3.11 or newer ($py is $("$py" --version 2>&1))" >&2; exit 2; }
+  [ -x .venv/bin/python ] || { say "Creating .venv"; "$py" -m venv .venv; }
+  local extras="base"
+  [ "$mode" = test ] && extras="base,dev"
+  local stamp=".venv/.installed-$extras"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    say "Installing starcoach[$extras] into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q -e ".[$extras]"
+    touch "$stamp"
+  fi
+}
+
+install_system_packages
+install_python_env
+
+case "$mode" in
+  install) say "Installed. Run: .venv/bin/starcoach --help" ;;
+  run) exec .venv/bin/starcoach "$@" ;;
+  test) exec .venv/bin/python -m pytest "$@" ;;
+  *) echo "usage: bash tools/dev.sh run|test|install [ARGS...]" >&2; exit 2 ;;
+esac
