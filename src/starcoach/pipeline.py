@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.errors import AudioInputError
@@ -29,8 +30,11 @@ def analyze_clip(
     settings: Settings | None = None,
     transcript: Transcript | None = None,
     source: str = "audio",
+    tone: bool = True,
 ) -> dict[str, Any]:
     """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
+
+    With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
 
     Raises:
         AudioInputError: the audio holds no speech.
@@ -41,7 +45,14 @@ def analyze_clip(
         raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
     regions = transcriber.speech_regions(clip)
     activity = detect_activity(clip, regions)
-    return analyze(transcript, question, activity, settings)
+    analysis = analyze(transcript, question, activity, settings)
+    if tone:
+        spans = [
+            (s["start"], s["end"]) for s in analysis["star"]["sentences"]
+            if s["start"] is not None and s["end"] is not None
+        ]
+        analysis["tone"] = analyze_tone(clip, spans or None).to_dict()
+    return analysis
 
 
 def analyze_text(text: str, question: QuestionRef | None = None,

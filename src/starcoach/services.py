@@ -7,6 +7,7 @@ recorded answers in place of the microphone (for ``--demo`` and tests).
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ def fixture_services(
     cycle: Iterator[Path] = itertools.cycle(files)
 
     def recorder(path: Path) -> Recorder:
-        return FixtureRecorder(next(cycle), realtime=realtime, wav_path=path)
+        return _SavingRecorder(FixtureRecorder(next(cycle), realtime=realtime), path)
 
     if transcriber is None:
         from starcoach.adapters.whisper_transcriber import WhisperTranscriber
@@ -133,6 +134,21 @@ def fixture_services(
         save_attempt=_history_saver(data_dir) if data_dir else None,
         demo=True,
     )
+
+
+class _SavingRecorder:
+    """Writes what another recorder returns to a WAV file (the microphone one writes as it goes)."""
+
+    def __init__(self, inner: Recorder, path: Path) -> None:
+        self.inner = inner
+        self.path = path
+
+    def record(self, stop: threading.Event, on_block: Callable[[AudioClip], None]) -> AudioClip:
+        from starcoach.adapters.audio_files import save_wav
+
+        clip = self.inner.record(stop, on_block)
+        save_wav(self.path, clip)
+        return clip
 
 
 def demo_answers() -> list[Path]:
@@ -178,15 +194,19 @@ def _answers_dir(data_dir: Path | None) -> Path:
 
 
 def _history_saver(data_dir: Path | None) -> Callable[[dict[str, Any], Path | None], None] | None:
-    try:
-        from starcoach.commands.history import save_analysis
-    except ImportError:
-        return None
+    """Saves each answer of this app run into one "interview" session of the history."""
+    from starcoach.commands.history import save_analysis
+    from starcoach.storage.history import History
+    from starcoach.storage.paths import data_dir as resolve
+
     session: dict[str, str] = {}
 
     def save(analysis: dict[str, Any], audio: Path | None) -> None:
-        sid, _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
-                               session_id=session.get("id"), kind="interview")
-        session["id"] = sid
+        if "id" not in session:
+            q = analysis.get("question") or {}
+            with History.open(resolve(data_dir)) as history:
+                session["id"] = history.start_session("interview", q.get("set"))
+        save_analysis(analysis, audio, analysis.get("question"), data_dir,
+                      session_id=session["id"])
 
     return save

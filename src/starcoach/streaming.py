@@ -97,10 +97,11 @@ class IncrementalTranscriber:
                 with self._lock:
                     closing = self._closing
                 clip = self.audio()
-                cut = len(clip.samples) if closing else self._find_cut(clip.samples)
-                if cut is not None and cut > self._done_until:
+                while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if closing:
+                    if len(clip.samples) > self._done_until:
+                        self._transcribe(clip.samples, len(clip.samples))
                     return
         except BaseException as exc:  # handed to finish()
             self._error = exc

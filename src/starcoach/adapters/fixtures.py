@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
-from starcoach.core.errors import AudioInputError
-from starcoach.core.models import SAMPLE_RATE, AudioClip
-
-
-def read_wav(path: Path) -> AudioClip:
-    """Read a 16-bit PCM WAV as a mono ``SAMPLE_RATE`` clip (channels mixed, rate converted).
-
-    Raises:
-        AudioInputError: the file is missing or not 16-bit PCM WAV.
-    """
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if wav.getsampwidth() != 2:
-                raise AudioInputError(f"{path}: only 16-bit PCM WAV is supported")
-            channels, rate = wav.getnchannels(), wav.getframerate()
-            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioInputError(f"Cannot read {path}: {exc}") from exc
-    samples = pcm.reshape(-1, channels).mean(axis=1).astype(np.float32) / 32768.0
-    if rate != SAMPLE_RATE and samples.size:
-        count = round(len(samples) * SAMPLE_RATE / rate)
-        positions = np.linspace(0.0, len(samples) - 1, count)
-        samples = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
-    return AudioClip(samples, SAMPLE_RATE)
+from starcoach.adapters.audio_files import load_wav
+from starcoach.core.models import AudioClip
 
 
 class FixtureRecorder:
@@ -60,7 +35,7 @@ class FixtureRecorder:
         Raises:
             AudioInputError: the file cannot be read.
         """
-        clip = read_wav(self.wav_path)
+        clip = load_wav(self.wav_path)
         size = max(1, int(round(self.block_s * clip.sample_rate)))
         delivered = 0
         started = time.monotonic()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from starcoach.adapters.sd_recorder import import_sounddevice
 from starcoach.core.errors import DeviceError
 from starcoach.core.models import AudioClip
@@ -33,7 +35,5 @@ def play(clip: AudioClip, device: str | int | None = None, blocking: bool = True
 def stop() -> None:
     """Stop whatever :func:`play` is playing (no-op when nothing plays)."""
     sd = import_sounddevice()
-    try:
+    with contextlib.suppress(sd.PortAudioError):
         sd.stop()
-    except sd.PortAudioError:
-        pass

@@ -21,8 +21,10 @@ SILENCE_DBFS = -120.0
 """Level reported for digital silence (instead of minus infinity)."""
 BLOCK_S = 0.1
 """Seconds of audio per block handed to ``on_block``."""
-STALL_S = 2.0
+STALL_S = 5.0
 """A running stream that delivers nothing for this long has lost its device."""
+STARTUP_S = 10.0
+"""Grace for the first block (a PulseAudio source can take ~2 s to deliver it)."""
 _WHAT_TO_DO = "pick one with --input-device, answer from an audio file, or type the answer"
 
 
@@ -103,13 +105,14 @@ def _wav_header(sample_rate: int, data_bytes: int) -> bytes:
 def import_sounddevice() -> ModuleType:
     """Import sounddevice, turning a missing PortAudio library into a DeviceError."""
     try:
-        import sounddevice
+        import sounddevice as module
     except (ImportError, OSError) as exc:
         raise DeviceError(
             f"Audio is unavailable (PortAudio could not be loaded: {exc}); "
             "answer from an audio file or type the answer.",
             title="No audio",
         ) from exc
+    sounddevice: ModuleType = module
     return sounddevice
 
 
@@ -198,7 +201,8 @@ class SoundDeviceRecorder:
 
         if describe_input_devices(sd) == "none":
             raise DeviceError(
-                f"No microphone found (PortAudio sees no input devices); connect one, {_WHAT_TO_DO}.",
+                "No microphone found (PortAudio sees no input devices); "
+                f"connect one, {_WHAT_TO_DO}.",
                 title="No microphone",
             )
         last_error: Exception | None = None
@@ -235,13 +239,13 @@ class SoundDeviceRecorder:
     ) -> None:
         try:
             stream.start()
-            last_block = time.monotonic()
+            deadline = time.monotonic() + STARTUP_S
             while not stop.is_set():
                 try:
                     take(blocks.get(timeout=0.05))
-                    last_block = time.monotonic()
+                    deadline = time.monotonic() + STALL_S
                 except queue.Empty:
-                    if not stream.active or time.monotonic() - last_block > STALL_S:
+                    if not stream.active or time.monotonic() > deadline:
                         raise self._lost(sd) from None
         except sd.PortAudioError as exc:
             raise self._lost(sd, str(exc)) from exc

@@ -46,6 +46,9 @@ class TtsSpeaker:
         self._thread.start()
         try:
             ready.result(timeout=30)
+        except TimeoutError as exc:
+            detail = "the speech engine did not start"
+            raise DeviceError(_UNAVAILABLE.format(detail=detail)) from exc
         except DeviceError:
             self._thread.join(timeout=5)
             raise

@@ -44,7 +44,7 @@ def svg_line_chart(values: Sequence[float | None], title: str, *, width: int = 3
     """
     left, right, top, bottom = 40, 12, 24, 22
     points = [(i, v) for i, v in enumerate(values) if v is not None]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
+    parts = [f'<svg class="chart" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}">',
              f'<text x="{left}" y="15" font-size="12" font-family="sans-serif">'
@@ -90,7 +90,7 @@ def svg_bar_chart(rows: Sequence[tuple[str, float | None]], title: str, *, width
     height = top + len(rows) * (bar_height + 6) + 8
     known = [v for _, v in rows if v is not None]
     scale = max(known, default=0.0) or 1.0
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
+    parts = [f'<svg class="chart" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}">',
              f'<text x="4" y="15" font-size="12" font-family="sans-serif">{escape(title)}</text>']

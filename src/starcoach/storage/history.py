@@ -15,7 +15,6 @@ import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +23,7 @@ from typing import Any
 from starcoach.core.errors import AppError
 from starcoach.core.trends import attempt_score, metrics_of
 from starcoach.storage.paths import audio_root, db_path
+from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
 
 BUSY_TIMEOUT_S = 15.0
 """How long a writer waits for another process's write to finish."""
@@ -74,66 +74,6 @@ _METRIC_COLUMNS = ("duration_s", "wpm", "fillers_per_min", "fillers_per_100_word
                    "long_pauses", "star_coverage", "score")
 
 
-@dataclass(frozen=True)
-class SessionInfo:
-    """One practice session with its answer count and mean metrics."""
-
-    id: str
-    """Short random id (what ``report`` and ``forget`` take)."""
-    started_at: str
-    """ISO 8601 UTC timestamp."""
-    kind: str
-    """"interview", "analyze" or "call"."""
-    question_set: str | None
-    """Question set id, if the session used one."""
-    label: str | None
-    """Free label."""
-    attempt_count: int
-    """Number of saved answers."""
-    means: Mapping[str, float | None]
-    """Mean of each metric column over the answers (None when never measured)."""
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One saved answer."""
-
-    id: int
-    """Row id (increasing, never reused)."""
-    session_id: str
-    """Owning session."""
-    question_id: str | None
-    """Question set id of the question, if any."""
-    question_text: str | None
-    """Question text, if any."""
-    created_at: str
-    """ISO 8601 UTC timestamp."""
-    audio_path: Path | None
-    """Absolute path of the saved audio, or None for typed answers."""
-    metrics: Mapping[str, float | None]
-    """The metric columns (``duration_s``, ``wpm``, ... ``score``)."""
-    analysis: dict[str, Any]
-    """The full analysis dict as saved."""
-
-
-@dataclass(frozen=True)
-class QuestionHistory:
-    """First, best (highest ``attempt_score``) and latest attempt at one question."""
-
-    question_id: str | None
-    """Question id (None for free-text questions)."""
-    question_text: str | None
-    """Question text of the latest attempt."""
-    count: int
-    """Number of attempts."""
-    first: Attempt
-    """Oldest attempt."""
-    best: Attempt
-    """Highest-scoring attempt (latest wins ties)."""
-    latest: Attempt
-    """Newest attempt."""
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -176,7 +116,11 @@ def _check_header(path: Path) -> None:
 
 
 class History:
-    """The practice history in one data folder. Use ``History.open`` as a context manager."""
+    """The practice history in one data folder. Use ``History.open`` as a context manager.
+
+    One instance may move between threads but must be used by one thread at a time; each
+    process (or app instance) opens its own.
+    """
 
     def __init__(self, folder: Path, conn: sqlite3.Connection) -> None:
         self.folder = folder
@@ -195,7 +139,8 @@ class History:
         path = db_path(folder)
         _check_header(path)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
         except sqlite3.Error as exc:
             raise AppError(f"cannot open {path}: {exc}", title="History database") from exc
         history = cls(folder, conn)
@@ -227,6 +172,8 @@ class History:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
             self._remove_orphans()
+        except sqlite3.OperationalError as exc:  # locked too long, read-only folder, disk full
+            raise AppError(f"cannot use {path}: {exc}", title="History database") from exc
         except sqlite3.DatabaseError as exc:
             raise _corrupt(path, f"is corrupt ({exc})") from exc
 
@@ -317,7 +264,8 @@ class History:
         row["score"] = attempt_score(analysis)
         analysis_json = json.dumps(analysis, ensure_ascii=False, allow_nan=False)
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+            known = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
+            if known.fetchone() is None:
                 raise AppError(f"no session {session_id!r} in the history")
             seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone()
             attempt_id = (seq[0] if seq else 0) + 1

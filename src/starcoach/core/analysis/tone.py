@@ -34,11 +34,11 @@ SPEECH_GATE_DB = 30.0
 SILENCE_FLOOR_DBFS = -70.0
 """Frames below this level are never speech (digital silence, hiss)."""
 MONOTONE_THRESHOLD_ST = 1.5
-"""Pitch variation (std dev in semitones) below which speech is called monotone.
+"""Pitch variation (std dev, semitones) below which speech is called monotone.
 
-Measured with this tracker: espeak-ng flat (prosody range 0%) ~0.2 st, espeak-ng default
-~1.7 st, espeak-ng wide range ~3 st; real read and spontaneous speech in
-``../shared/real_speech`` 2.9-7 st (one short 3 s read clip ~2 st). 2.0 st separates them.
+Measured with this tracker (``benchmarks/pitch_check.py``): espeak-ng flat (range 0%) 0.13 st,
+espeak-ng default 1.7 st, wide range 2.9 st; 28 of 29 real speech clips in
+``../shared/real_speech`` 1.5-4.9 st (the 29th, a hoarse "cold" voice, 0.5 st).
 """
 MONOTONE_MIN_VOICED_S = 1.0
 """Below this much voiced speech the monotone flag stays False (too little to judge)."""
@@ -57,7 +57,10 @@ WINDOW_S = 5.0
 UPTALK_TAIL_S = 0.4
 """How much of the end of each phrase's voiced pitch is examined for a rise (s)."""
 UPTALK_MIN_RISE_ST = 3.5
-"""A phrase whose pitch rises at least this much (semitones) at its end counts as uptalk."""
+"""A phrase whose pitch rises at least this much (semitones) at its end counts as uptalk.
+
+Measured: espeak-ng statements ending in "." rise at most 2.4 st, the same ending in "?" 4.5-6.9.
+"""
 UPTALK_MAX_GAP_S = 0.25
 """Unvoiced gaps up to this long (consonants) stay inside the final voiced stretch (s)."""
 UPTALK_MAX_STEP_ST = 4.0
@@ -68,6 +71,16 @@ PHRASE_GAP_S = 0.25
 """Silences at least this long split derived phrases."""
 MIN_PHRASE_S = 0.4
 """Derived phrases shorter than this are dropped."""
+
+
+TIPS = (
+    ("monotone", "Your pitch stayed flat: vary your voice to stress key words."),
+    ("too_quiet", "You sound quiet: speak up or move closer to the microphone."),
+    ("too_loud", "You sound very loud: lower your voice or move back from the microphone."),
+    ("clipping", "The recording clips (distorts): reduce the microphone gain."),
+    ("uptalk", "Some statements ended with a rising pitch: let them fall to sound sure."),
+)
+"""(ToneResult field, tip shown when that field is truthy)."""
 
 
 @dataclass(frozen=True)
@@ -134,19 +147,8 @@ class ToneResult:
     """Phrases ending with rising pitch."""
 
     def tips(self) -> list[str]:
-        """One plain-English tip per problem found."""
-        tips = []
-        if self.monotone:
-            tips.append("Your pitch stayed flat: vary your voice to stress key words.")
-        if self.too_quiet:
-            tips.append("You sound quiet: speak up or move closer to the microphone.")
-        if self.too_loud:
-            tips.append("You sound very loud: lower your voice or move back from the microphone.")
-        if self.clipping:
-            tips.append("The recording clips (distorts): reduce the microphone gain.")
-        if self.uptalk:
-            tips.append("Some statements ended with a rising pitch: let them fall to sound sure.")
-        return tips
+        """One plain-English tip per problem found (see ``TIPS``)."""
+        return [tip for flag, tip in TIPS if getattr(self, flag)]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the ``tone`` key of ``starcoach analyze``)."""
@@ -166,7 +168,7 @@ class ToneResult:
             "uptalk": {
                 "count": len(self.uptalk),
                 "items": [
-                    {"start": round(u.start, 2), "end": round(u.end, 2), "rise_st": round(u.rise_st, 1)}
+                    dict(start=round(u.start, 2), end=round(u.end, 2), rise_st=round(u.rise_st, 1))
                     for u in self.uptalk
                 ],
             },
@@ -178,11 +180,10 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _windows(rows: Sequence[tuple[float, float, float | None]], key: str, digits: int) -> list[dict[str, Any]]:
+def _windows(
+    rows: Sequence[tuple[float, float, float | None]], key: str, digits: int
+) -> list[dict[str, Any]]:
     return [{"start": round(s, 2), "end": round(e, 2), key: _round(v, digits)} for s, e, v in rows]
-
-
-# ---------------------------------------------------------------- framing and YIN
 
 
 def _frames(samples: np.ndarray, sample_rate: int, length: int) -> np.ndarray:
@@ -215,7 +216,7 @@ def _cmnd(frames: np.ndarray, window: int, max_lag: int) -> np.ndarray:
 
 
 def _pick_lags(cmnd: np.ndarray, min_lag: int) -> tuple[np.ndarray, np.ndarray]:
-    """First dip below ``YIN_THRESHOLD`` followed down to its local minimum, else the global minimum.
+    """First dip below ``YIN_THRESHOLD`` down to its local minimum, else the global minimum.
 
     Returns:
         (lag index per frame, True where the CMND there is below ``VOICING_THRESHOLD``).
@@ -241,7 +242,7 @@ def _parabolic(cmnd: np.ndarray, lag: np.ndarray) -> np.ndarray:
     return lag + np.clip(shift, -1.0, 1.0)
 
 
-def pitch_track(clip: AudioClip) -> PitchTrack:
+def pitch_track(clip: AudioClip, levels: LevelTrack | None = None) -> PitchTrack:
     """F0 every 10 ms with YIN (40 ms window, 65-400 Hz).
 
     Frames without a CMND dip below ``YIN_THRESHOLD`` or that are not speech by level
@@ -249,6 +250,7 @@ def pitch_track(clip: AudioClip) -> PitchTrack:
 
     Args:
         clip: mono audio.
+        levels: ``level_track(clip)`` when already computed.
 
     Returns:
         The pitch track; empty arrays for an empty clip.
@@ -260,7 +262,7 @@ def pitch_track(clip: AudioClip) -> PitchTrack:
     frames = _frames(np.asarray(clip.samples, dtype=np.float32), sr, window + max_lag)
     times = np.arange(len(frames)) * HOP_S
     f0 = np.full(len(frames), np.nan)
-    speech = level_track(clip).speech
+    speech = (levels or level_track(clip)).speech
     for start in range(0, len(frames), 2000):  # bounded memory
         block = slice(start, start + 2000)
         cmnd = _cmnd(frames[block], window, max_lag)
@@ -280,9 +282,6 @@ def _drop_short_runs(f0: np.ndarray) -> np.ndarray:
         if stop - start < MIN_VOICED_RUN:
             out[start:stop] = np.nan
     return out
-
-
-# ---------------------------------------------------------------- level
 
 
 def level_track(clip: AudioClip) -> LevelTrack:
@@ -305,9 +304,6 @@ def level_track(clip: AudioClip) -> LevelTrack:
     return LevelTrack(np.arange(len(db)) * HOP_S, db, db > gate)
 
 
-# ---------------------------------------------------------------- statistics
-
-
 def _semitones(f0: np.ndarray, ref_hz: float) -> np.ndarray:
     return 12.0 * np.log2(f0 / ref_hz)
 
@@ -322,10 +318,6 @@ def _voiced_st(f0: np.ndarray) -> tuple[float | None, np.ndarray]:
     return median, st[np.abs(st) <= OCTAVE_OUTLIER_ST]
 
 
-def _variation(st: np.ndarray, min_frames: int = 2) -> float | None:
-    return float(np.std(st)) if len(st) >= min_frames else None
-
-
 def _window_stats(
     times: np.ndarray, values: np.ndarray, duration: float, stat: Any, min_frames: int
 ) -> tuple[tuple[float, float, float | None], ...]:
@@ -337,9 +329,6 @@ def _window_stats(
         inside = inside[np.isfinite(inside)]
         rows.append((float(start), end, float(stat(inside)) if len(inside) >= min_frames else None))
     return tuple(rows)
-
-
-# ---------------------------------------------------------------- phrases and uptalk
 
 
 def speech_phrases(levels: LevelTrack) -> list[tuple[float, float]]:
@@ -408,9 +397,6 @@ def find_uptalk(
     return tuple(found)
 
 
-# ---------------------------------------------------------------- entry point
-
-
 def analyze_tone(
     clip: AudioClip, phrase_spans: Sequence[tuple[float, float]] | None = None
 ) -> ToneResult:
@@ -425,29 +411,36 @@ def analyze_tone(
         The tone result.
     """
     levels = level_track(clip)
-    track = pitch_track(clip)
+    track = pitch_track(clip, levels)
     median_hz, st = _voiced_st(track.f0_hz)
-    variation = _variation(st)
+    variation = float(np.std(st)) if len(st) >= 2 else None
     enough = len(st) * HOP_S >= MONOTONE_MIN_VOICED_S
-    speech_db = levels.level_dbfs[levels.speech]
-    level = float(np.median(speech_db)) if len(speech_db) else None
-    samples = np.asarray(clip.samples)
-    clip_ratio = float(np.mean(np.abs(samples) >= CLIP_LEVEL)) if len(samples) else 0.0
-    spans = speech_phrases(levels) if phrase_spans is None else phrase_spans
     st_track = _semitones(track.f0_hz, median_hz) if median_hz else track.f0_hz
     st_track = np.where(np.abs(st_track) <= OCTAVE_OUTLIER_ST, st_track, np.nan)
-    gated_db = np.where(levels.speech, levels.level_dbfs, np.nan)
+    spans = speech_phrases(levels) if phrase_spans is None else phrase_spans
     return ToneResult(
         pitch_median_hz=median_hz,
         pitch_variation_st=variation,
         monotone=bool(enough and variation is not None and variation < MONOTONE_THRESHOLD_ST),
         pitch_windows=_window_stats(track.times, st_track, clip.duration_s, np.std, 50),
-        level_dbfs=level,
-        level_variation_db=_variation(speech_db),
-        level_windows=_window_stats(levels.times, gated_db, clip.duration_s, np.median, 10),
-        too_quiet=level is not None and level < TOO_QUIET_DBFS,
-        too_loud=level is not None and level > TOO_LOUD_DBFS,
-        clipping_ratio=clip_ratio,
-        clipping=clip_ratio > CLIPPING_RATIO_THRESHOLD,
         uptalk=find_uptalk(track, spans, median_hz) if median_hz else (),
+        **_loudness(clip, levels),
     )
+
+
+def _loudness(clip: AudioClip, levels: LevelTrack) -> dict[str, Any]:
+    """The level and clipping fields of ``ToneResult``."""
+    speech_db = levels.level_dbfs[levels.speech]
+    level = float(np.median(speech_db)) if len(speech_db) else None
+    samples = np.asarray(clip.samples)
+    clip_ratio = float(np.mean(np.abs(samples) >= CLIP_LEVEL)) if len(samples) else 0.0
+    gated_db = np.where(levels.speech, levels.level_dbfs, np.nan)
+    return {
+        "level_dbfs": level,
+        "level_variation_db": float(np.std(speech_db)) if len(speech_db) >= 2 else None,
+        "level_windows": _window_stats(levels.times, gated_db, clip.duration_s, np.median, 10),
+        "too_quiet": level is not None and level < TOO_QUIET_DBFS,
+        "too_loud": level is not None and level > TOO_LOUD_DBFS,
+        "clipping_ratio": clip_ratio,
+        "clipping": clip_ratio > CLIPPING_RATIO_THRESHOLD,
+    }

@@ -20,9 +20,9 @@ from starcoach.core.analysis.engine import QuestionRef
 from starcoach.core.errors import AppError, DeviceError
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.questions import Question, QuestionSet
-from starcoach.core.session import AnswerRecord, SilenceMonitor, block_level_dbfs, plan_questions
+from starcoach.core.session import AnswerRecord, SilenceMonitor, plan_questions
+from starcoach.live import record_answer
 from starcoach.services import InterviewOptions, Services
-from starcoach.streaming import IncrementalTranscriber
 from starcoach.ui.messages import (
     AnswerAnalyzed,
     AnswerFailed,
@@ -75,7 +75,7 @@ class InterviewScreen(Screen[None]):
         self._stop = threading.Event()
         self._countdown: Timer | None = None
         self._think_left = 0
-        self._speech_start_s: float | None = None
+        self.mic_live = False
 
     @property
     def question(self) -> Question:
@@ -149,47 +149,33 @@ class InterviewScreen(Screen[None]):
         """Open the microphone and start transcribing as the candidate speaks."""
         self._set_state("recording")
         self._stop = threading.Event()
-        self._speech_start_s = None
+        self.mic_live = False
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.audio_path = self.services.answers_dir / f"{stamp}-{self.question.id}.wav"
-        self._status("● Recording: answer now. Space/Enter to stop.")
+        self._status("Opening the microphone...")
         self._record(self.audio_path, self._stop)
 
     @work(thread=True, exclusive=True, group="record", exit_on_error=False)
     def _record(self, path: Path, stop: threading.Event) -> None:
         s = self.services
         monitor = SilenceMonitor(self.options.silence_stop_s, self.options.max_answer_s)
-        incremental = IncrementalTranscriber(
-            s.transcriber, on_update=lambda t: self.post_message(CaptionsUpdated(list(t.words))))
-        reason = ["stopped"]
-
-        def on_block(block: AudioClip) -> None:
-            incremental.feed(block.samples)
-            level = block_level_dbfs(block.samples)
-            why = monitor.update(level, block.duration_s)
-            if monitor.speech_started_s is not None and self._speech_start_s is None:
-                self._speech_start_s = monitor.speech_started_s
-            self.post_message(LevelChanged(level, monitor.elapsed_s))
-            if why and not stop.is_set():
-                reason[0] = why
-                stop.set()
-
         try:
-            clip = s.make_recorder(path).record(stop, on_block)
+            live = record_answer(
+                s.make_recorder(path), s.transcriber, path, stop, monitor,
+                on_level=lambda level, t: self.post_message(LevelChanged(level, t)),
+                on_words=lambda t: self.post_message(CaptionsUpdated(list(t.words))),
+                on_stopped=lambda why: self.post_message(RecordingStopped(why)),
+            )
         except AppError as exc:
-            incremental.finish()
             self.post_message(AnswerFailed(exc.message, path if path.exists() else None,
                                            isinstance(exc, DeviceError)))
             return
-        self.post_message(RecordingStopped(reason[0]))
-        ended = time.monotonic()
         try:
-            transcript = incremental.finish()
-            analysis = self._analyze(clip, transcript)
+            analysis = self._analyze(live.clip, live.transcript)
         except AppError as exc:
             self.post_message(AnswerFailed(exc.message, path, False))
             return
-        self.post_message(AnswerAnalyzed(analysis, path, time.monotonic() - ended))
+        self.post_message(AnswerAnalyzed(analysis, path, time.monotonic() - live.ended_at))
 
     def _analyze(self, clip: AudioClip, transcript: Transcript) -> dict[str, Any]:
         from starcoach.pipeline import analyze_clip
@@ -205,6 +191,7 @@ class InterviewScreen(Screen[None]):
     def _level(self, message: LevelChanged) -> None:
         if self.state != "recording":
             return
+        self.mic_live = True
         self.query_one(LevelMeter).level_dbfs = message.level_dbfs
         minutes, seconds = divmod(int(message.elapsed_s), 60)
         target = "1:00-2:00" if self.question.expects_star else "0:30-2:00"

@@ -1,0 +1,76 @@
+"""Feedback latency of the live pipeline versus transcribing the whole answer in one batch.
+
+Feeds a recorded answer (about 2 minutes) to the incremental transcriber at real speed, in
+100 ms blocks as the microphone would, then measures the seconds from the last audio sample
+to the complete feedback (tail transcription + voice activity + every analysis). Then it
+transcribes the same file in one batch. Both in one run, so compare the ratio.
+
+    .venv/bin/python benchmarks/latency.py [WAV] [--speed 1.0] [--model tiny.en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from starcoach.adapters.audio_files import load_audio
+from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+from starcoach.core.models import AudioClip
+from starcoach.pipeline import analyze_clip
+from starcoach.streaming import IncrementalTranscriber
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_answer() -> Path:
+    """The longest bundled fixture (the ~2 minute answer)."""
+    wavs = sorted(ROOT.glob("audio_fixtures/*.wav"), key=lambda p: p.stat().st_size)
+    if not wavs:
+        raise SystemExit("no fixtures in audio_fixtures/: run tools/make_fixtures.py")
+    return wavs[-1]
+
+
+def live(clip: AudioClip, transcriber: WhisperTranscriber, speed: float) -> tuple[float, dict]:
+    inc = IncrementalTranscriber(transcriber)
+    block = clip.sample_rate // 10
+    started = time.monotonic()
+    for i, at in enumerate(range(0, len(clip.samples), block)):
+        due = started + i * 0.1 / speed
+        time.sleep(max(0.0, due - time.monotonic()))
+        inc.feed(clip.samples[at : at + block])
+    last_sample = time.monotonic()
+    transcript = inc.finish()
+    analysis = analyze_clip(inc.audio(), transcriber, None, None, transcript)
+    return time.monotonic() - last_sample, analysis
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wav", nargs="?", type=Path)
+    parser.add_argument("--speed", type=float, default=1.0, help="1.0 = real time")
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    path = args.wav or default_answer()
+    clip = load_audio(path)
+    transcriber = WhisperTranscriber(args.model)
+    transcriber.load()
+    transcriber.transcribe(AudioClip(clip.samples[: clip.sample_rate * 2]))  # warm up
+    print(f"answer: {path.name} ({clip.duration_s:.1f} s), model {transcriber.model_name}")
+    latency, live_analysis = live(clip, transcriber, args.speed)
+    t0 = time.monotonic()
+    batch_transcript = transcriber.transcribe(clip)
+    batch = time.monotonic() - t0
+    batch_analysis = analyze_clip(clip, transcriber, None, None, batch_transcript)
+    live_words = [w["text"].lower().strip(".,?!") for w in live_analysis["words"]]
+    batch_words = [w["text"].lower().strip(".,?!") for w in batch_analysis["words"]]
+    same = sum(a == b for a, b in zip(live_words, batch_words, strict=False))
+    print(f"latency: {latency:.2f} s")
+    print(f"batch: {batch:.2f} s")
+    print(f"ratio: {latency / batch:.3f}")
+    print(f"words: live {len(live_words)}, batch {len(batch_words)}, same position {same}")
+    print(f"wpm: live {live_analysis['pace']['wpm']}, batch {batch_analysis['pace']['wpm']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Rows of the practice history as frozen values (what ``History`` returns)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One practice session with its answer count and mean metrics."""
+
+    id: str
+    """Short random id (what ``report`` and ``forget`` take)."""
+    started_at: str
+    """ISO 8601 UTC timestamp."""
+    kind: str
+    """"interview", "analyze" or "call"."""
+    question_set: str | None
+    """Question set id, if the session used one."""
+    label: str | None
+    """Free label."""
+    attempt_count: int
+    """Number of saved answers."""
+    means: Mapping[str, float | None]
+    """Mean of each metric column over the answers (None when never measured)."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One saved answer."""
+
+    id: int
+    """Row id (increasing, never reused)."""
+    session_id: str
+    """Owning session."""
+    question_id: str | None
+    """Question set id of the question, if any."""
+    question_text: str | None
+    """Question text, if any."""
+    created_at: str
+    """ISO 8601 UTC timestamp."""
+    audio_path: Path | None
+    """Absolute path of the saved audio, or None for typed answers."""
+    metrics: Mapping[str, float | None]
+    """The metric columns (``duration_s``, ``wpm``, ... ``score``)."""
+    analysis: dict[str, Any]
+    """The full analysis dict as saved."""
+
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    """First, best (highest ``attempt_score``) and latest attempt at one question."""
+
+    question_id: str | None
+    """Question id (None for free-text questions)."""
+    question_text: str | None
+    """Question text of the latest attempt."""
+    count: int
+    """Number of attempts."""
+    first: Attempt
+    """Oldest attempt."""
+    best: Attempt
+    """Highest-scoring attempt (latest wins ties)."""
+    latest: Attempt
+    """Newest attempt."""

@@ -1,0 +1,93 @@
+"""Pytest support for tests that need real audio devices: a virtual PulseAudio server.
+
+Import the fixture in ``tests/conftest.py`` (``from tests.audio_support import virtual_audio``)::
+
+    @pytest.mark.device
+    def test_something(virtual_audio): ...
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from starcoach.adapters import virtual_audio as va
+
+_INSTALL_HINT = "apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
+
+
+def reinitialize_portaudio() -> None:
+    """Make an already-imported sounddevice enumerate devices again.
+
+    PortAudio lists devices when it initialises (at import), so one imported before the
+    server started would still see none.
+    """
+    sd = sys.modules.get("sounddevice")
+    if sd is not None:
+        sd._terminate()
+        sd._initialize()
+
+
+@pytest.fixture(scope="session")
+def virtual_audio() -> Iterator[dict[str, str]]:
+    """Start a virtual PulseAudio server for the session and point PortAudio at it.
+
+    Yields:
+        The environment variables clients need (already set in ``os.environ``).
+    """
+    if not va.available():
+        pytest.skip(f"pulseaudio/pactl/paplay/parec not installed ({_INSTALL_HINT})")
+    try:
+        import sounddevice  # noqa: F401
+    except OSError as exc:
+        pytest.skip(f"PortAudio library missing: {exc} ({_INSTALL_HINT})")
+    try:
+        env = va.start()
+    except va.VirtualAudioError as exc:
+        pytest.skip(f"virtual PulseAudio server did not start: {exc}")
+    saved = {key: os.environ.get(key) for key in (*env, "PULSE_SERVER")}
+    os.environ.pop("PULSE_SERVER", None)
+    os.environ.update(env)
+    reinitialize_portaudio()
+    try:
+        yield env
+    finally:
+        va.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reinitialize_portaudio()
+
+
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int = 16_000) -> Path:
+    """Write float samples in -1..1 as a 16-bit mono WAV file."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm.tobytes())
+    return path
+
+
+def read_wav_samples(path: Path) -> tuple[np.ndarray, int]:
+    """Read a 16-bit mono WAV file as float samples and its sample rate."""
+    with wave.open(str(path), "rb") as wav:
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+        return pcm.astype(np.float32) / 32768.0, wav.getframerate()
+
+
+def chirp_bursts(seconds: float, sample_rate: int = 16_000, amplitude: float = 0.5) -> np.ndarray:
+    """A test signal: a 200 Hz to 1.6 kHz chirp gated on and off 1.5 times a second."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    chirp = np.sin(2 * np.pi * (200 * t + 1400 / (2 * seconds) * t**2))
+    gate = np.sin(2 * np.pi * 1.5 * t) > 0
+    return (amplitude * chirp * gate).astype(np.float32)

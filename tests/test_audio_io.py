@@ -1,0 +1,532 @@
+"""Audio I/O adapters: recorder, speaker, playback, fixtures, virtual server, CLI commands.
+
+Tests marked ``device`` run the real PortAudio/pyttsx3 code against a virtual PulseAudio
+server (see ``audio_support.py``); the rest need no audio hardware.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import wave
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from starcoach.adapters import virtual_audio as va
+from starcoach.adapters.fixtures import FixtureRecorder, RecordingSpeaker, SilentSpeaker
+from starcoach.adapters.sd_recorder import (
+    SILENCE_DBFS,
+    SoundDeviceRecorder,
+    WavAppender,
+    level_dbfs,
+    peak_dbfs,
+)
+from starcoach.commands.check import clipped_fraction, meter_line, verdict
+from starcoach.commands.devices import format_devices
+from starcoach.core.errors import AudioInputError, DeviceError
+from starcoach.core.models import SAMPLE_RATE, AudioClip
+from tests.audio_support import (
+    chirp_bursts,
+    read_wav_samples,
+    virtual_audio,  # noqa: F401  (fixture; remove once conftest.py provides it)
+    write_wav,
+)
+
+SR = SAMPLE_RATE
+_T = np.arange(SR) / SR
+# Runs the real CLI error handling with only this module's commands registered, so that
+# other commands being unfinished cannot break these tests.
+_CLI = (
+    "import sys, starcoach.commands as c; c.COMMAND_MODULES = ('devices', 'check'); "
+    "from starcoach.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> Any:
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def env_without_server(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+    empty = tmp_path / "no-server"
+    empty.mkdir(mode=0o700)
+    env["XDG_RUNTIME_DIR"] = str(empty)
+    return env
+
+
+def has_sound_card() -> bool:
+    snd = Path("/dev/snd")
+    return snd.is_dir() and any(p.name.startswith("pcm") for p in snd.iterdir())
+
+
+class Recording:
+    """``recorder.record`` running on a thread, with the blocks it has delivered so far."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.stop = threading.Event()
+        self.blocks: list[AudioClip] = []
+        self.error: Exception | None = None
+        self.clip: AudioClip | None = None
+        self._thread = threading.Thread(target=self._run, args=(recorder,), daemon=True)
+        self._thread.start()
+
+    def _run(self, recorder: Any) -> None:
+        try:
+            self.clip = recorder.record(self.stop, self.blocks.append)
+        except Exception as exc:  # noqa: BLE001  (re-raised by the test's thread)
+            self.error = exc
+
+    def wait_blocks(self, count: int, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.blocks) < count:
+            if self.error is not None:
+                raise self.error
+            assert time.monotonic() < deadline, f"only {len(self.blocks)} blocks arrived"
+            time.sleep(0.02)
+
+    def finish(self) -> AudioClip:
+        self.stop.set()
+        self._thread.join(timeout=30)
+        if self.error is not None:
+            raise self.error
+        assert self.clip is not None
+        return self.clip
+
+
+def normalized_xcorr(recorded: np.ndarray, played: np.ndarray) -> tuple[float, np.ndarray]:
+    """Best normalised correlation of ``played`` within ``recorded``, and that segment."""
+    scores = np.correlate(recorded, played, mode="valid")
+    lag = int(np.argmax(np.abs(scores)))
+    segment = recorded[lag : lag + len(played)]
+    norm = float(np.linalg.norm(segment) * np.linalg.norm(played)) or 1.0
+    return abs(float(np.dot(segment, played))) / norm, segment
+
+
+# --- levels, WAV writer, verdicts (no hardware) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("samples", "rms_db", "peak_db"),
+    [
+        pytest.param(np.zeros(SR, np.float32), SILENCE_DBFS, SILENCE_DBFS, id="silence"),
+        pytest.param(np.zeros(0, np.float32), SILENCE_DBFS, SILENCE_DBFS, id="empty"),
+        pytest.param(np.sin(2 * np.pi * 440 * _T), -3.01, 0.0, id="full-scale-sine"),
+        pytest.param(0.1 * np.sign(np.sin(2 * np.pi * 50 * _T)), -20.0, -20.0, id="square-0.1"),
+        pytest.param(np.full(100, 0.01), -40.0, -40.0, id="dc-0.01"),
+    ],
+)
+def test_levels_in_dbfs(samples: np.ndarray, rms_db: float, peak_db: float) -> None:
+    assert level_dbfs(samples) == pytest.approx(rms_db, abs=0.05)
+    assert peak_dbfs(samples) == pytest.approx(peak_db, abs=0.05)
+
+
+def test_wav_appender_file_is_valid_after_every_append(tmp_path: Path) -> None:
+    path = tmp_path / "answer.wav"
+    writer = WavAppender(path)
+    rng = np.random.default_rng(1)
+    written: list[np.ndarray] = []
+    for size in (1600, 800, 3):
+        block = rng.uniform(-0.9, 0.9, size).astype(np.float32)
+        writer.append(block)
+        written.append(block)
+        with wave.open(str(path)) as wav:  # read while still open for writing
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SR)
+            assert wav.getnframes() == sum(len(b) for b in written)
+        assert path.stat().st_size == 44 + 2 * writer.frames
+    writer.close()
+    samples, _ = read_wav_samples(path)
+    np.testing.assert_allclose(samples, np.concatenate(written), atol=2 / 32768)
+
+
+def _sine(amplitude: float) -> np.ndarray:
+    return (amplitude * np.sin(2 * np.pi * 300 * _T)).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("samples", "expected"),
+    [
+        pytest.param(np.zeros(SR, np.float32), "silent", id="silence"),
+        pytest.param(_sine(0.01), "too quiet", id="quiet"),
+        pytest.param(np.clip(_sine(3.0), -1, 1), "clipping", id="clipped"),
+        pytest.param(_sine(0.3), "good", id="good"),
+    ],
+)
+def test_verdict_from_real_levels(samples: np.ndarray, expected: str) -> None:
+    assert verdict(peak_dbfs(samples), clipped_fraction(samples)).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("level", "elapsed", "bars"),
+    [(-120.0, 0.0, 0), (-30.0, 1.0, 15), (0.0, 3.0, 30), (6.0, 3.0, 30)],
+)
+def test_meter_line_is_fixed_width(level: float, elapsed: float, bars: int) -> None:
+    line = meter_line(level, elapsed, 3.0)
+    assert line.count("#") == bars
+    assert len(line) == len(meter_line(-12.3, 1.5, 3.0))
+
+
+def test_format_devices_marks_default_and_skips_other_direction() -> None:
+    devices = [
+        {"name": "speaker only", "max_input_channels": 0, "max_output_channels": 2,
+         "default_samplerate": 48000.0},
+        {"name": "usb mic", "max_input_channels": 1, "max_output_channels": 0,
+         "default_samplerate": 44100.0},
+    ]  # fmt: skip
+    inputs = format_devices(devices, "max_input_channels", default=1)
+    outputs = format_devices(devices, "max_output_channels", default=-1)
+    assert len(inputs) == 1 and "usb mic" in inputs[0] and "[default]" in inputs[0]
+    assert "1 ch, 44100 Hz" in inputs[0]
+    assert len(outputs) == 1 and "speaker only" in outputs[0] and "[default]" not in outputs[0]
+
+
+# --- fixture recorder and speakers -----------------------------------------------------
+
+
+@pytest.fixture()
+def two_second_wav(tmp_path: Path) -> Path:
+    return write_wav(tmp_path / "answer.wav", chirp_bursts(2.0))
+
+
+@pytest.mark.parametrize(
+    ("stop_after_blocks", "expected_blocks"),
+    [pytest.param(None, 20, id="whole-file"), pytest.param(3, 3, id="stopped-after-3")],
+)
+def test_fixture_recorder_delivers_blocks_and_honours_stop(
+    two_second_wav: Path, stop_after_blocks: int | None, expected_blocks: int
+) -> None:
+    stop = threading.Event()
+    blocks: list[AudioClip] = []
+
+    def on_block(block: AudioClip) -> None:
+        blocks.append(block)
+        if stop_after_blocks is not None and len(blocks) >= stop_after_blocks:
+            stop.set()
+
+    clip = FixtureRecorder(two_second_wav, block_s=0.1).record(stop, on_block)
+    assert len(blocks) == expected_blocks
+    assert all(len(b.samples) == 1600 for b in blocks)
+    np.testing.assert_array_equal(clip.samples, np.concatenate([b.samples for b in blocks]))
+    original, _ = read_wav_samples(two_second_wav)
+    np.testing.assert_allclose(clip.samples, original[: len(clip.samples)], atol=1e-6)
+
+
+def test_fixture_recorder_realtime_paces_and_stops_promptly(two_second_wav: Path) -> None:
+    stop = threading.Event()
+    threading.Timer(0.45, stop.set).start()
+    started = time.monotonic()
+    clip = FixtureRecorder(two_second_wav, realtime=True).record(stop, lambda block: None)
+    elapsed = time.monotonic() - started
+    assert 0.4 <= elapsed < 0.8
+    assert 0.4 <= clip.duration_s <= 0.7  # about as much audio as time passed, not the file
+
+
+def test_fixture_recorder_missing_file_is_app_error(tmp_path: Path) -> None:
+    with pytest.raises(AudioInputError, match="missing.wav"):
+        FixtureRecorder(tmp_path / "missing.wav").record(threading.Event(), lambda b: None)
+
+
+def test_recording_speaker_remembers_texts_and_takes_its_delay() -> None:
+    speaker = RecordingSpeaker(delay_s=0.05)
+    started = time.monotonic()
+    speaker.speak("First question?")
+    speaker.speak("Second question?")
+    assert time.monotonic() - started >= 0.1
+    assert speaker.spoken == ["First question?", "Second question?"]
+    SilentSpeaker().speak("nothing happens")
+
+
+# --- recorder logic with a fake PortAudio ---------------------------------------------
+
+
+class _FakeStream:
+    """Delivers ``blocks`` callbacks from a thread, then stops as a vanished device does."""
+
+    def __init__(self, blocks: int, **kwargs: Any) -> None:
+        self.callback = kwargs["callback"]
+        self.blocksize = kwargs["blocksize"]
+        self.blocks = blocks
+        self.active = False
+
+    def start(self) -> None:
+        self.active = True
+        threading.Thread(target=self._feed, daemon=True).start()
+
+    def _feed(self) -> None:
+        for _ in range(self.blocks):
+            block = np.full((self.blocksize, 1), 0.25, np.float32)
+            self.callback(block, self.blocksize, None, None)
+            time.sleep(0.01)
+        self.active = False
+
+    def stop(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        pass
+
+
+def _fake_sounddevice(inputs: int, blocks: int) -> SimpleNamespace:
+    device = {"name": "fake mic", "max_input_channels": 1, "default_samplerate": 16000.0}
+
+    def query_devices(*args: Any) -> Any:
+        return device if args else [device] * inputs
+
+    return SimpleNamespace(
+        PortAudioError=type("PortAudioError", (Exception,), {}),
+        query_devices=query_devices,
+        InputStream=lambda **kwargs: _FakeStream(blocks, **kwargs),
+    )
+
+
+def test_recorder_device_lost_mid_answer_keeps_wav(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", _fake_sounddevice(inputs=1, blocks=5))
+    wav_path = tmp_path / "answer.wav"
+    seen: list[AudioClip] = []
+    with pytest.raises(DeviceError) as caught:
+        SoundDeviceRecorder(wav_path=wav_path).record(threading.Event(), seen.append)
+    message = caught.value.message
+    assert "stopped delivering audio" in message and str(wav_path) in message
+    assert "'fake mic'" in message and "--input-device" in message and "\n" not in message
+    samples, rate = read_wav_samples(wav_path)
+    assert (rate, len(samples), len(seen)) == (SR, 5 * 1600, 5)
+    np.testing.assert_allclose(samples, 0.25, atol=1e-3)
+
+
+def test_recorder_without_input_devices_says_none_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", _fake_sounddevice(inputs=0, blocks=0))
+    with pytest.raises(DeviceError, match="No microphone found") as caught:
+        SoundDeviceRecorder().record(threading.Event(), lambda b: None)
+    assert "answer from an audio file" in caught.value.message
+
+
+# --- commands without any audio server ------------------------------------------------
+
+
+@pytest.mark.skipif(has_sound_card(), reason="a real sound card is present")
+def test_check_without_devices_is_one_line_error(tmp_path: Path) -> None:
+    done = run_cli(["check", "--seconds", "1", "--no-transcribe"], env_without_server(tmp_path))
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("starcoach: No microphone found")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(has_sound_card(), reason="a real sound card is present")
+def test_devices_without_devices_says_so(tmp_path: Path) -> None:
+    done = run_cli(["devices"], env_without_server(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "No audio devices found" in done.stdout
+
+
+# --- speech synthesis (espeak-ng, no audio device needed) -----------------------------
+
+
+@pytest.fixture(scope="module")
+def speaker() -> Any:
+    from starcoach.adapters.tts_speaker import TtsSpeaker
+
+    try:
+        tts = TtsSpeaker()
+    except DeviceError as exc:
+        pytest.skip(f"text to speech unavailable: {exc.message}")
+    yield tts
+    tts.close()
+
+
+def test_synthesize_to_file_writes_speech_even_after_listing_voices(
+    speaker: Any, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    voices = speaker.voices()
+    assert voices and all(voice_id for voice_id, _ in voices)
+    path = speaker.synthesize_to_file("Tell me about yourself.", tmp_path / "q.wav")
+    with wave.open(str(path)) as wav:
+        duration = wav.getnframes() / wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2") / 32768.0
+    assert 0.5 < duration < 5.0
+    assert level_dbfs(samples) > -40.0
+    assert "Audio saved to" not in capfd.readouterr().out
+
+
+# --- real devices on the virtual server -------------------------------------------------
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_recorder_hears_what_is_played_into_the_mic(tmp_path: Path) -> None:
+    played = chirp_bursts(2.0)
+    source = write_wav(tmp_path / "played.wav", played)
+    wav_path = tmp_path / "recorded.wav"
+    recording = Recording(SoundDeviceRecorder(wav_path=wav_path))
+    recording.wait_blocks(1)
+    assert va.play_into_mic(source).wait(timeout=20) == 0
+    time.sleep(0.4)
+    clip = recording.finish()
+    score, segment = normalized_xcorr(clip.samples, played)
+    assert score > 0.9
+    assert level_dbfs(segment) == pytest.approx(level_dbfs(played), abs=1.5)
+    on_disk, rate = read_wav_samples(wav_path)
+    assert rate == SR and len(on_disk) == len(clip.samples)
+    np.testing.assert_allclose(on_disk, clip.samples, atol=2 / 32768)
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_wav_on_disk_is_readable_while_recording(tmp_path: Path) -> None:
+    wav_path = tmp_path / "partial.wav"
+    recording = Recording(SoundDeviceRecorder(wav_path=wav_path))
+    try:
+        recording.wait_blocks(8)
+        with wave.open(str(wav_path)) as wav:  # as a crash would leave it
+            frames = wav.getnframes()
+            assert (wav.getframerate(), wav.getnchannels()) == (SR, 1)
+            assert len(wav.readframes(frames)) == 2 * frames
+        assert frames >= 8 * 1600 * 0.9
+    finally:
+        clip = recording.finish()
+    assert len(clip.samples) >= frames
+    assert read_wav_samples(wav_path)[0].size == len(clip.samples)
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_unknown_input_device_lists_the_devices() -> None:
+    with pytest.raises(DeviceError) as caught:
+        SoundDeviceRecorder(device="no such mic").record(threading.Event(), lambda b: None)
+    assert "'default'" in caught.value.message and "--input-device" in caught.value.message
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_speak_blocks_while_speaking_and_reaches_the_speaker(speaker: Any, tmp_path: Path) -> None:
+    text = "Tell me about a time you disagreed with a teammate."
+    synthesized = speaker.synthesize_to_file(text, tmp_path / "question.wav")
+    with wave.open(str(synthesized)) as wav:
+        speech_s = wav.getnframes() / wav.getframerate()
+    captured = tmp_path / "captured.wav"
+    parec = va.capture_speaker(captured)
+    time.sleep(0.3)
+    started = time.monotonic()
+    speaker.speak(text)
+    took = time.monotonic() - started
+    time.sleep(0.3)
+    parec.terminate()
+    parec.wait(timeout=10)
+    assert 0.8 * speech_s <= took <= speech_s + 4.0
+    heard, _ = read_wav_samples(captured)
+    assert peak_dbfs(heard) > -20.0
+    assert synthesized.stat().st_size > 44  # speak() did not overwrite the saved file
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_playback_reaches_the_speaker(tmp_path: Path) -> None:
+    from starcoach.adapters import playback
+
+    captured = tmp_path / "captured.wav"
+    parec = va.capture_speaker(captured)
+    time.sleep(0.3)
+    started = time.monotonic()
+    playback.play(AudioClip(chirp_bursts(1.0)))
+    assert time.monotonic() - started >= 0.9
+    time.sleep(0.3)
+    parec.terminate()
+    parec.wait(timeout=10)
+    heard, _ = read_wav_samples(captured)
+    assert peak_dbfs(heard) > -12.0
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_check_command_reports_level_of_what_it_heard(tmp_path: Path) -> None:
+    source = write_wav(tmp_path / "loop.wav", chirp_bursts(8.0, amplitude=0.3))
+    player = va.play_into_mic(source)
+    try:
+        done = run_cli(["check", "--seconds", "2", "--no-transcribe"], dict(os.environ))
+    finally:
+        player.kill()
+        player.wait()
+    assert done.returncode == 0, done.stderr
+    assert "Verdict: good" in done.stdout
+    peak = float(done.stdout.split("Peak level:")[1].split("dBFS")[0])
+    assert peak == pytest.approx(peak_dbfs(chirp_bursts(1.0, amplitude=0.3)), abs=2.0)
+    assert done.stderr.count("dBFS") >= 15  # the meter was redrawn once per 0.1 s block
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+def test_devices_command_lists_the_virtual_devices() -> None:
+    done = run_cli(["devices"], dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    inputs, outputs = done.stdout.split("Output devices:")
+    assert "default" in inputs and "[default]" in inputs and "Hz" in outputs
+
+
+@pytest.mark.device
+@pytest.mark.slow
+def test_device_vanishing_mid_answer_is_device_error_and_keeps_wav(tmp_path: Path) -> None:
+    if not va.available():
+        pytest.skip("pulseaudio not installed")
+    server = va.start_server()
+    wav_path = tmp_path / "answer.wav"
+    script = (
+        "import sys, threading; from pathlib import Path\n"
+        "from starcoach.adapters.sd_recorder import SoundDeviceRecorder\n"
+        "from starcoach.core.errors import DeviceError\n"
+        "def on_block(b): print('block', flush=True)\n"
+        "try: SoundDeviceRecorder(wav_path=Path(sys.argv[1])).record(threading.Event(), on_block)\n"
+        "except DeviceError as e: print('ERROR', e.message); sys.exit(3)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(wav_path)],
+        env=server.client_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "block"
+        time.sleep(1.0)
+    finally:
+        va.stop_server(server)
+    out, _ = child.communicate(timeout=20)
+    assert child.returncode == 3
+    assert "stopped delivering audio" in out and str(wav_path) in out
+    samples, _ = read_wav_samples(wav_path)
+    assert len(samples) >= 0.8 * SR
+
+
+@pytest.mark.device
+@pytest.mark.usefixtures("virtual_audio")
+@pytest.mark.model
+def test_check_command_transcribes_speech(speaker: Any, tmp_path: Path) -> None:
+    pytest.importorskip("starcoach.adapters.whisper_transcriber")
+    speech = speaker.synthesize_to_file(
+        "Tell me about a time you disagreed with a teammate.", tmp_path / "speech.wav"
+    )
+    env = dict(os.environ)
+    player = subprocess.Popen(
+        ["bash", "-c", f"sleep 1.5; paplay -d {va.MIC_SINK} {speech}"], env=env
+    )
+    try:
+        done = run_cli(["check", "--seconds", "5"], env, timeout=180)
+    finally:
+        player.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    heard = done.stdout.split("Heard:")[1].lower()
+    assert "teammate" in heard

@@ -1,0 +1,118 @@
+"""Pace, pauses and audio activity on hand-made word lists and synthetic signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.length import measure_length
+from starcoach.core.analysis.pace import measure_pace
+from starcoach.core.analysis.pauses import find_pauses
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Word
+
+
+def words_at(times: list[tuple[float, float]], text: str = "word") -> list[Word]:
+    return [Word(f"{text}{i}", a, b) for i, (a, b) in enumerate(times)]
+
+
+def evenly(n: int, start: float, wpm: float) -> list[tuple[float, float]]:
+    step = 60.0 / wpm
+    return [(start + i * step, start + i * step + step * 0.8) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("n", "wpm"),
+    [pytest.param(60, 120.0, id="slow-120"), pytest.param(100, 150.0, id="mid-150"),
+     pytest.param(80, 200.0, id="fast-200")],
+)
+def test_wpm_of_evenly_spaced_words(n: int, wpm: float) -> None:
+    times = evenly(n, 1.0, wpm)
+    words = words_at(times)
+    span = (times[0][0], times[-1][1])
+    report = measure_pace(words, [True] * n, span, pause_s=0.0)
+    # n words over (n - 1) steps + 0.8 step: within 3 % of the nominal rate
+    assert report.wpm == pytest.approx(wpm, rel=0.03)
+    assert report.articulation_wpm == pytest.approx(report.wpm)
+
+
+def test_verdicts_and_uncounted_fillers() -> None:
+    times = evenly(40, 0.0, 100.0)
+    words = words_at(times)
+    counted = [i % 4 != 0 for i in range(40)]  # every 4th word a filled pause
+    report = measure_pace(words, counted, (0.0, times[-1][1]), 0.0)
+    assert report.words == 30
+    assert report.verdict == "too slow"
+    fast = measure_pace(words, [True] * 40, (0.0, 10.0), 0.0)
+    assert fast.verdict == "too fast"
+    assert measure_pace(words, [True] * 40, (0.0, 0.5), 0.0).wpm is None
+
+
+def test_articulation_rate_excludes_pauses() -> None:
+    times = evenly(30, 0.0, 120.0)
+    span = (0.0, times[-1][1])
+    report = measure_pace(words_at(times), [True] * 30, span, pause_s=5.0)
+    assert report.articulation_wpm == pytest.approx(30 / (span[1] - 5.0) * 60, rel=1e-6)
+
+
+def test_pace_windows_show_a_speed_up() -> None:
+    times = evenly(30, 0.0, 100.0) + evenly(50, 18.0, 200.0)
+    report = measure_pace(words_at(times), [True] * 80, (0.0, times[-1][1]), 0.0)
+    assert len(report.windows) == 2
+    assert report.windows[1].wpm > report.windows[0].wpm * 1.5
+
+
+def test_pauses_from_word_gaps() -> None:
+    times = [(0.5, 0.8), (0.85, 1.2), (1.5, 1.9), (3.6, 4.0), (4.1, 4.4)]
+    report = find_pauses(words_at(times), None, long_threshold_s=1.5)
+    assert [(p.start, p.end) for p in report.items] == [(1.2, 1.5), (1.9, 3.6)]
+    assert report.long_count == 1
+    assert report.speech_start == 0.5
+    assert report.items[1].after == "word2"
+    assert report.longest_run_s == pytest.approx(4.4 - 3.6)  # runs 0.7, 0.4, 0.8 s
+    assert report.to_dict()["source"] == "words"
+
+
+def tone_bursts(bursts: list[tuple[float, float]], total: float, noise_db: float = -70.0
+                ) -> AudioClip:
+    rng = np.random.default_rng(0)
+    t = np.arange(int(total * SAMPLE_RATE)) / SAMPLE_RATE
+    noise = rng.normal(0, 10 ** (noise_db / 20), t.size)
+    signal = np.zeros_like(t)
+    for a, b in bursts:
+        m = (t >= a) & (t < b)
+        signal[m] = 0.3 * np.sin(2 * np.pi * 180 * t[m]) * (1 + 0.3 * np.sin(2 * np.pi * 4 * t[m]))
+    return AudioClip((signal + noise).astype(np.float32))
+
+
+def test_pauses_are_confirmed_in_the_audio() -> None:
+    # Speech 1.0-3.0, 3.4-6.0, 8.0-9.0; the words claim a gap at 4.5-5.5 that is speech.
+    clip = tone_bursts([(1.0, 3.0), (3.4, 6.0), (8.0, 9.0)], 10.0)
+    words = words_at([(1.0, 2.9), (3.5, 4.5), (5.5, 6.0), (8.1, 9.0)])
+    report = find_pauses(words, detect_activity(clip))
+    spans = [(round(p.start, 1), round(p.end, 1)) for p in report.items]
+    assert spans == [(3.0, 3.4), (6.0, 8.0)]
+    assert report.long_count == 1
+    assert report.speech_start == pytest.approx(1.0, abs=0.03)
+    assert report.speech_end == pytest.approx(9.0, abs=0.03)
+    assert report.source == "audio"
+
+
+def test_no_pause_is_reported_over_sound() -> None:
+    clip = tone_bursts([(0.5, 4.0)], 5.0)
+    words = words_at([(0.5, 1.0), (3.0, 4.0)])  # a 2 s word gap over continuous sound
+    assert find_pauses(words, detect_activity(clip)).items == ()
+
+
+def test_silent_clip_has_no_audible_span() -> None:
+    activity = detect_activity(AudioClip(np.zeros(SAMPLE_RATE * 2, np.float32)))
+    assert activity.audible_span() is None
+
+
+@pytest.mark.parametrize(
+    ("duration", "behavioral", "verdict"),
+    [(45.0, True, "too short"), (90.0, True, "good"), (150.0, True, "too long"),
+     (45.0, False, "good"), (None, True, "unknown")],
+)
+def test_length_verdicts(duration: float | None, behavioral: bool, verdict: str) -> None:
+    assert measure_length(duration, behavioral).verdict == verdict
