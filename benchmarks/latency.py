@@ -11,6 +11,8 @@ transcribes the same file in one batch. Both in one run, so compare the ratio.
 from __future__ import annotations
 
 import argparse
+import difflib
+import statistics
 import time
 from pathlib import Path
 
@@ -41,7 +43,8 @@ def live(clip: AudioClip, transcriber: WhisperTranscriber, speed: float) -> tupl
         inc.feed(clip.samples[at : at + block])
     last_sample = time.monotonic()
     transcript = inc.finish()
-    analysis = analyze_clip(inc.audio(), transcriber, None, None, transcript)
+    analysis = analyze_clip(inc.audio(), transcriber, None, None, transcript,
+                            regions=inc.speech_regions)
     return time.monotonic() - last_sample, analysis
 
 
@@ -64,11 +67,18 @@ def main() -> None:
     batch_analysis = analyze_clip(clip, transcriber, None, None, batch_transcript)
     live_words = [w["text"].lower().strip(".,?!") for w in live_analysis["words"]]
     batch_words = [w["text"].lower().strip(".,?!") for w in batch_analysis["words"]]
-    same = sum(a == b for a, b in zip(live_words, batch_words, strict=False))
+    matcher = difflib.SequenceMatcher(a=live_words, b=batch_words, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    shifts = [
+        abs(live_analysis["words"][blk.a + k]["start"] - batch_analysis["words"][blk.b + k]["start"])
+        for blk in matcher.get_matching_blocks() for k in range(blk.size)
+    ]
     print(f"latency: {latency:.2f} s")
     print(f"batch: {batch:.2f} s")
     print(f"ratio: {latency / batch:.3f}")
-    print(f"words: live {len(live_words)}, batch {len(batch_words)}, same position {same}")
+    print(f"words: live {len(live_words)}, batch {len(batch_words)}, in common {same} "
+          f"({same / max(len(batch_words), 1):.1%}); start times of common words differ by "
+          f"median {statistics.median(shifts or [0]):.3f} s, max {max(shifts or [0]):.2f} s")
     print(f"wpm: live {live_analysis['pace']['wpm']}, batch {batch_analysis['pace']['wpm']}")
 
 

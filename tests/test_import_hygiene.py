@@ -12,6 +12,11 @@ CORE_MODULES = (
     "starcoach.core.report",
     "starcoach.core.session",
     "starcoach.core.questions",
+    "starcoach.core.calls",
+    "starcoach.core.rubric",
+    "starcoach.core.phrases",
+    "starcoach.core.telephone",
+    "starcoach.core.trends",
 )
 
 

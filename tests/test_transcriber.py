@@ -305,3 +305,22 @@ def test_long_clip_is_decoded_in_pieces_with_global_times(
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
     assert transcript.words[-1].end <= 3.0 + clip.duration_s + 0.05
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "kept"),
+    [
+        ((0.9, 0.95, 0.01), 2),  # invented "uh" after the last word
+        ((0.9, 0.1, 0.05), 1),
+        ((0.0, 0.9, 0.8), 3),  # a low-confidence first "uh" is real speech: kept
+        ((0.05, 0.1), 0),
+        ((), 0),
+    ],
+    ids=["one-tail-word", "two-tail-words", "low-start-kept", "all-unsure", "empty"],
+)
+def test_unsure_tail_is_dropped(probabilities: tuple[float, ...], kept: int) -> None:
+    from starcoach.adapters.whisper_transcriber import _drop_unsure_tail
+    from starcoach.core.models import Word
+
+    words = [Word(f"w{i}", i, i + 0.5, p) for i, p in enumerate(probabilities)]
+    assert _drop_unsure_tail(words) == words[:kept]

@@ -33,6 +33,8 @@ class LiveResult:
     """Where the recording is on disk."""
     ended_at: float
     """Monotonic time when the last sample arrived."""
+    speech_regions: list[tuple[float, float]]
+    """Voice-activity regions found while recording."""
 
 
 def record_answer(
@@ -82,7 +84,7 @@ def record_answer(
     if on_stopped is not None:
         on_stopped(reason[0])
     transcript = incremental.finish()
-    return LiveResult(clip, transcript, reason[0], path, ended)
+    return LiveResult(clip, transcript, reason[0], path, ended, incremental.speech_regions)
 
 
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:

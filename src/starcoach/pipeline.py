@@ -31,10 +31,12 @@ def analyze_clip(
     transcript: Transcript | None = None,
     source: str = "audio",
     tone: bool = True,
+    regions: list[tuple[float, float]] | None = None,
 ) -> dict[str, Any]:
     """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
 
     With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
+    ``regions`` are voice-activity regions already found (live recording); None runs the VAD.
 
     Raises:
         AudioInputError: the audio holds no speech.
@@ -43,7 +45,8 @@ def analyze_clip(
         transcript = transcriber.transcribe(clip)
     if not transcript.words:
         raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
-    regions = transcriber.speech_regions(clip)
+    if regions is None:
+        regions = transcriber.speech_regions(clip)
     activity = detect_activity(clip, regions)
     analysis = analyze(transcript, question, activity, settings)
     if tone:

@@ -46,6 +46,7 @@ class IncrementalTranscriber:
         self._done_until = 0  # samples already transcribed
         self._words: list[Word] = []
         self._texts: list[str] = []
+        self._regions: list[tuple[float, float]] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
@@ -65,6 +66,12 @@ class IncrementalTranscriber:
         """Words transcribed so far (for live captions)."""
         with self._lock:
             return list(self._words)
+
+    @property
+    def speech_regions(self) -> list[tuple[float, float]]:
+        """Voice-activity regions found chunk by chunk (when the transcriber has a VAD)."""
+        with self._lock:
+            return merge_regions(self._regions)
 
     def audio(self) -> AudioClip:
         """All audio received so far."""
@@ -133,11 +140,26 @@ class IncrementalTranscriber:
         start = self._done_until
         chunk = AudioClip(samples[start:cut], self._rate)
         if chunk.duration_s >= 0.1:
-            part = self._transcriber.transcribe(chunk, offset_s=start / self._rate)
+            offset = start / self._rate
+            part = self._transcriber.transcribe(chunk, offset_s=offset)
+            vad = getattr(self._transcriber, "speech_regions", None)
+            regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
             with self._lock:
                 self._words.extend(part.words)
+                self._regions.extend(regions)
                 if part.text.strip():
                     self._texts.append(part.text.strip())
         self._done_until = cut
         if self._on_update is not None:
             self._on_update(Transcript(tuple(self.words), cut / self._rate))
+
+
+def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02) -> list[tuple[float, float]]:
+    """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(regions):
+        if merged and a - merged[-1][1] <= gap_s:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

@@ -40,7 +40,7 @@ class DecodeOptions:
     """Text put in the prompt of *every* 30 s window."""
     condition_on_previous_text: bool = True
     """Feed each window's text to the next as prompt."""
-    vad_filter: bool = True
+    vad_filter: bool = False
     """Cut non-speech with Silero VAD before decoding."""
     temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     """Sampling temperature, or the fallback ladder."""
@@ -62,11 +62,16 @@ DEFAULT_DECODE = DecodeOptions()
 WINDOW_S = 30.0
 """Clips up to Whisper's window length are decoded whole, in one window."""
 
-CHUNK_S = 15.0
-"""Clips longer than ``WINDOW_S`` are cut at pauses into pieces of at most this many
-seconds, each decoded on its own with the prompt. Whisper's own long-form decoding
-conditions each 30 s window on earlier, filler-free text and then drops nearly every
-filled pause (benchmark "long" column: 0/15 kept with the prompt alone, 10/15 this way)."""
+CHUNK_S: float | None = None
+"""Default piece length for clips longer than ``WINDOW_S`` (None = Whisper's own windows).
+With the punctuated prompt, Whisper's long-form decoding dropped every filler after the
+first window and 15 s pieces helped (0/15 -> 10/15 kept); with the lower-case prompt the
+verbatim style carries over between windows (14/15 kept), so pieces are off by default."""
+
+TAIL_MIN_PROBABILITY = 0.2
+"""Trailing words below this confidence are dropped: Whisper invents an "uh" or "you" in
+the silence after the last word (p < 0.02 on the real clips), which would count as a
+filler that was never said."""
 
 VAD_MIN_SILENCE_MS = 200
 """Silences shorter than this do not split speech regions."""
@@ -214,7 +219,8 @@ class WhisperTranscriber:
         )
         segments = list(segments)  # the generator does the decoding
         words = [w for segment in segments for w in _convert_words(segment.words or [], offset_s)]
-        return words, " ".join(segment.text.strip() for segment in segments).strip()
+        kept = _drop_unsure_tail(words)
+        return kept, " ".join(word.text for word in kept)
 
     def _resolve(self) -> ResolvedModel:
         if self._resolved is None:
@@ -274,6 +280,14 @@ def plan_chunks(
         start = cut
     pieces.append((start, duration_s))
     return pieces
+
+
+def _drop_unsure_tail(words: list[Word]) -> list[Word]:
+    """Words without the low-confidence run at the end (hallucinated after speech)."""
+    end = len(words)
+    while end > 0 and words[end - 1].probability < TAIL_MIN_PROBABILITY:
+        end -= 1
+    return words[:end]
 
 
 def _convert_words(words: list[Any], offset_s: float) -> list[Word]:

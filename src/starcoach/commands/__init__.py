@@ -14,4 +14,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "history",
     "report",
     "forget",
+    "calls",
 )

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from starcoach.core.errors import QuestionSetError
-from starcoach.core.questions import default_question_dir
 from starcoach.core.phrases import Phrase, parse_phrase
+from starcoach.core.questions import default_question_dir
 from starcoach.core.rubric import (
     BannedPhrase,
     Check,
@@ -137,7 +137,9 @@ def load_rubric(path: Path | None = None) -> Rubric:
     return Rubric(
         items=items,
         banned=_parse_banned(banned_table.get("phrases", []), f"{path}: [banned]: key 'phrases'"),
-        banned_exclude=_phrases(banned_table.get("exclude", []), f"{path}: [banned]: key 'exclude'"),
+        banned_exclude=_phrases(
+            banned_table.get("exclude", []), f"{path}: [banned]: key 'exclude'"
+        ),
         banned_tip=_text(banned_table.get("tip", ""), f"{path}: [banned]: key 'tip'"),
     )
 
@@ -251,7 +253,9 @@ def _parse_voice(raw: object, path: Path) -> CustomerVoice:
     rate = _int(raw.get("rate"), 60, 400, f"{label}: key 'rate'")
     pitch = _int(raw.get("pitch"), 0, 99, f"{label}: key 'pitch'")
     voice = raw.get("voice")
-    return CustomerVoice(rate, pitch, None if voice is None else _required(voice, f"{label}: key 'voice'"))
+    return CustomerVoice(
+        rate, pitch, None if voice is None else _required(voice, f"{label}: key 'voice'")
+    )
 
 
 def _parse_extension(raw: object, rubric: Rubric, path: Path) -> RubricExtension:
@@ -304,7 +308,13 @@ def _parse_item(raw: object, index: int, prefix: str) -> RubricItem:
     if "phrases" in raw:
         exclude = _phrases(raw.get("exclude", []), f"{label}: key 'exclude'")
         checks: tuple[Check, ...] = (
-            Check(item_id, title, _phrases(raw["phrases"], f"{label}: key 'phrases'", True), tip, exclude),
+            Check(
+                item_id,
+                title,
+                _phrases(raw["phrases"], f"{label}: key 'phrases'", True),
+                tip,
+                exclude,
+            ),
         )
     else:
         checks = _parse_checks(raw["checks"], label)

@@ -26,9 +26,9 @@ GAP_MAX = 4
 """Most words a ``...`` in a pattern skips."""
 NEGATION_WINDOW = 6
 """How many words before a match, within its clause, are searched for a negation."""
-FILLERS = frozenset("um umm uh uhh uhm er erm ah hmm hm mm mhm".split())
+FILLERS = frozenset(["um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "hm", "mm", "mhm"])
 """Hesitation sounds dropped before matching."""
-NEGATIONS = frozenset("not never no nothing nobody unable hardly".split())
+NEGATIONS = frozenset(["not", "never", "no", "nothing", "nobody", "unable", "hardly"])
 """Words that negate a phrase found after them (or inside it)."""
 NEGATIONS_AFTER = frozenset({"not", "never"})
 """Words that negate a phrase when they follow it ("I will not...")."""
@@ -41,6 +41,10 @@ NEGATION_IDIOMS: tuple[tuple[str, ...], ...] = (
     ("never", "mind"),
     ("no", "matter"),
     ("not", "only"),
+    ("not", "there"),  # negative questions: "isn't there anything else?"
+    ("not", "i"),  # "can't I help you with anything else?"
+    ("not", "you"),
+    ("not", "we"),
 )
 """Negation words in these idioms negate nothing."""
 CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
@@ -59,7 +63,9 @@ _IRREGULAR = {
     "ok": ("okay",),
 }
 _SUFFIXES = (("n't", "not"), ("'ll", "will"), ("'re", "are"), ("'ve", "have"), ("'m", "am"))
-_IS_WORDS = frozenset("it that there here what who he she where how name this everything".split())
+_IS_WORDS = frozenset(
+    ["it", "that", "there", "here", "what", "who", "he", "she", "where", "how", "name", "this"]
+)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,9 @@ class Rubric:
     def refs(self) -> tuple[str, ...]:
         """Every id a turn may expect: item ids and ``item.check`` ids."""
         refs = [item.id for item in self.items]
-        refs += [f"{item.id}.{c.id}" for item in self.items if len(item.checks) > 1 for c in item.checks]
+        refs += [
+            f"{item.id}.{c.id}" for item in self.items if len(item.checks) > 1 for c in item.checks
+        ]
         return tuple(refs)
 
     def resolve(self, ref: str) -> tuple[RubricItem, tuple[Check, ...]]:
@@ -116,7 +118,6 @@ class RubricExtension:
     """Extra banned phrases."""
 
 
-
 def extend_rubric(rubric: Rubric, extension: RubricExtension) -> Rubric:
     """The rubric with a scenario's extra items, phrases and banned phrases added."""
     extra = dict(extension.phrases)
@@ -130,9 +131,6 @@ def extend_rubric(rubric: Rubric, extension: RubricExtension) -> Rubric:
             checks = (replace(checks[0], phrases=checks[0].phrases + extra.get(item.id, ())),)
         items.append(replace(item, checks=checks))
     return replace(rubric, items=tuple(items), banned=rubric.banned + extension.banned)
-
-
-
 
 
 @dataclass(frozen=True)
@@ -177,7 +175,13 @@ class CheckResult:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         evidence = None if self.evidence is None else self.evidence.to_dict()
-        return {"id": self.id, "title": self.title, "met": self.met, "evidence": evidence, "tip": self.tip}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "met": self.met,
+            "evidence": evidence,
+            "tip": self.tip,
+        }
 
 
 @dataclass(frozen=True)
@@ -326,10 +330,13 @@ def evaluate_call(turn_texts: Sequence[str], scenario: Scenario, rubric: Rubric)
         raise ValueError(f"{len(turn_texts)} answers for {len(scenario.turns)} turns")
     merged = extend_rubric(rubric, scenario.rubric)
     turns = tuple(
-        evaluate_turn(text, turn.expect, merged) for text, turn in zip(turn_texts, scenario.turns, strict=False)
+        evaluate_turn(text, turn.expect, merged)
+        for text, turn in zip(turn_texts, scenario.turns, strict=False)
     )
     tokens = [tokenize(text) for text in turn_texts]
-    item_ids = dict.fromkeys(ref.partition(".")[0] for turn in scenario.turns for ref in turn.expect)
+    item_ids = dict.fromkeys(
+        ref.partition(".")[0] for turn in scenario.turns for ref in turn.expect
+    )
     items = tuple(_call_item(merged.resolve(i)[0], turn_texts, tokens) for i in item_ids)
     banned = tuple(
         replace(hit, evidence=replace(hit.evidence, turn=index))
@@ -342,12 +349,17 @@ def evaluate_call(turn_texts: Sequence[str], scenario: Scenario, rubric: Rubric)
     return CallResult(scenario.id, turns, items, banned, score, tuple(tips))
 
 
-def _check(check: Check, text: str, tokens: Sequence[Token], turn: int | None = None) -> CheckResult:
-    for phrase in check.phrases:
-        span = find_phrase(phrase, tokens, exclude=check.exclude)
-        if span is not None:
-            return CheckResult(check.id, check.title, True, _evidence(phrase, text, tokens, span, turn))
-    return CheckResult(check.id, check.title, False, tip=check.tip)
+def _check(
+    check: Check, text: str, tokens: Sequence[Token], turn: int | None = None
+) -> CheckResult:
+    """The check's earliest match in the answer."""
+    found = [(find_phrase(p, tokens, exclude=check.exclude), p) for p in check.phrases]
+    spans = [(span, phrase) for span, phrase in found if span is not None]
+    if not spans:
+        return CheckResult(check.id, check.title, False, tip=check.tip)
+    span, phrase = min(spans, key=lambda pair: (pair[0][0], -pair[0][1]))
+    evidence = _evidence(phrase, text, tokens, span, turn)
+    return CheckResult(check.id, check.title, True, evidence)
 
 
 def _item_result(ref: str, item: RubricItem, results: tuple[CheckResult, ...]) -> ItemResult:
@@ -358,17 +370,30 @@ def _item_result(ref: str, item: RubricItem, results: tuple[CheckResult, ...]) -
     return ItemResult(ref, item.title, met, results, tip)
 
 
-def _call_item(item: RubricItem, texts: Sequence[str], tokens: Sequence[Sequence[Token]]) -> ItemResult:
+def _call_item(
+    item: RubricItem, texts: Sequence[str], tokens: Sequence[Sequence[Token]]
+) -> ItemResult:
     allowed = _allowed_turns(item.where, len(texts))
     results = []
     for check in item.checks:
         found = [_check(check, texts[i], tokens[i], i) for i in allowed]
-        results.append(next((r for r in found if r.met), CheckResult(check.id, check.title, False, tip=check.tip)))
+        results.append(
+            next(
+                (r for r in found if r.met),
+                CheckResult(check.id, check.title, False, tip=check.tip),
+            )
+        )
     result = _item_result(item.id, item, tuple(results))
     if result.met or item.where == "any" or not texts:
         return result
-    elsewhere = [i + 1 for i in range(len(texts)) if i not in allowed and _item_result(
-        item.id, item, tuple(_check(c, texts[i], tokens[i]) for c in item.checks)).met]
+    elsewhere = [
+        i + 1
+        for i in range(len(texts))
+        if i not in allowed
+        and _item_result(
+            item.id, item, tuple(_check(c, texts[i], tokens[i]) for c in item.checks)
+        ).met
+    ]
     if elsewhere:
         late = f"{item.title} came in answer {elsewhere[0]}; it belongs in the {item.where} answer."
         result = replace(result, tip=f"{late} {result.tip}".strip())
@@ -386,16 +411,20 @@ def _banned(text: str, tokens: Sequence[Token], rubric: Rubric) -> tuple[BannedH
     for banned in rubric.banned:
         span = find_phrase(banned.phrase, tokens, negatable=False, exclude=rubric.banned_exclude)
         if span is not None:
-            hits.append(BannedHit(_evidence(banned.phrase, text, tokens, span, None), banned.instead))
+            hits.append(
+                BannedHit(_evidence(banned.phrase, text, tokens, span, None), banned.instead)
+            )
     return tuple(sorted(hits, key=lambda hit: hit.evidence.start))
 
 
 def _banned_tip(hit: BannedHit, rubric: Rubric) -> str:
-    tip = f"Avoid \"{hit.evidence.text}\" (answer {(hit.evidence.turn or 0) + 1})."
+    tip = f'Avoid "{hit.evidence.text}" (answer {(hit.evidence.turn or 0) + 1}).'
     return f"{tip} Instead: {hit.instead}" if hit.instead else f"{tip} {rubric.banned_tip}".strip()
 
 
-def _evidence(phrase: Phrase, text: str, tokens: Sequence[Token], span: tuple[int, int], turn: int | None) -> Evidence:
+def _evidence(
+    phrase: Phrase, text: str, tokens: Sequence[Token], span: tuple[int, int], turn: int | None
+) -> Evidence:
     start, end = tokens[span[0]].start, tokens[span[1] - 1].end
     return Evidence(phrase.source, text[start:end], start, end, turn)
 

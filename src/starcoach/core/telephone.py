@@ -1,4 +1,4 @@
-""""Hear yourself as the customer does": band-limit a clip to telephone quality.
+""" "Hear yourself as the customer does": band-limit a clip to telephone quality.
 
 A narrow-band phone line passes roughly 300 to 3400 Hz and carries 8,000 samples per
 second, companded with G.711 mu-law. :func:`telephone_band` reproduces that chain with
@@ -70,7 +70,8 @@ def telephone_band(
     if companding:
         line = mu_law_roundtrip(line)
     out = _resample(line, line_rate, sample_rate, length=audio.size)
-    return np.clip(out, -1.0, 1.0).astype(np.float32)
+    result: np.ndarray = np.clip(out, -1.0, 1.0).astype(np.float32)
+    return result
 
 
 def telephone_clip(clip: AudioClip) -> AudioClip:
@@ -91,7 +92,8 @@ def mu_law_roundtrip(samples: np.ndarray) -> np.ndarray:
     compressed = np.sign(clipped) * np.log1p(MU * np.abs(clipped)) / np.log1p(MU)
     codes = np.round((compressed + 1.0) * 127.5)  # 0..255: one byte per sample
     decoded = codes / 127.5 - 1.0
-    return np.sign(decoded) * np.expm1(np.abs(decoded) * np.log1p(MU)) / MU
+    expanded: np.ndarray = np.sign(decoded) * np.expm1(np.abs(decoded) * np.log1p(MU)) / MU
+    return expanded
 
 
 def band_gain(freqs_hz: np.ndarray, low_hz: float, high_hz: float) -> np.ndarray:

@@ -41,6 +41,8 @@ class Activity:
     """Seconds per frame."""
     threshold_db: float = 0.0
     """Level that separated silent from audible frames."""
+    speech_regions: tuple[tuple[float, float], ...] = ()
+    """Voice-activity regions (seconds) from a VAD model, when one was run."""
 
     def silent_runs(self, start_s: float, end_s: float) -> list[tuple[float, float]]:
         """Silent stretches (start, end) in seconds lying inside ``[start_s, end_s]``."""
@@ -111,7 +113,7 @@ def detect_activity(
         # Quiet frames the VAD calls speech (soft consonants) stay audible; never the reverse.
         audible = audible | (in_speech & (level > floor + SILENCE_MARGIN_DB / 2))
     audible = _drop_blips(audible, int(round(MIN_BLIP_S / FRAME_S)))
-    return Activity(audible, level, FRAME_S, threshold)
+    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()))
 
 
 def _drop_blips(audible: np.ndarray, min_frames: int) -> np.ndarray:

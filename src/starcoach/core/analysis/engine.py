@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starcoach.core.analysis.activity import Activity
+from starcoach.core.analysis.boundaries import restore_boundaries
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
 from starcoach.core.analysis.length import measure_length
 from starcoach.core.analysis.pace import TARGET_WPM, measure_pace
@@ -68,12 +69,13 @@ def analyze(
     settings = settings or Settings()
     question = question or QuestionRef()
     words = list(transcript.words)
-    hits = find_fillers(words)
-    mask = filler_word_mask(words, hits)
-    filled = _filled_pause_mask(words, hits)
     timed = transcript.timed and bool(words)
     pauses = find_pauses(words, activity, settings.long_pause_s) if timed else None
-    star = analyze_star(words, question.text, question.behavioral)
+    sentence_words = restore_boundaries(words, pauses)
+    hits = find_fillers(sentence_words)
+    mask = filler_word_mask(words, hits)
+    filled = _filled_pause_mask(words, hits)
+    star = analyze_star(sentence_words, question.text, question.behavioral)
     star_dict = star.to_dict()
     behavioral = bool(star_dict.get("behavioral"))
     span = (pauses.speech_end - pauses.speech_start) if pauses else None

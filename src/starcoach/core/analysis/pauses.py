@@ -134,14 +134,25 @@ def _word_bounds(words: Sequence[Word]) -> tuple[float, float]:
 def _audio_span(activity: Activity, first: float, last: float) -> tuple[float, float]:
     """The audible span of the answer: sound near the words, noise far away ignored."""
     lo, hi = first - SPAN_SLACK_S, last + SPAN_SLACK_S
-    runs = [
-        (a, b)
-        for a, b in _audible_runs(activity)
-        if b > lo and a < hi
-    ]
+    # Voice activity ignores breaths and room noise; without it, any audible sound counts.
+    candidates = activity.speech_regions or tuple(_audible_runs(activity))
+    runs = [(a, b) for a, b in candidates if b > lo and a < hi]
     if not runs:
         return first, last
-    return max(min(a for a, _ in runs), 0.0), max(b for _, b in runs)
+    start = min(min(a for a, _ in runs), first)
+    end = max(max(b for _, b in runs), last)
+    return _snap(activity, start, backwards=True), _snap(activity, end, backwards=False)
+
+
+def _snap(activity: Activity, t: float, backwards: bool) -> float:
+    """Move ``t`` to the edge of the audible run it lies in (a soft onset the VAD missed)."""
+    i = min(max(int(t / activity.frame_s), 0), len(activity.audible) - 1)
+    if len(activity.audible) == 0 or not activity.audible[i]:
+        return max(t, 0.0)
+    step = -1 if backwards else 1
+    while 0 <= i + step < len(activity.audible) and activity.audible[i + step]:
+        i += step
+    return (i if backwards else i + 1) * activity.frame_s
 
 
 def _audible_runs(activity: Activity) -> list[tuple[float, float]]:

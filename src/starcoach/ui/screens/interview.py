@@ -171,20 +171,22 @@ class InterviewScreen(Screen[None]):
                                            isinstance(exc, DeviceError)))
             return
         try:
-            analysis = self._analyze(live.clip, live.transcript)
+            analysis = self._analyze(live.clip, live.transcript, live.speech_regions)
         except AppError as exc:
             self.post_message(AnswerFailed(exc.message, path, False))
             return
         self.post_message(AnswerAnalyzed(analysis, path, time.monotonic() - live.ended_at))
 
-    def _analyze(self, clip: AudioClip, transcript: Transcript) -> dict[str, Any]:
+    def _analyze(self, clip: AudioClip, transcript: Transcript,
+                 regions: list[tuple[float, float]] | None = None) -> dict[str, Any]:
         from starcoach.pipeline import analyze_clip
 
         q = self.question
         ref = QuestionRef(text=q.text, id=q.id, behavioral=q.expects_star,
                           extra={"kind": q.kind, "competency": q.competency, "set": q.set_id})
         return analyze_clip(clip, self.services.transcriber, ref,
-                            self.options.analysis, transcript, source="your answer")
+                            self.options.analysis, transcript, source="your answer",
+                            regions=regions)
 
     # -- messages from workers ----------------------------------------------------------
     @on(LevelChanged)

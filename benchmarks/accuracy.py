@@ -1,0 +1,219 @@
+"""Accuracy of the analysis: fillers, pace, pauses and STAR, on text and on real audio.
+
+Prints numbers for
+1. ``../shared/corpus/answers.json`` (labeled text answers): filler precision/recall and STAR
+   sentence-label accuracy (text only, no transcriber);
+2. the project's recorded fixtures in ``audio_fixtures/``: the real transcriber + analysis
+   against ground truth (filler recall/precision, words-per-minute error, pauses, STAR labels);
+3. ``../shared/real_speech/`` (real recordings, when present): filled pauses kept by the
+   transcriber (recall/precision by count), word error rate on read speech.
+
+    .venv/bin/python benchmarks/accuracy.py [--model NAME] [--skip-real] [--skip-fixtures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from text_accuracy import filler_scores, label_scores, load_answers  # noqa: E402
+
+from starcoach.adapters.audio_files import load_audio  # noqa: E402
+from starcoach.adapters.whisper_transcriber import WhisperTranscriber  # noqa: E402
+from starcoach.core.analysis.engine import QuestionRef  # noqa: E402
+from starcoach.core.analysis.fillers import filled_pause  # noqa: E402
+from starcoach.pipeline import analyze_clip  # noqa: E402
+
+FILLER_TIME_TOLERANCE_S = 1.0
+"""A detected filler matches a true one of the same text within this many seconds."""
+PAUSE_TOLERANCE_S = 0.15
+"""A detected pause matches a true one when both ends are within this many seconds."""
+
+
+def corpus_numbers() -> None:
+    path = SHARED / "corpus" / "answers.json"
+    if not path.exists():
+        print("corpus: ../shared/corpus/answers.json not found, skipped")
+        return
+    answers = load_answers(path)
+    f = filler_scores(answers)
+    f_plain = filler_scores(answers, lambda t: t.replace(",", "").lower())
+    s = label_scores(answers)
+    print(f"corpus ({len(answers)} answers, {s['total']} sentences)")
+    print(f"  fillers, text as written:        precision {f['precision']:.3f}  "
+          f"recall {f['recall']:.3f}  (tp {f['tp']}, fp {f['fp']}, fn {f['fn']})")
+    print(f"  fillers, no commas, lower case:  precision {f_plain['precision']:.3f}  "
+          f"recall {f_plain['recall']:.3f}")
+    print(f"  STAR sentence labels: accuracy {s['accuracy']:.3f} ({s['correct']}/{s['total']})")
+
+
+def fixture_numbers(transcriber: WhisperTranscriber) -> None:
+    rows, totals = [], Counter()
+    wpm_errors: list[float] = []
+    for js in sorted((ROOT / "audio_fixtures").glob("*.json")):
+        truth = json.loads(js.read_text())
+        if not truth.get("text") or not js.with_suffix(".wav").exists():
+            continue
+        clip = load_audio(js.with_suffix(".wav"))
+        question = QuestionRef(text=truth.get("question"),
+                               behavioral=truth.get("kind") == "behavioral")
+        a = analyze_clip(clip, transcriber, question, tone=False)
+        tp, fp, fn = match_fillers(truth, a)
+        totals.update(tp=tp, fp=fp, fn=fn)
+        p_tp, p_fp, p_fn, over_speech = match_pauses(truth, a)
+        totals.update(p_tp=p_tp, p_fp=p_fp, p_fn=p_fn, over_speech=over_speech)
+        true_wpm = truth_wpm(truth)
+        err = abs(a["pace"]["wpm"] - true_wpm) / true_wpm if a["pace"]["wpm"] else float("nan")
+        wpm_errors.append(err)
+        ok, total = star_agreement(truth, a)
+        totals.update(star_ok=ok, star_total=total)
+        rows.append(f"  {truth['name']:<28} {true_wpm:6.0f} {a['pace']['wpm'] or 0:6.0f} "
+                    f"{err:6.1%}  fillers {tp}/{tp + fn} (+{fp})  pauses {p_tp}/{p_tp + p_fn} "
+                    f"(+{p_fp})  STAR {ok}/{total}")
+    print("fixtures (real transcriber on audio_fixtures/)")
+    print(f"  {'clip':<28} {'wpm':>6} {'found':>6} {'error':>6}")
+    print("\n".join(rows))
+    t = totals
+    print(f"  filler recall {t['tp'] / max(1, t['tp'] + t['fn']):.3f}  precision "
+          f"{t['tp'] / max(1, t['tp'] + t['fp']):.3f}  (tp {t['tp']}, fp {t['fp']}, fn {t['fn']})")
+    print(f"  wpm error: mean {sum(wpm_errors) / len(wpm_errors):.1%}, max {max(wpm_errors):.1%}")
+    print(f"  pauses >= 0.25 s: recall {t['p_tp'] / max(1, t['p_tp'] + t['p_fn']):.3f}  precision "
+          f"{t['p_tp'] / max(1, t['p_tp'] + t['p_fp']):.3f}; pauses over speech: {t['over_speech']}")
+    print(f"  STAR sentence labels: {t['star_ok'] / max(1, t['star_total']):.3f} "
+          f"({t['star_ok']}/{t['star_total']})")
+
+
+def truth_wpm(truth: dict[str, Any]) -> float:
+    said = [w for w in re.findall(r"[A-Za-z']+", truth["text"]) if not filled_pause(w.lower())]
+    return len(said) / (truth["speech_end_s"] - truth["speech_start_s"]) * 60.0
+
+
+def match_fillers(truth: dict[str, Any], a: dict[str, Any]) -> tuple[int, int, int]:
+    words = truth.get("words") or []
+    wanted = []
+    for f in truth["fillers"]:
+        i = f.get("word_index")
+        t = words[i]["start"] if i is not None and i < len(words) else None
+        wanted.append((_canon(f["text"]), t))
+    found = [(_canon(h["text"]), h["start"]) for h in a["fillers"]["items"]]
+    tp = 0
+    for text, t in wanted:
+        for j, (ftext, ft) in enumerate(found):
+            if ftext == text and (t is None or ft is None or abs(ft - t) <= FILLER_TIME_TOLERANCE_S):
+                tp += 1
+                found.pop(j)
+                break
+    return tp, len(found), len(wanted) - tp
+
+
+def _canon(text: str) -> str:
+    norm = re.sub(r"[^a-z ]", "", text.lower()).strip()
+    return filled_pause(norm) or norm
+
+
+def match_pauses(truth: dict[str, Any], a: dict[str, Any]) -> tuple[int, int, int, int]:
+    true = [(p["start"], p["end"]) for p in truth["pauses"] if p["end"] - p["start"] >= 0.25]
+    got = [(p["start"], p["end"]) for p in a["pauses"]["items"]]
+    tp = sum(any(abs(s - gs) <= PAUSE_TOLERANCE_S and abs(e - ge) <= PAUSE_TOLERANCE_S
+                 for gs, ge in got) for s, e in true)
+    matched = sum(any(abs(s - gs) <= PAUSE_TOLERANCE_S and abs(e - ge) <= PAUSE_TOLERANCE_S
+                      for s, e in true) for gs, ge in got)
+    over = sum(
+        any(min(ge, pe) - max(gs, ps) > 0.05 for ps, pe in
+            ((p["start"], p["end"]) for p in truth["phrases"]))
+        for gs, ge in got
+    )
+    return tp, len(got) - matched, len(true) - tp, over
+
+
+def star_agreement(truth: dict[str, Any], a: dict[str, Any]) -> tuple[int, int]:
+    """Each true sentence takes the label of the detected sentence overlapping it most."""
+    spans: dict[int, list[float]] = {}
+    for p in truth["phrases"]:
+        i = p["sentence_index"]
+        spans.setdefault(i, [p["start"], p["end"]])
+        spans[i][1] = p["end"]
+    ok = 0
+    for i, sentence in enumerate(truth["sentences"]):
+        s, e = spans[i]
+        best = max(a["star"]["sentences"], default=None,
+                   key=lambda x: min(e, x["end"] or 0) - max(s, x["start"] or 0))
+        ok += best is not None and best["label"] == sentence["label"]
+    return ok, len(truth["sentences"])
+
+
+def real_speech_numbers(transcriber: WhisperTranscriber) -> None:
+    manifest = SHARED / "real_speech" / "manifest.json"
+    if not manifest.exists():
+        print("real speech: ../shared/real_speech not found, skipped")
+        return
+    clips = json.loads(manifest.read_text())
+    kept = said = invented = 0
+    spont_kept = spont_said = 0
+    wer_num = wer_den = 0
+    seconds = audio_s = 0.0
+    for clip in clips:
+        if clip["category"] not in ("spontaneous", "filler_probe", "filler_probes", "read"):
+            continue
+        path = SHARED / "real_speech" / clip["file"]
+        audio = load_audio(path)
+        t0 = time.monotonic()
+        transcript = transcriber.transcribe(audio)
+        seconds += time.monotonic() - t0
+        audio_s += audio.duration_s
+        found = sum(1 for w in transcript.words if filled_pause(_canon(w.text)))
+        truth = int(clip.get("filled_pause_total") or 0)
+        kept += min(found, truth)
+        said += truth
+        invented += max(0, found - truth)
+        if clip["file"].startswith("spontaneous/mfa_"):
+            spont_kept += min(found, truth)
+            spont_said += truth
+        if clip["category"] == "read":
+            ref = re.findall(r"[a-z']+", clip["transcript"].lower())
+            hyp = re.findall(r"[a-z']+", " ".join(w.text for w in transcript.words).lower())
+            wer_num += _edit_distance(ref, hyp)
+            wer_den += len(ref)
+    print(f"real speech ({len(clips)} clips, model {transcriber.model_name})")
+    print(f"  filled pauses kept: {kept}/{said} (recall {kept / max(1, said):.3f}), "
+          f"invented {invented} (precision {kept / max(1, kept + invented):.3f})")
+    print(f"  of which the 3 spontaneous monologues: {spont_kept}/{spont_said}")
+    print(f"  word error rate on read speech: {wer_num / max(1, wer_den):.3f}")
+    print(f"  speed: {audio_s / max(seconds, 1e-9):.1f}x real time")
+
+
+def _edit_distance(a: list[str], b: list[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Accuracy benchmark")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-fixtures", action="store_true")
+    args = parser.parse_args()
+    corpus_numbers()
+    transcriber = WhisperTranscriber(args.model)
+    if not args.skip_fixtures:
+        fixture_numbers(transcriber)
+    if not args.skip_real:
+        real_speech_numbers(transcriber)
+
+
+if __name__ == "__main__":
+    main()
