@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
 import wave
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,8 +228,9 @@ SPECS: tuple[ClipSpec, ...] = (
         )),
     ClipSpec(
         "slow_110wpm", "Tell me about a time you helped a confused customer.",
-        voice="en", rate_wpm=110, lead_s=1.5,
-        notes="Slow speaker (espeak rate 110); complete STAR; one filler uh.",
+        voice="en", rate_wpm=80, lead_s=1.5,
+        notes="Slow speaker (espeak rate 80, the slowest; about 110 wpm measured); complete"
+              " STAR; one filler uh.",
         sentences=(
             ("situation", "A man came into the bank where I worked."),
             ("task", "I had to help him set up the new app."),
@@ -279,7 +282,6 @@ class Espeak:
 
     def __init__(self) -> None:
         self._lib = ctypes.CDLL("libespeak-ng.so.1")
-        self._libc = ctypes.CDLL(None)
         self.sample_rate = int(self._lib.espeak_Initialize(2, 0, None, 0))  # SYNCHRONOUS
         self._chunks: list[bytes] = []
         self._events: list[tuple[int, int]] = []
@@ -306,7 +308,6 @@ class Espeak:
         self._lib.espeak_SetParameter(1, rate_wpm, 0)  # espeakRATE
         self._chunks, self._events = [], []
         data = text.encode()
-        self._libc.srand(1)  # espeak draws noise from rand(): same phrase, same samples
         flags = 0x1 | 0x100  # espeakCHARS_UTF8 | espeakPHONEMES ([[...]] input)
         self._lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, flags, None, None)
         self._lib.espeak_Synchronize()
@@ -535,6 +536,24 @@ def make(engine: Espeak | None, spec: ClipSpec, out_dir: Path = OUT_DIR) -> dict
     return truth
 
 
+def make_by_name(name: str, out_dir: Path) -> dict[str, object]:
+    """Render the fixture called ``name`` with a new espeak engine."""
+    spec = next(s for s in SPECS if s.name == name)
+    return make(Espeak() if spec.sentences else None, spec, out_dir)
+
+
+def make_in_fresh_process(name: str, out_dir: Path) -> dict[str, object]:
+    """``make_by_name`` in a new process.
+
+    espeak-ng keeps state between calls (the same phrase comes out a few samples longer or
+    shorter after other phrases), so each clip starts from a freshly loaded library: that
+    makes ``--only NAME`` write the same bytes as a full run.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(make_by_name, name, out_dir).result()
+
+
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, uh."
 """Same prompt as ``starcoach.adapters.whisper_transcriber.FILLER_PROMPT``."""
 FILLED_PAUSES = {"um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mm", "ah"}
@@ -604,12 +623,11 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("sox") is None:
         parser.error("sox is not installed (apt-get install sox)")
     args.out.mkdir(parents=True, exist_ok=True)
-    engine = Espeak()
     truths = []
     for spec in SPECS:
         if args.only and spec.name not in args.only:
             continue
-        truth = make(engine, spec, args.out)
+        truth = make_in_fresh_process(spec.name, args.out)
         truths.append(truth)
         print(f"{spec.name}: {truth['duration_s']:.2f} s, {truth['words_count']} words")
     if args.check_fillers:

@@ -29,9 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="starcoach",
         description="Offline mock-interview coach: practise answers out loud and get feedback "
-        "on pace, pauses, filler words and STAR structure.",
+        "on pace, pauses, filler words and STAR structure. With no command, starts the "
+        "interview app.",
+        epilog="Run `starcoach COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"starcoach {__version__}")
+    from starcoach.commands.interview import add_app_arguments
+
+    add_app_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         module.add_parser(sub)
@@ -41,15 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args = parser.parse_args(argv)
     if args.command is None:
         from starcoach.commands import interview
 
-        args = interview.parse(extra)
         handler = interview.run
     else:
-        if extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         handler = args.handler
     try:
         return int(handler(args))

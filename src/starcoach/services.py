@@ -21,6 +21,9 @@ from starcoach.core.questions import QuestionSet, load_question_sets
 from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
 from starcoach.pipeline import VadTranscriber
 
+CUSTOMER_VOICE = "en+f3"
+"""espeak-ng voice of the customer in call practice (the interviewer uses the default)."""
+
 FIXTURE_DIR = Path(__file__).resolve().parents[2] / "audio_fixtures"
 """Recorded answers shipped with the project (used by ``--demo``)."""
 
@@ -71,6 +74,11 @@ class Services:
     """True when recorded answers play the part of the microphone."""
     clock: Callable[[], float] = time.monotonic
     """Monotonic clock (fixed in tests)."""
+    data_dir: Path | None = None
+    """The history folder (``--data-dir``); None for the default one."""
+    make_customer_speaker: Callable[[Any], Speaker | None] | None = None
+    """Builds the customer's voice for call practice from a ``core.calls.CustomerVoice``
+    (a different voice from the interviewer); None or a None result: text only."""
 
 
 def build_services(
@@ -98,6 +106,8 @@ def build_services(
         options=options,
         save_attempt=_history_saver(data_dir),
         input_device=input_device,
+        data_dir=data_dir,
+        make_customer_speaker=_customer_speaker if voice else None,
     )
 
 
@@ -131,8 +141,10 @@ def fixture_services(
         question_sets=load_question_sets(),
         answers_dir=_answers_dir(data_dir),
         options=options,
-        save_attempt=_history_saver(data_dir) if data_dir else None,
+        save_attempt=_history_saver(data_dir),
         demo=True,
+        data_dir=data_dir,
+        make_customer_speaker=_customer_speaker if voice else None,
     )
 
 
@@ -173,6 +185,19 @@ def _speaker(rate: int | None) -> Speaker | None:
         from starcoach.adapters.tts_speaker import TtsSpeaker
 
         return TtsSpeaker(rate=rate)
+    except (AppError, ImportError, OSError, RuntimeError):
+        return None
+
+
+def _customer_speaker(voice: Any) -> Speaker | None:
+    """A second voice (a female espeak variant by default) at the scenario's rate."""
+    from starcoach.core.errors import AppError
+
+    try:
+        from starcoach.adapters.tts_speaker import TtsSpeaker
+
+        return TtsSpeaker(rate=getattr(voice, "rate", None),
+                          voice=getattr(voice, "voice", None) or CUSTOMER_VOICE)
     except (AppError, ImportError, OSError, RuntimeError):
         return None
 

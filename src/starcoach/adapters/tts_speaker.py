@@ -13,6 +13,7 @@ import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -113,6 +114,12 @@ class TtsSpeaker:
                 done.set_exception(exc)
 
 
+SPEECH_TIMEOUT_S = 10.0
+"""Longest wait for speech to end, on top of 0.2 s per character."""
+OUTPUT_LATENCY_S = 0.2
+"""Sound still in the output buffers when the player exits."""
+
+
 def _make_engine(rate: int | None, voice: str | None) -> Any:
     try:
         import pyttsx3
@@ -144,9 +151,18 @@ def _reset_save_target(engine: Any) -> None:
 
 def _say(engine: Any, text: str) -> None:
     _reset_save_target(engine)
-    engine.say(text)
-    with contextlib.redirect_stdout(io.StringIO()):  # "Playback error: ..." noise
-        engine.runAndWait()
+    finished = threading.Event()
+    token = engine.connect("finished-utterance", lambda name, completed: finished.set())
+    try:
+        engine.say(text)
+        with contextlib.redirect_stdout(io.StringIO()):  # "Playback error: ..." noise
+            engine.runAndWait()
+        # pyttsx3 2.99 + espeak-ng: the first runAndWait() of an engine returns at once while
+        # aplay still plays; "finished-utterance" comes when playback has really ended.
+        finished.wait(timeout=SPEECH_TIMEOUT_S + len(text) / 5.0)
+        time.sleep(OUTPUT_LATENCY_S)
+    finally:
+        engine.disconnect(token)
 
 
 def _save(engine: Any, text: str, path: Path) -> None:

@@ -3,36 +3,36 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 
 from starcoach.core.errors import AppError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Options of the interview app."""
-    p = argparse.ArgumentParser(prog="starcoach", description="Start the interview app.")
-    p.add_argument("--set", dest="question_set", metavar="SET", help="question set id to start with")
-    p.add_argument("-n", "--count", type=int, default=3, help="questions per session (default 3)")
-    p.add_argument("--shuffle", action="store_true", help="shuffle the questions")
-    p.add_argument("--think", type=int, default=0, metavar="S", help="think time before recording")
-    p.add_argument("--silence-stop", type=float, default=4.0, metavar="S",
-                   help="stop after this much silence once you have spoken (default 4)")
-    p.add_argument("--max-length", type=float, default=180.0, metavar="S",
-                   help="longest answer in seconds (default 180)")
-    p.add_argument("--no-voice", action="store_true", help="show questions without reading them")
-    p.add_argument("--rate", type=int, help="speech rate of the question voice (words/min)")
-    p.add_argument("--input-device", metavar="NAME|INDEX", help="microphone to record from")
-    p.add_argument("--model", metavar="DIR|NAME", help="Whisper model (default: bundled tiny.en)")
-    p.add_argument("--data-dir", type=Path, metavar="DIR", help="where history and recordings go")
-    p.add_argument("--demo", action="store_true",
+def add_app_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the interview app (``starcoach`` with no command)."""
+    g = parser.add_argument_group("interview app (starcoach with no command)")
+    g.add_argument("--demo", dest="app_demo", action="store_true",
                    help="recorded answers play the candidate (no microphone needed)")
-    return p
-
-
-def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse the app's options (what is left after the subcommand parser)."""
-    return build_parser().parse_args(list(argv))
+    g.add_argument("--set", dest="app_set", metavar="SET", help="question set id to start with")
+    g.add_argument("-n", "--count", dest="app_count", type=int, default=3, metavar="N",
+                   help="questions per session (default 3)")
+    g.add_argument("--shuffle", dest="app_shuffle", action="store_true",
+                   help="shuffle the questions")
+    g.add_argument("--think", dest="app_think", type=int, default=0, metavar="S",
+                   help="think time before recording (default 0)")
+    g.add_argument("--silence-stop", dest="app_silence_stop", type=float, default=4.0,
+                   metavar="S", help="stop after this much silence once you have spoken (default 4)")
+    g.add_argument("--max-length", dest="app_max_length", type=float, default=180.0, metavar="S",
+                   help="longest answer in seconds (default 180)")
+    g.add_argument("--no-voice", dest="app_no_voice", action="store_true",
+                   help="show questions without reading them aloud")
+    g.add_argument("--rate", dest="app_rate", type=int, metavar="WPM", help="speech rate of the question voice")
+    g.add_argument("--input-device", dest="app_input_device", metavar="NAME|INDEX",
+                   help="microphone to record from (see `starcoach devices`)")
+    g.add_argument("--model", dest="app_model", metavar="DIR|NAME",
+                   help="Whisper model (default: the bundled tiny.en)")
+    g.add_argument("--data-dir", dest="app_data_dir", type=Path, metavar="DIR",
+                   help="where history and recordings go")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,20 +41,32 @@ def run(args: argparse.Namespace) -> int:
 
     from starcoach.services import InterviewOptions, build_services, fixture_services
 
-    if args.count < 1:
+    if args.app_count < 1:
         raise AppError("--count must be at least 1")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise AppError("the interview app needs a terminal; for scripts use `starcoach analyze`")
-    options = InterviewOptions(question_set=args.question_set, count=args.count,
-                               shuffle=args.shuffle, think_s=args.think,
-                               silence_stop_s=args.silence_stop, max_answer_s=args.max_length)
-    if args.demo:
-        services = fixture_services(options, model=args.model, voice=not args.no_voice,
-                                    data_dir=args.data_dir)
+    options = InterviewOptions(
+        question_set=args.app_set, count=args.app_count, shuffle=args.app_shuffle,
+        think_s=args.app_think, silence_stop_s=args.app_silence_stop,
+        max_answer_s=args.app_max_length)
+    voice = not args.app_no_voice
+    if args.app_demo:
+        services = fixture_services(options, model=args.app_model, voice=voice,
+                                    data_dir=args.app_data_dir)
     else:
-        services = build_services(options, model=args.model, input_device=args.input_device,
-                                  voice=not args.no_voice, rate=args.rate, data_dir=args.data_dir)
+        services = build_services(options, model=args.app_model,
+                                  input_device=args.app_input_device, voice=voice,
+                                  rate=args.app_rate, data_dir=args.app_data_dir)
+    _check_set(services.question_sets, args.app_set)
     from starcoach.ui.app import InterviewApp
 
     InterviewApp(services).run()
     return 0
+
+
+def _check_set(sets: list, wanted: str | None) -> None:
+    if wanted is not None and wanted not in {s.id for s in sets}:
+        from starcoach.core.errors import QuestionSetError
+
+        names = ", ".join(s.id for s in sets)
+        raise QuestionSetError(f"no question set {wanted!r}; available: {names}")
