@@ -35,9 +35,10 @@ class ScriptTranscriber:
             elif not on and start is not None:
                 spans.append((offset_s + start, offset_s + t))
                 start = None
-        first = int(round(offset_s / BURST_PERIOD_S))
+        # The n-th burst of the file (wherever the chunk starts) is the n-th word.
         words = tuple(
-            Word(self.script[(first + k) % len(self.script)], a, b) for k, (a, b) in enumerate(spans)
+            Word(self.script[int(round((a - LEAD_S) / BURST_PERIOD_S)) % len(self.script)], a, b)
+            for a, b in spans
         )
         return Transcript(words, clip.duration_s, " ".join(w.text for w in words))
 
@@ -46,9 +47,10 @@ class ScriptTranscriber:
 
 
 BURST_PERIOD_S = 0.5
+LEAD_S = 0.5
 
 
-def burst_wav(path: Path, n_words: int, lead_s: float = 0.5) -> Path:
+def burst_wav(path: Path, n_words: int, lead_s: float = LEAD_S) -> Path:
     """A WAV with one 0.3 s tone burst per word, every 0.5 s, after ``lead_s`` of silence."""
     t = np.arange(int(0.3 * SAMPLE_RATE)) / SAMPLE_RATE
     burst = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)

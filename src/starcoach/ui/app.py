@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from starcoach.core.errors import AppError
 from starcoach.services import Services
+
+
+LOADING_NOTICE_S = 0.5
+"""Say that the model is loading only when it takes longer than this."""
 
 
 class InterviewApp(App[None]):
@@ -35,11 +41,21 @@ class InterviewApp(App[None]):
         load = getattr(self.services.transcriber, "load", None)
         if load is None:
             return
-        self.call_from_thread(self.notify, "Loading the speech model...", timeout=2)
+        done = threading.Event()
+
+        def slow() -> None:
+            if not done.is_set():
+                self.call_from_thread(self.notify, "Loading the speech model...", timeout=3)
+
+        timer = threading.Timer(LOADING_NOTICE_S, slow)
+        timer.start()
         try:
             load()
         except AppError as exc:
             self.call_from_thread(self.notify, exc.message, severity="error", timeout=15)
+        finally:
+            done.set()
+            timer.cancel()
 
     def action_help(self) -> None:
         """Show the keys."""
