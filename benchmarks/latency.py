@@ -5,7 +5,7 @@ Feeds a recorded answer (about 2 minutes) to the incremental transcriber at real
 to the complete feedback (tail transcription + voice activity + every analysis). Then it
 transcribes the same file in one batch. Both in one run, so compare the ratio.
 
-    .venv/bin/python benchmarks/latency.py [WAV] [--speed 1.0] [--model tiny.en]
+    .venv/bin/python benchmarks/latency.py [WAV] [--model NAME]
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ from __future__ import annotations
 import argparse
 import difflib
 import statistics
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 from starcoach.adapters.audio_files import load_audio
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+from starcoach.adapters.fixtures import FixtureRecorder
 from starcoach.core.models import AudioClip
+from starcoach.core.session import SilenceMonitor
+from starcoach.live import record_answer
 from starcoach.pipeline import analyze_clip
-from starcoach.streaming import IncrementalTranscriber
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,25 +37,22 @@ def default_answer() -> Path:
     return wavs[-1]
 
 
-def live(clip: AudioClip, transcriber: WhisperTranscriber, speed: float) -> tuple[float, dict]:
-    inc = IncrementalTranscriber(transcriber)
-    block = clip.sample_rate // 10
-    started = time.monotonic()
-    for i, at in enumerate(range(0, len(clip.samples), block)):
-        due = started + i * 0.1 / speed
-        time.sleep(max(0.0, due - time.monotonic()))
-        inc.feed(clip.samples[at : at + block])
-    last_sample = time.monotonic()
-    transcript = inc.finish()
-    analysis = analyze_clip(inc.audio(), transcriber, None, None, transcript,
-                            regions=inc.speech_regions)
-    return time.monotonic() - last_sample, analysis
+def live(path: Path, transcriber: WhisperTranscriber) -> tuple[float, dict]:
+    """The app's own path: a recorder delivering 100 ms blocks at real speed, the live
+    transcriber, then the analysis. Returns (seconds from last sample to feedback, analysis)."""
+    recorder = FixtureRecorder(path, realtime=True, block_s=0.1)
+    monitor = SilenceMonitor(silence_stop_s=1e9, max_s=1e9)  # the file's end ends the answer
+    with tempfile.TemporaryDirectory() as tmp:
+        result = record_answer(recorder, transcriber, Path(tmp) / "answer.wav",
+                               threading.Event(), monitor)
+        analysis = analyze_clip(result.clip, transcriber, None, None, result.transcript,
+                                regions=result.speech_regions, tone_tracks=result.tone_tracks)
+    return time.monotonic() - result.ended_at, analysis
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wav", nargs="?", type=Path)
-    parser.add_argument("--speed", type=float, default=1.0, help="1.0 = real time")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     path = args.wav or default_answer()
@@ -60,7 +61,7 @@ def main() -> None:
     transcriber.load()
     transcriber.transcribe(AudioClip(clip.samples[: clip.sample_rate * 2]))  # warm up
     print(f"answer: {path.name} ({clip.duration_s:.1f} s), model {transcriber.model_name}")
-    latency, live_analysis = live(clip, transcriber, args.speed)
+    latency, live_analysis = live(path, transcriber)
     t0 = time.monotonic()
     batch_transcript = transcriber.transcribe(clip)
     batch = time.monotonic() - t0

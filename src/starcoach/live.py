@@ -7,11 +7,14 @@ Used by the interview and call screens from a worker thread (no UI imports here)
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from starcoach.core.analysis.tone import tone_tracks
 from starcoach.core.errors import AppError
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.ports import Recorder, Transcriber
@@ -35,6 +38,8 @@ class LiveResult:
     """Monotonic time when the last sample arrived."""
     speech_regions: list[tuple[float, float]]
     """Voice-activity regions found while recording."""
+    tone_tracks: Any = None
+    """Pitch and level tracks, computed while the tail was transcribed."""
 
 
 def record_answer(
@@ -83,8 +88,11 @@ def record_answer(
     ended = time.monotonic()
     if on_stopped is not None:
         on_stopped(reason[0])
-    transcript = incremental.finish()
-    return LiveResult(clip, transcript, reason[0], path, ended, incremental.speech_regions)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
+        tracks = pool.submit(tone_tracks, clip)  # numpy, in parallel with the last chunk
+        transcript = incremental.finish()
+        return LiveResult(clip, transcript, reason[0], path, ended,
+                          incremental.speech_regions, tracks.result())
 
 
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:

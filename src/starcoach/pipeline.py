@@ -32,11 +32,13 @@ def analyze_clip(
     source: str = "audio",
     tone: bool = True,
     regions: list[tuple[float, float]] | None = None,
+    tone_tracks: Any = None,
 ) -> dict[str, Any]:
     """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
 
     With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
     ``regions`` are voice-activity regions already found (live recording); None runs the VAD.
+    ``tone_tracks`` are ``core.analysis.tone.tone_tracks(clip)`` when already computed.
 
     Raises:
         AudioInputError: the audio holds no speech.
@@ -54,7 +56,7 @@ def analyze_clip(
             (s["start"], s["end"]) for s in analysis["star"]["sentences"]
             if s["start"] is not None and s["end"] is not None
         ]
-        analysis["tone"] = analyze_tone(clip, spans or None).to_dict()
+        analysis["tone"] = analyze_tone(clip, spans or None, tone_tracks).to_dict()
     return analysis
 
 

@@ -20,10 +20,18 @@ MIN_CHUNK_S = 4.0
 """Do not cut a chunk shorter than this (Whisper needs context)."""
 MAX_CHUNK_S = 20.0
 """Cut at the quietest point if no pause came for this long."""
+MIN_SPEECH_S = 0.15
+"""A chunk with less sound than this is silence."""
 CUT_SILENCE_S = 0.3
 """A silence at least this long is a place to cut."""
 QUIET_DB = 30.0
-"""A frame this far below the chunk's loud frames counts as silent for cutting."""
+"""A frame this far below the loudest speech so far counts as silent for cutting."""
+SILENCE_FLOOR_DBFS = -55.0
+"""Frames below this level are silent whatever the speech level."""
+TRAILING_SILENCE_S = 0.8
+"""After this much silence at the end of the audio, transcribe what came before at once."""
+CUT_MARGIN_FRAMES = 15
+"""Frames of silence kept at the end of a chunk cut before a trailing silence."""
 
 
 class IncrementalTranscriber:
@@ -47,6 +55,7 @@ class IncrementalTranscriber:
         self._words: list[Word] = []
         self._texts: list[str] = []
         self._regions: list[tuple[float, float]] = []
+        self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
@@ -116,13 +125,20 @@ class IncrementalTranscriber:
     def _find_cut(self, samples: np.ndarray) -> int | None:
         start = self._done_until
         pending = (len(samples) - start) / self._rate
-        if pending < MIN_CHUNK_S + CUT_SILENCE_S:
+        if pending < TRAILING_SILENCE_S:
             return None
-        region = samples[start:]
-        level = frame_levels(region, self._rate)
+        level = frame_levels(samples[start:], self._rate)
         if level.size == 0:
             return None
-        quiet = level < np.percentile(level, 95) - QUIET_DB
+        self._loudest = max(self._loudest, float(np.percentile(level, 95)))
+        quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
+        trailing = _trailing_run(quiet)
+        if trailing * FRAME_S >= TRAILING_SILENCE_S:
+            # The speaker has stopped (or paused long): transcribe what came before now, so
+            # that only silence is left if this is the end of the answer.
+            return start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
+        if pending < MIN_CHUNK_S + CUT_SILENCE_S:
+            return None
         run_frames = int(CUT_SILENCE_S / FRAME_S)
         first = int(MIN_CHUNK_S / FRAME_S)
         run = 0
@@ -136,10 +152,19 @@ class IncrementalTranscriber:
             return start + int(i * FRAME_S * self._rate)
         return None
 
+    def _audible(self, samples: np.ndarray) -> bool:
+        """False for a chunk of silence (it is skipped, not sent to Whisper)."""
+        level = frame_levels(samples, self._rate)
+        if level.size == 0:
+            return False
+        self._loudest = max(self._loudest, float(np.percentile(level, 95)))
+        loud = level >= max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
+        return int(loud.sum()) * FRAME_S >= MIN_SPEECH_S
+
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
         start = self._done_until
         chunk = AudioClip(samples[start:cut], self._rate)
-        if chunk.duration_s >= 0.1:
+        if chunk.duration_s >= 0.1 and self._audible(chunk.samples):
             offset = start / self._rate
             part = self._transcriber.transcribe(chunk, offset_s=offset)
             vad = getattr(self._transcriber, "speech_regions", None)
@@ -152,6 +177,12 @@ class IncrementalTranscriber:
         self._done_until = cut
         if self._on_update is not None:
             self._on_update(Transcript(tuple(self.words), cut / self._rate))
+
+
+def _trailing_run(mask: np.ndarray) -> int:
+    """How many True values end the array."""
+    falses = np.flatnonzero(~mask)
+    return int(len(mask) - 1 - falses[-1]) if falses.size else len(mask)
 
 
 def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02) -> list[tuple[float, float]]:

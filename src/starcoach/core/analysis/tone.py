@@ -397,8 +397,16 @@ def find_uptalk(
     return tuple(found)
 
 
+def tone_tracks(clip: AudioClip) -> tuple[LevelTrack, PitchTrack]:
+    """The level and pitch tracks (the slow part), e.g. to compute them in parallel."""
+    levels = level_track(clip)
+    return levels, pitch_track(clip, levels)
+
+
 def analyze_tone(
-    clip: AudioClip, phrase_spans: Sequence[tuple[float, float]] | None = None
+    clip: AudioClip,
+    phrase_spans: Sequence[tuple[float, float]] | None = None,
+    tracks: tuple[LevelTrack, PitchTrack] | None = None,
 ) -> ToneResult:
     """Pitch, loudness, clipping and uptalk of one spoken answer.
 
@@ -406,12 +414,12 @@ def analyze_tone(
         clip: mono audio (any length; silence gives None statistics, not an error).
         phrase_spans: sentence or phrase (start, end) times in seconds, for example from
             the transcript; when None, phrases come from speech/silence segmentation.
+        tracks: ``tone_tracks(clip)`` when already computed.
 
     Returns:
         The tone result.
     """
-    levels = level_track(clip)
-    track = pitch_track(clip, levels)
+    levels, track = tracks if tracks is not None else tone_tracks(clip)
     median_hz, st = _voiced_st(track.f0_hz)
     variation = float(np.std(st)) if len(st) >= 2 else None
     enough = len(st) * HOP_S >= MONOTONE_MIN_VOICED_S

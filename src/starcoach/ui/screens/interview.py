@@ -171,14 +171,16 @@ class InterviewScreen(Screen[None]):
                                            isinstance(exc, DeviceError)))
             return
         try:
-            analysis = self._analyze(live.clip, live.transcript, live.speech_regions)
+            analysis = self._analyze(live.clip, live.transcript, live.speech_regions,
+                                     live.tone_tracks)
         except AppError as exc:
             self.post_message(AnswerFailed(exc.message, path, False))
             return
         self.post_message(AnswerAnalyzed(analysis, path, time.monotonic() - live.ended_at))
 
     def _analyze(self, clip: AudioClip, transcript: Transcript,
-                 regions: list[tuple[float, float]] | None = None) -> dict[str, Any]:
+                 regions: list[tuple[float, float]] | None = None,
+                 tone_tracks: Any = None) -> dict[str, Any]:
         from starcoach.pipeline import analyze_clip
 
         q = self.question
@@ -186,7 +188,7 @@ class InterviewScreen(Screen[None]):
                           extra={"kind": q.kind, "competency": q.competency, "set": q.set_id})
         return analyze_clip(clip, self.services.transcriber, ref,
                             self.options.analysis, transcript, source="your answer",
-                            regions=regions)
+                            regions=regions, tone_tracks=tone_tracks)
 
     # -- messages from workers ----------------------------------------------------------
     @on(LevelChanged)

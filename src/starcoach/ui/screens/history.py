@@ -1,0 +1,461 @@
+"""Practice history: sessions, each question's first/best/latest attempt, progress charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button, DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane,
+)
+
+from starcoach.core.errors import AppError
+from starcoach.core.trends import trends
+from starcoach.services import Services
+from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
+from starcoach.ui.widgets.compare import ComparisonView
+from starcoach.ui.widgets.feedback import (
+    FeedbackView, metrics_text, star_text, tips_text, transcript_text,
+)
+from starcoach.ui.widgets.trends import TrendsView
+
+REPORTS_DIR = "reports"
+"""Folder inside the data folder where ``r`` writes HTML reports."""
+
+EMPTY_MESSAGE = (
+    "No practice saved yet in {folder}.\n\n"
+    "Answers are saved automatically: start an interview from the setup screen, or run\n"
+    "`starcoach analyze ANSWER.wav --save` (or `starcoach --demo` to try it with recorded\n"
+    "answers). Then come back here to see your sessions and progress.")
+
+HELP = """\
+# History keys
+
+| key | what it does |
+| --- | --- |
+| **1** / **2** / **3** | sessions / questions (first, best, latest) / progress charts |
+| **Enter** | open the selected answer's full feedback |
+| **c** | compare the selected answer with your previous attempt at that question |
+| **d** | forget (delete) the highlighted session, audio included, after a confirmation |
+| **r** | write an HTML report of the highlighted session (open it in a browser) |
+| **Escape** | back |
+| **?** | this help |
+
+Progress words: *improving* / *worse* / *flat* follow the trend over all your answers;
+pace improves when it moves into 120-160 words per minute.
+"""
+
+TABLE_COLUMNS = {
+    "sessions": ("Session", "Date", "Kind", "Ans", "wpm", "Fill/min", "Pauses", "STAR"),
+    "attempts": ("#", "Time", "Question", "wpm", "Fill/min", "Pauses", "STAR"),
+    "questions": ("Question", "Which", "Time", "wpm", "Fill/min", "Pauses", "STAR"),
+}
+QUESTION_W = 30
+
+
+def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO timestamp in local time (the input unchanged if it does not parse)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
+    except ValueError:
+        return iso
+
+
+def _cell(key: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if key == "star_coverage":
+        return f"{value * 100:.0f}%"
+    if key == "long_pauses":
+        return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return f"{value:.0f}" if key == "wpm" else f"{value:.1f}"
+
+
+def metric_cells(metrics: Mapping[str, float | None]) -> tuple[str, ...]:
+    """wpm, fillers/min, long pauses and STAR coverage as table cells."""
+    return tuple(_cell(k, metrics.get(k))
+                 for k in ("wpm", "fillers_per_min", "long_pauses", "star_coverage"))
+
+
+def short(text: str | None, width: int = QUESTION_W) -> str:
+    """Text cut to ``width`` characters with an ellipsis."""
+    text = " ".join((text or "(no question)").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def question_key(attempt: Attempt) -> tuple[str, str | None]:
+    """What makes two attempts the same question: its id, else its exact text."""
+    if attempt.question_id is not None:
+        return ("id", attempt.question_id)
+    return ("text", attempt.question_text)
+
+
+def previous_attempt(attempts: Sequence[Attempt], current: Attempt) -> Attempt | None:
+    """The latest attempt at ``current``'s question saved before it, or None."""
+    key = question_key(current)
+    earlier = [a for a in attempts if a.id < current.id and question_key(a) == key]
+    return earlier[-1] if earlier else None
+
+
+def _renders(analysis: Mapping[str, Any]) -> bool:
+    """True when ``FeedbackView`` can draw the analysis (older saves may lack fields)."""
+    a = dict(analysis)
+    try:
+        for render in (transcript_text, metrics_text, star_text, tips_text):
+            render(a)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return False
+    return True
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; returns True only when confirmed."""
+
+    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Delete")]
+
+    def __init__(self, prompt: str, confirm_label: str = "Delete") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal"):
+            yield Static(self.prompt, id="prompt")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.confirm_label} (y)", id="confirm", variant="error")
+                yield Button("Cancel (n)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        """Answer yes."""
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Answer no."""
+        self.dismiss(False)
+
+
+class InfoScreen(ModalScreen[None]):
+    """A closable modal around any content (help, comparison)."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, title: str, body: Callable[[], ComposeResult]) -> None:
+        super().__init__()
+        self.heading = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="modal"):
+            yield Static(self.heading, classes="section-title")
+            yield from self.body()
+
+
+class AttemptScreen(Screen[None]):
+    """One saved answer's full feedback."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back")]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+    def compose(self) -> ComposeResult:
+        a = self.attempt
+        yield Header()
+        yield Static(f"{a.question_text or a.question_id or '(no question)'}\n"
+                     f"Session {a.session_id}  ·  {local_time(a.created_at)}", id="attempt-title")
+        if _renders(a.analysis):
+            yield FeedbackView(a.analysis, id="attempt-feedback")
+        else:
+            from starcoach.reports.common import metric_rows
+
+            rows = "\n".join(f"{k:<22}{v}" for k, v in metric_rows(a.analysis))
+            yield Static(f"{a.analysis.get('transcript') or ''}\n\n{rows}",
+                         id="attempt-feedback")
+        yield Footer()
+
+
+class HistoryScreen(Screen[None]):
+    """Saved sessions, per-question first/best/latest attempts and progress over time."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Details", priority=True),
+        Binding("c", "compare", "Compare"),
+        Binding("d", "forget", "Forget"),
+        Binding("r", "report", "Report"),
+        Binding("1", "tab('sessions')", "Sessions", show=False),
+        Binding("2", "tab('questions')", "Questions", show=False),
+        Binding("3", "tab('progress')", "Progress", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.sessions: list[SessionInfo] = []
+        self.attempts: list[Attempt] = []
+        self.questions: list[QuestionHistory] = []
+        self.last_report: Path | None = None
+        self._question_rows: dict[str, int] = {}
+
+    @property
+    def folder(self) -> Path:
+        """The history folder in use."""
+        from starcoach.storage.paths import data_dir
+
+        return data_dir(self.services.data_dir)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="history-empty")
+        with TabbedContent(id="history-tabs"):
+            with TabPane("1 Sessions", id="sessions"):
+                yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="attempts-title", classes="section-title")
+                yield DataTable(id="attempts-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("2 Questions", id="questions"):
+                yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="question-full")
+            with TabPane("3 Progress", id="progress"):
+                with VerticalScroll(id="progress-box"):
+                    yield TrendsView(id="trends")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "practice history"
+        for name, columns in TABLE_COLUMNS.items():
+            self.query_one(f"#{name}-table", DataTable).add_columns(*columns)
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the history again and redraw every view."""
+        from starcoach.storage.history import History
+
+        try:
+            with History.open(self.folder) as history:
+                self.sessions = list(reversed(history.sessions()))
+                self.attempts = history.all_attempts()
+                self.questions = history.questions()
+        except AppError as exc:
+            self.sessions, self.attempts, self.questions = [], [], []
+            self.notify(exc.message, severity="error", timeout=10)
+            self._show_empty(f"The history cannot be read: {exc.message}")
+            return
+        if not self.sessions:
+            self._show_empty(EMPTY_MESSAGE.format(folder=self.folder))
+            return
+        self.query_one("#history-empty").display = False
+        self.query_one("#history-tabs").display = True
+        self._fill_sessions()
+        self._fill_questions()
+        self._fill_progress()
+        self.query_one("#sessions-table").focus()
+
+    def _show_empty(self, message: str) -> None:
+        self.query_one("#history-empty", Static).update(message)
+        self.query_one("#history-empty").display = True
+        self.query_one("#history-tabs").display = False
+
+    def _fill_sessions(self) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        table.clear()
+        for s in self.sessions:
+            table.add_row(s.id, local_time(s.started_at), s.kind, str(s.attempt_count),
+                          *metric_cells(s.means), key=s.id)
+        self._fill_attempts(self.sessions[0].id)
+
+    def _fill_attempts(self, session_id: str) -> None:
+        table = self.query_one("#attempts-table", DataTable)
+        table.clear()
+        rows = [a for a in self.attempts if a.session_id == session_id]
+        for n, a in enumerate(rows, 1):
+            table.add_row(str(n), local_time(a.created_at, "%H:%M"),
+                          short(a.question_text or a.question_id), *metric_cells(a.metrics),
+                          key=str(a.id))
+        self.query_one("#attempts-title", Static).update(
+            f"Answers in session {session_id}" if rows else f"Session {session_id} has no answers")
+
+    def _fill_questions(self) -> None:
+        table = self.query_one("#questions-table", DataTable)
+        table.clear()
+        self._question_rows = {}
+        for n, q in enumerate(self.questions):
+            picks = [("first", q.first), ("best", q.best), ("latest", q.latest)]
+            if q.count == 1:
+                picks = [("only", q.first)]
+            for i, (which, a) in enumerate(picks):
+                key = f"q{n}-{which}"
+                self._question_rows[key] = a.id
+                label = f"{short(q.question_text or q.question_id, 22)} ({q.count})" if i == 0 else ""
+                table.add_row(label, which, local_time(a.created_at, "%m-%d %H:%M"),
+                              *metric_cells(a.metrics), key=key)
+
+    def _fill_progress(self) -> None:
+        by_session = [(s.id, s.means) for s in reversed(self.sessions) if s.attempt_count]
+        self.query_one(TrendsView).show(trends([a.analysis for a in self.attempts]), by_session)
+
+    @on(DataTable.RowHighlighted, "#sessions-table")
+    def _session_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._fill_attempts(event.row_key.value)
+
+    @on(DataTable.RowHighlighted, "#questions-table")
+    def _question_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        attempt_id = self._question_rows.get(str(event.row_key.value))
+        a = next((x for x in self.attempts if x.id == attempt_id), None)
+        self.query_one("#question-full", Static).update(
+            "" if a is None else f"{a.question_text or a.question_id or '(no question)'}")
+
+    @on(DataTable.RowSelected)
+    def _row_clicked(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    # -- selection ----------------------------------------------------------------------
+    def _row_key(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        row = min(max(table.cursor_row, 0), table.row_count - 1)
+        value = table.ordered_rows[row].key.value
+        return None if value is None else str(value)
+
+    def selected_session(self) -> SessionInfo | None:
+        """The session highlighted in the sessions table."""
+        key = self._row_key("sessions-table")
+        return next((s for s in self.sessions if s.id == key), None)
+
+    def selected_attempt(self) -> Attempt | None:
+        """The answer selected in the current view (answers table or questions table)."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "questions":
+            key = self._row_key("questions-table")
+            attempt_id = self._question_rows.get(key or "")
+        else:
+            key = self._row_key("attempts-table")
+            attempt_id = int(key) if key is not None else None
+        return next((a for a in self.attempts if a.id == attempt_id), None)
+
+    # -- actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "compare", "forget", "report", "tab"):
+            return bool(self.sessions)
+        return True
+
+    def action_tab(self, pane: str) -> None:
+        """Switch to the sessions, questions or progress view."""
+        self.query_one(TabbedContent).active = pane
+        target = {"sessions": "#sessions-table", "questions": "#questions-table",
+                  "progress": "#progress-box"}[pane]
+        self.query_one(target).focus()
+
+    def action_back(self) -> None:
+        """Leave the history."""
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        """Show the history keys."""
+        self.app.push_screen(InfoScreen("History", lambda: iter([Markdown(HELP)])))
+
+    def action_open(self) -> None:
+        """Enter: from the sessions table go to its answers, else open the answer."""
+        if self.focused is self.query_one("#sessions-table"):
+            self.query_one("#attempts-table").focus()
+            return
+        attempt = self.selected_attempt()
+        if attempt is None:
+            self.notify("No answer selected.", severity="warning")
+            return
+        self.app.push_screen(AttemptScreen(attempt))
+
+    def action_compare(self) -> None:
+        """Compare the selected answer with the previous attempt at the same question."""
+        current = self.selected_attempt()
+        if current is None:
+            self.notify("Select an answer to compare.", severity="warning")
+            return
+        previous = self.previous_of(current)
+        if previous is None:
+            self.notify("This is your first attempt at this question: nothing to compare yet.",
+                        severity="warning")
+            return
+        title = (f"{short(current.question_text or current.question_id, 60)}\n"
+                 f"{local_time(previous.created_at)} -> {local_time(current.created_at)}")
+        self.app.push_screen(InfoScreen(title, lambda: iter([
+            ComparisonView(previous.analysis, current.analysis, id="comparison")])))
+
+    def previous_of(self, attempt: Attempt) -> Attempt | None:
+        """The previous attempt at ``attempt``'s question, or None."""
+        return previous_attempt(self.attempts, attempt)
+
+    def action_forget(self) -> None:
+        """Delete the highlighted session after a confirmation."""
+        info = self.selected_session()
+        if info is None:
+            return
+        prompt = (f"Forget session {info.id} ({info.kind}, {local_time(info.started_at)})?\n"
+                  f"Its {info.attempt_count} answer(s), analyses and audio are deleted for good.")
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.forget(info.id)
+
+        self.app.push_screen(ConfirmScreen(prompt), done)
+
+    def forget(self, session_id: str) -> None:
+        """Delete a session now and redraw."""
+        from starcoach.storage.history import History
+
+        try:
+            with History.open(self.folder) as history:
+                count = history.delete_session(session_id)
+        except AppError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(f"Forgot session {session_id} ({count} answer(s)).")
+        self.reload()
+
+    def action_report(self) -> None:
+        """Write an HTML report of the highlighted session into the data folder."""
+        info = self.selected_session()
+        if info is None:
+            return
+        try:
+            self.last_report = write_report(self.folder, info.id)
+        except AppError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(f"Report written: {self.last_report}", timeout=10)
+
+
+def write_report(folder: Path, session_id: str) -> Path:
+    """Render session ``session_id`` as HTML into ``folder/reports``; returns the file.
+
+    Raises:
+        AppError: the history cannot be read or the file cannot be written.
+    """
+    from starcoach.reports.html import render_html
+    from starcoach.storage.history import History
+
+    with History.open(folder) as history:
+        export = history.export_session(session_id)
+    path = folder / REPORTS_DIR / f"session-{session_id}.html"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_html(export), encoding="utf-8")
+    except OSError as exc:
+        raise AppError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path

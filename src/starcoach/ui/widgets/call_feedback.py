@@ -1,0 +1,316 @@
+"""Call-practice feedback: one answer (rubric, banned phrases, phone delivery) and the call.
+
+The helpers that read an analysis dict (:func:`dead_air`, :func:`pace_verdict`,
+:func:`voice_notes`, :func:`call_averages`) are pure, so tests can check them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from starcoach.core.rubric import BannedHit, CallResult, ItemResult, TurnResult
+
+DEAD_AIR_S = 4.0
+"""Silence this long or longer, on a call, is dead air (the caller wonders if you are there)."""
+PHONE_WPM = (120.0, 150.0)
+"""Pace band for the phone (words per minute): slower than face to face."""
+OK, WARN, BAD = "green", "yellow", "red"
+
+
+@dataclass(frozen=True)
+class TurnFeedback:
+    """The trainee's answer to one customer turn, with its evaluation."""
+
+    turn: int
+    """0-based turn index."""
+    customer: str
+    """What the customer said."""
+    result: TurnResult
+    """Rubric evaluation of the answer's transcript."""
+    analysis: dict[str, Any]
+    """The answer's analysis (audio: with ``pauses`` items, ``pace`` and ``tone``)."""
+    audio_path: Path | None = None
+    """The recording; None for a typed answer."""
+
+    @property
+    def text(self) -> str:
+        """The answer's transcript."""
+        return self.result.text
+
+
+@dataclass(frozen=True)
+class CallAverages:
+    """Phone delivery across the spoken answers of a call."""
+
+    spoken: int
+    """Answers with timing (spoken, not typed)."""
+    wpm: float | None
+    """Mean pace of the spoken answers."""
+    dead_air_count: int
+    """Dead-air silences in all answers."""
+    dead_air_s: float
+    """Their total length."""
+    toned: int
+    """Answers with a voice analysis."""
+    monotone: int
+    """Answers flagged monotone."""
+    pitch_variation_st: float | None
+    """Mean pitch variation (semitones)."""
+    level_dbfs: float | None
+    """Mean speech level."""
+    too_quiet: int
+    """Answers flagged too quiet."""
+    too_loud: int
+    """Answers flagged too loud or clipping."""
+
+
+def dead_air(analysis: dict[str, Any], threshold_s: float = DEAD_AIR_S) -> list[dict[str, Any]]:
+    """Silences of ``threshold_s`` or more: before the first word, and between words.
+
+    Args:
+        analysis: An answer's analysis dict.
+        threshold_s: Shortest silence that counts.
+
+    Returns:
+        ``{"start", "end", "duration_s", "where"}`` per silence, in time order.
+    """
+    pauses = analysis.get("pauses") or {}
+    found = []
+    delay = pauses.get("first_word_delay_s")
+    if delay is not None and delay >= threshold_s:
+        found.append({"start": 0.0, "end": delay, "duration_s": delay,
+                      "where": "before you spoke"})
+    for p in pauses.get("items") or []:
+        length = p.get("duration_s", p["end"] - p["start"])
+        if length >= threshold_s:
+            found.append({"start": p["start"], "end": p["end"], "duration_s": length,
+                          "where": f"at {p['start']:.1f} s"})
+    return found
+
+
+def pace_verdict(wpm: float | None, band: tuple[float, float] = PHONE_WPM) -> str | None:
+    """``slow``, ``good`` or ``fast`` against the phone band; None without timing."""
+    if wpm is None:
+        return None
+    low, high = band
+    return "slow" if wpm < low else "fast" if wpm > high else "good"
+
+
+def voice_notes(tone: dict[str, Any] | None) -> list[tuple[str, bool]]:
+    """Pitch and volume findings as ``(text, ok)``; empty without a voice analysis."""
+    if not tone:
+        return []
+    notes = []
+    variation = tone.get("pitch_variation_st")
+    if tone.get("monotone"):
+        notes.append((f"monotone: pitch varies {variation or 0:.1f} st "
+                      f"(lively is {tone.get('monotone_threshold_st', 1.5)} st or more)", False))
+    elif variation is not None:
+        notes.append((f"pitch varies {variation:.1f} st", True))
+    level = tone.get("level_dbfs")
+    level_text = f" ({level:.0f} dBFS)" if level is not None else ""
+    if tone.get("too_quiet"):
+        notes.append((f"too quiet{level_text}: move closer or speak up", False))
+    elif tone.get("too_loud"):
+        notes.append((f"too loud{level_text}: ease off or move back", False))
+    elif level is not None:
+        notes.append((f"volume fine{level_text}", True))
+    if tone.get("clipping"):
+        notes.append(("clipping: the sound distorts, lower the microphone gain", False))
+    return notes
+
+
+def call_averages(analyses: Sequence[dict[str, Any]]) -> CallAverages:
+    """Averages of pace, dead air and tone across a call's answers."""
+    wpms = [a["pace"]["wpm"] for a in analyses if (a.get("pace") or {}).get("wpm") is not None]
+    silences = [s for a in analyses for s in dead_air(a)]
+    tones = [a["tone"] for a in analyses if a.get("tone")]
+    variations = [t["pitch_variation_st"] for t in tones if t.get("pitch_variation_st") is not None]
+    levels = [t["level_dbfs"] for t in tones if t.get("level_dbfs") is not None]
+    return CallAverages(
+        spoken=len(wpms),
+        wpm=_mean(wpms),
+        dead_air_count=len(silences),
+        dead_air_s=round(sum(s["duration_s"] for s in silences), 2),
+        toned=len(tones),
+        monotone=sum(bool(t.get("monotone")) for t in tones),
+        pitch_variation_st=_mean(variations),
+        level_dbfs=_mean(levels),
+        too_quiet=sum(bool(t.get("too_quiet")) for t in tones),
+        too_loud=sum(bool(t.get("too_loud") or t.get("clipping")) for t in tones),
+    )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+# -- text builders ------------------------------------------------------------------------
+def items_text(items: Sequence[ItemResult], with_turn: bool = False) -> Text:
+    """One line per rubric item: met with its evidence, or missed with the tip."""
+    t = Text()
+    if not items:
+        t.append("Nothing in particular expected in this answer.\n", style="dim")
+    for item in items:
+        t.append("✔ " if item.met else "✘ ", style=OK if item.met else BAD)
+        t.append(_item_label(item), style="bold")
+        if item.met:
+            t.append(f"  {_said(item, with_turn)}\n", style="italic")
+        else:
+            partial = [c.title for c in item.checks if c.met]
+            if partial:
+                t.append(f"  (has: {', '.join(partial).lower()})", style="dim")
+            t.append(f"\n    {item.tip}\n" if item.tip else "\n", style=WARN)
+    return t
+
+
+def banned_text(hits: Sequence[BannedHit], with_turn: bool = False) -> Text:
+    """Each banned phrase said, with what to say instead."""
+    t = Text()
+    for hit in hits:
+        where = f" (answer {hit.evidence.turn + 1})" if with_turn and hit.evidence.turn is not None else ""
+        t.append("⚠ ", style=BAD)
+        t.append(f"Said “{hit.evidence.text}”{where}", style=f"bold {BAD}")
+        t.append(f"\n    Instead: {hit.instead}\n" if hit.instead else "\n", style=WARN)
+    return t
+
+
+def phone_text(analysis: dict[str, Any]) -> Text:
+    """Pace against the phone band, dead air and voice, each with a verdict."""
+    t = Text()
+    wpm = (analysis.get("pace") or {}).get("wpm")
+    verdict = pace_verdict(wpm)
+    if verdict is None:
+        t.append("Typed answer: no pace, dead air or voice to measure.\n", style="dim")
+        return t
+    low, high = PHONE_WPM
+    _row(t, "Pace", f"{wpm:.0f} wpm (phone {low:.0f}-{high:.0f})", verdict == "good", verdict)
+    silences = dead_air(analysis)
+    text = ", ".join(f"{s['duration_s']:.1f} s {s['where']}" for s in silences)
+    _row(t, "Dead air", text or f"none (no silence of {DEAD_AIR_S:.0f} s or more)",
+         not silences, "dead air" if silences else "ok")
+    for note, ok in voice_notes(analysis.get("tone")):
+        _row(t, "Voice", note, ok, "ok" if ok else "fix")
+    return t
+
+
+def tips_text(tips: Sequence[str]) -> Text:
+    """One bullet per tip."""
+    t = Text()
+    for tip in tips or ["Nothing to fix: well done."]:
+        t.append("• ", style="bold cyan")
+        t.append(tip + "\n")
+    return t
+
+
+def averages_text(avg: CallAverages) -> Text:
+    """The call's delivery averages."""
+    t = Text()
+    if avg.spoken == 0:
+        t.append("No spoken answers: nothing to average.\n", style="dim")
+        return t
+    verdict = pace_verdict(avg.wpm) or "-"
+    _row(t, "Pace", f"{avg.wpm:.0f} wpm on average over {avg.spoken} spoken answer(s)",
+         verdict == "good", verdict)
+    _row(t, "Dead air", f"{avg.dead_air_count} silence(s) of {DEAD_AIR_S:.0f} s+, "
+         f"{avg.dead_air_s:.1f} s in all", avg.dead_air_count == 0,
+         "ok" if avg.dead_air_count == 0 else "dead air")
+    if avg.toned:
+        pitch = f", pitch varies {avg.pitch_variation_st:.1f} st" if avg.pitch_variation_st \
+            is not None else ""
+        _row(t, "Voice", f"monotone in {avg.monotone} of {avg.toned}{pitch}", avg.monotone == 0,
+             "ok" if avg.monotone == 0 else "monotone")
+        level = f"{avg.level_dbfs:.0f} dBFS average; " if avg.level_dbfs is not None else ""
+        loud_ok = avg.too_quiet == 0 and avg.too_loud == 0
+        _row(t, "Volume", f"{level}too quiet in {avg.too_quiet}, too loud in {avg.too_loud}",
+             loud_ok, "ok" if loud_ok else "fix")
+    return t
+
+
+def turn_tips(feedback: TurnFeedback) -> list[str]:
+    """Tips for one answer: banned phrases first, then voice tips."""
+    tips = [f"Avoid “{h.evidence.text}”." + (f" {h.instead}" if h.instead else "")
+            for h in feedback.result.banned]
+    tips += list((feedback.analysis.get("tone") or {}).get("tips") or [])
+    return tips
+
+
+def _said(item: ItemResult, with_turn: bool) -> str:
+    """The evidence quotes, with the answer number(s) in call results."""
+    quotes = "; ".join(f"“{e.text}”" for e in item.evidence)
+    turns = sorted({e.turn + 1 for e in item.evidence if e.turn is not None})
+    if not with_turn or not turns:
+        return quotes
+    return f"{quotes} (answer {', '.join(map(str, turns))})"
+
+
+def _item_label(item: ItemResult) -> str:
+    """The item's title, or "Item: check" when a turn expects a single check."""
+    if "." in item.id and len(item.checks) == 1:
+        return f"{item.title}: {item.checks[0].title.lower()}"
+    return item.title
+
+
+def _row(t: Text, name: str, value: str, ok: bool, verdict: str) -> None:
+    t.append(f"{name:<9}", style="bold")
+    t.append(value)
+    t.append(f"  {verdict}\n", style=OK if ok else WARN)
+
+
+# -- widgets --------------------------------------------------------------------------------
+def _trim(text: Text) -> Text:
+    text.rstrip()
+    return text
+
+
+class TurnFeedbackView(VerticalScroll):
+    """Scrollable feedback on one answer of a call."""
+
+    def __init__(self, feedback: TurnFeedback, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.feedback = feedback
+
+    def compose(self) -> ComposeResult:
+        f = self.feedback
+        yield Static(f"Answer {f.turn + 1}: score {f.result.score:.0%}", classes="section-title",
+                     id="turn-score")
+        yield Static(_trim(items_text(f.result.items)), id="turn-items")
+        if f.result.banned:
+            yield Static(_trim(banned_text(f.result.banned)), id="turn-banned")
+        yield Static("On the phone", classes="section-title")
+        yield Static(_trim(phone_text(f.analysis)), id="turn-phone")
+        yield Static("You said", classes="section-title")
+        yield Static(f.text or "(nothing heard)", id="turn-transcript")
+        tips = turn_tips(f)
+        if tips:
+            yield Static("Tips", classes="section-title")
+            yield Static(_trim(tips_text(tips)), id="turn-tips")
+
+
+class CallSummaryView(VerticalScroll):
+    """Scrollable feedback on the whole call."""
+
+    def __init__(self, result: CallResult, averages: CallAverages, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.result = result
+        self.averages = averages
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        yield Static(f"Call score {r.score:.0%}  ·  {len(r.turns)} answer(s)",
+                     classes="section-title", id="call-score")
+        yield Static(_trim(items_text(r.items, with_turn=True)), id="call-items")
+        if r.banned:
+            yield Static(_trim(banned_text(r.banned, with_turn=True)), id="call-banned")
+        yield Static("Delivery across the call", classes="section-title")
+        yield Static(_trim(averages_text(self.averages)), id="call-averages")
+        yield Static("Tips", classes="section-title")
+        yield Static(_trim(tips_text(r.tips)), id="call-tips")
