@@ -11,6 +11,7 @@ from starcoach.services import InterviewOptions, fixture_services
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.interview import InterviewScreen
 from starcoach.ui.screens.summary import SummaryScreen
+from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import FeedbackView
 from tests.fakes import BrokenMicrophone, ScriptTranscriber, burst_wav
 
@@ -54,6 +55,9 @@ async def test_answer_gets_feedback_then_retake_next_and_summary(services) -> No
         await pilot.press("t")  # retake
         screen = await wait_for_state(app, pilot, "feedback")
         assert len(screen.records) == 2 and screen.index == 0
+        await pilot.pause(0.1)
+        comparison = screen.query_one(ComparisonView)  # the retake side by side with before
+        assert comparison.changes and not comparison.worsened
         await pilot.press("n")
         screen = await wait_for_state(app, pilot, "feedback")
         assert screen.index == 1

@@ -61,7 +61,8 @@ class LoggingSpeaker(RecordingSpeaker):
         self.events.append(f"say:{text}")
 
 
-def logging_recorders(make: Callable[[Path], object], events: list[str]) -> Callable[[Path], object]:
+def logging_recorders(make: Callable[[Path], object],
+                      events: list[str]) -> Callable[[Path], object]:
     class Logged:
         def __init__(self, inner: object) -> None:
             self.inner = inner
@@ -287,3 +288,16 @@ async def test_spoken_answer_with_whisper(tmp_path: Path) -> None:
         assert all(i.met for i in result.items), result.text
         assert [h.evidence.text.lower() for h in result.banned] == ["calm down"]
         assert screen.answers[0].analysis["tone"]["pitch_median_hz"] is not None
+
+
+async def test_setup_without_scenarios_says_why(services, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("STARCOACH_QUESTION_DIR", str(tmp_path / "no-such-dir"))
+    app = InterviewApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CallSetupScreen(services))
+        await pilot.pause(0.1)
+        info = rendered(app.screen.query_one("#scenario-info"))
+        assert "scenario directory not found" in info and "no-such-dir" in info
+        await pilot.click("#start-call")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, CallSetupScreen)

@@ -17,7 +17,11 @@ from starcoach.core.trends import trends
 from starcoach.services import InterviewOptions, Services, fixture_services
 from starcoach.storage.history import History
 from starcoach.ui.screens.history import (
-    AttemptScreen, ConfirmScreen, HistoryScreen, InfoScreen, previous_attempt,
+    AttemptScreen,
+    ConfirmScreen,
+    HistoryScreen,
+    InfoScreen,
+    previous_attempt,
 )
 from starcoach.ui.widgets.compare import ComparisonView, fmt_delta, star_changes
 from starcoach.ui.widgets.feedback import FeedbackView
@@ -120,7 +124,11 @@ async def test_questions_view_shows_first_best_latest(services, data) -> None:
         table = app.screen.query_one("#questions-table", DataTable)
         got = rows(table)
         assert [r[1] for r in got] == ["first", "best", "latest", "only"]
-        assert got[0][0].startswith("Tell me about a time you") and got[0][0].endswith("(3)")
+        assert got[0][0].startswith("Tell me about a time") and got[0][0].endswith("(3)")
+        full = app.screen.query_one("#question-full", Static)
+        assert str(full.render()) == CONFLICT["text"]  # the whole text of the highlighted row
+        await pilot.press("down", "down", "down")
+        assert str(full.render()) == FAILURE["text"]
         assert [r[4] for r in got[:3]] == ["6.0", "1.0", "1.0"]  # best is the latest here
 
 
@@ -135,6 +143,8 @@ async def test_progress_view_shows_direction_words(services, data) -> None:
         assert "improving" in lines["STAR coverage"]
         assert "worse" in lines["Long pauses"]
         assert "flat" in lines["Pace"]
+        await pilot.press("enter")  # no answer is selected in the charts
+        assert isinstance(app.screen, HistoryScreen)
         assert "6.0 -> 1.0" in lines["Fillers per minute"]
         assert any(ch in lines["Fillers per minute"] for ch in "▁█")  # a sparkline is drawn
 

@@ -293,7 +293,7 @@ def _drop_unsure_tail(words: list[Word]) -> list[Word]:
 def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
     converted = []
     for word in words:
-        text = word.word.strip()
+        text = _capital_i(word.word.strip())
         if text:
             converted.append(
                 Word(
@@ -304,6 +304,11 @@ def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
                 )
             )
     return converted
+
+
+def _capital_i(text: str) -> str:
+    """The verbatim (lower-case) style writes "i", "i'm": give the pronoun its capital."""
+    return "I" + text[1:] if text[:1] == "i" and (len(text) == 1 or text[1] in "'’") else text
 
 
 def _as_16k(clip: AudioClip) -> np.ndarray:

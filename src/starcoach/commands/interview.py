@@ -13,6 +13,8 @@ def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("interview app (starcoach with no command)")
     g.add_argument("--demo", dest="app_demo", action="store_true",
                    help="recorded answers play the candidate (no microphone needed)")
+    g.add_argument("--calls", dest="app_calls", action="store_true",
+                   help="start with call-center practice (spoken customer role-plays)")
     g.add_argument("--set", dest="app_set", metavar="SET", help="question set id to start with")
     g.add_argument("-n", "--count", dest="app_count", type=int, default=3, metavar="N",
                    help="questions per session (default 3)")
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     _check_set(services.question_sets, args.app_set)
     from starcoach.ui.app import InterviewApp
 
-    InterviewApp(services).run()
+    InterviewApp(services, start="calls" if args.app_calls else "interview").run()
     return 0
 
 

@@ -24,9 +24,10 @@ class InterviewApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, start: str = "interview") -> None:
         super().__init__()
         self.services = services
+        self.start = start
 
     def on_mount(self) -> None:
         from starcoach.ui.screens.setup import SetupScreen
@@ -34,6 +35,10 @@ class InterviewApp(App[None]):
         if self.services.demo:
             self.sub_title = "demo: recorded answers play the candidate"
         self.push_screen(SetupScreen(self.services))
+        if self.start == "calls":
+            from starcoach.ui.screens.call import CallSetupScreen
+
+            self.push_screen(CallSetupScreen(self.services))
         self._load_model()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)

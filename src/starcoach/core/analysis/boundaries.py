@@ -40,22 +40,32 @@ def restore_boundaries(words: Sequence[Word], pauses: PauseReport | None) -> lis
     if pauses is None or not under_punctuated(words):
         return out
     since = 0
-    cursor = 0
     for pause in pauses.items:
         if pause.duration_s < BOUNDARY_PAUSE_S:
             continue
-        while cursor + 1 < len(out) and (out[cursor + 1].start or 0.0) < pause.start + 0.15:
-            cursor += 1
-        word = out[cursor]
-        words_before = cursor + 1 - since
-        if (word.end or 0.0) > pause.end or words_before < MIN_SENTENCE_WORDS:
+        cursor = _word_before(out, (pause.start + pause.end) / 2.0)
+        # Whisper stretches words over silences, so compare word middles with the pause's.
+        if cursor is None or cursor + 1 - since < MIN_SENTENCE_WORDS:
             continue
+        word = out[cursor]
         if cursor + 1 >= len(out) or _bare(word.text) in CONTINUATIONS:
             continue
         if not ends_sentence(word.text):
             out[cursor] = replace(word, text=word.text.rstrip(",;:") + ".")
         since = cursor + 1
     return out
+
+
+def _word_before(words: Sequence[Word], t: float) -> int | None:
+    """Index of the last word whose middle lies before ``t``."""
+    found = None
+    for i, w in enumerate(words):
+        if w.start is None or w.end is None:
+            continue
+        if (w.start + w.end) / 2.0 >= t:
+            break
+        found = i
+    return found
 
 
 def _bare(text: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from starcoach.core.analysis.activity import Activity
 from starcoach.core.models import Word
 
@@ -145,12 +147,19 @@ def _audio_span(activity: Activity, first: float, last: float) -> tuple[float, f
 
 
 def _snap(activity: Activity, t: float, backwards: bool) -> float:
-    """Move ``t`` to the edge of the audible run it lies in (a soft onset the VAD missed)."""
-    i = min(max(int(t / activity.frame_s), 0), len(activity.audible) - 1)
-    if len(activity.audible) == 0 or not activity.audible[i]:
+    """Move an answer edge onto sound: out over a soft onset the VAD missed, or in across
+    silence that Whisper's early first word (or late last word) put inside the answer."""
+    audible = activity.audible
+    if len(audible) == 0:
         return max(t, 0.0)
+    i = min(max(int(t / activity.frame_s), 0), len(audible) - 1)
+    if not audible[i]:
+        ahead = np.flatnonzero(audible[i:]) if backwards else np.flatnonzero(audible[: i + 1])
+        if ahead.size == 0:
+            return max(t, 0.0)
+        i = i + int(ahead[0]) if backwards else int(ahead[-1])
     step = -1 if backwards else 1
-    while 0 <= i + step < len(activity.audible) and activity.audible[i + step]:
+    while 0 <= i + step < len(audible) and audible[i + step]:
         i += step
     return (i if backwards else i + 1) * activity.frame_s
 

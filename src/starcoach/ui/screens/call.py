@@ -53,12 +53,13 @@ from starcoach.ui.widgets.level_meter import LevelMeter
 
 SILENCE_MARGIN_S = 2.0
 """The auto-stop waits this much longer than dead air, so dead air can be measured."""
+_STOP_S = DEAD_AIR_S + SILENCE_MARGIN_S
 CALL_HELP = f"""\
 # Call practice keys
 
 | key | what it does |
 | --- | --- |
-| **Space** / **Enter** | stop recording (it also stops after {DEAD_AIR_S + SILENCE_MARGIN_S:.0f} s of silence) |
+| **Space** / **Enter** | stop recording (it stops by itself after {_STOP_S:.0f} s of silence) |
 | **n** | next customer turn (after the last: the call feedback) |
 | **t** | retake the turn: hear the customer again and answer again |
 | **p** | play your answer back |
@@ -245,7 +246,6 @@ class CallScreen(Screen[None]):
         """Open the microphone for the trainee's answer."""
         self._set_state("recording")
         self._stop = threading.Event()
-        self._words: list[Any] = []
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.audio_path = (self.services.answers_dir
                            / f"{stamp}-call-{self.scenario.id}-{self.index + 1}.wav")
@@ -273,7 +273,8 @@ class CallScreen(Screen[None]):
         try:
             analysis = analyze_clip(live.clip, s.transcriber, self._question_ref(index),
                                     self._settings(), live.transcript, source="your answer",
-                                    regions=live.speech_regions)
+                                    regions=live.speech_regions,
+                                    tone_tracks=live.tone_tracks)
         except AppError as exc:
             self.post_message(AnswerFailed(exc.message, path, False))
             return

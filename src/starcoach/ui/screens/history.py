@@ -13,7 +13,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Button, DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane,
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Markdown,
+    Static,
+    TabbedContent,
+    TabPane,
 )
 
 from starcoach.core.errors import AppError
@@ -22,7 +29,11 @@ from starcoach.services import Services
 from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
 from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import (
-    FeedbackView, metrics_text, star_text, tips_text, transcript_text,
+    FeedbackView,
+    metrics_text,
+    star_text,
+    tips_text,
+    transcript_text,
 )
 from starcoach.ui.widgets.trends import TrendsView
 
@@ -31,13 +42,11 @@ REPORTS_DIR = "reports"
 
 EMPTY_MESSAGE = (
     "No practice saved yet in {folder}.\n\n"
-    "Answers are saved automatically: start an interview from the setup screen, or run\n"
-    "`starcoach analyze ANSWER.wav --save` (or `starcoach --demo` to try it with recorded\n"
+    "Answers are saved automatically: start an interview from the setup screen, or run "
+    "`starcoach analyze ANSWER.wav --save` (or `starcoach --demo` to try it with recorded "
     "answers). Then come back here to see your sessions and progress.")
 
 HELP = """\
-# History keys
-
 | key | what it does |
 | --- | --- |
 | **1** / **2** / **3** | sessions / questions (first, best, latest) / progress charts |
@@ -229,9 +238,8 @@ class HistoryScreen(Screen[None]):
             with TabPane("2 Questions", id="questions"):
                 yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="question-full")
-            with TabPane("3 Progress", id="progress"):
-                with VerticalScroll(id="progress-box"):
-                    yield TrendsView(id="trends")
+            with TabPane("3 Progress", id="progress"), VerticalScroll(id="progress-box"):
+                yield TrendsView(id="trends")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -300,7 +308,8 @@ class HistoryScreen(Screen[None]):
             for i, (which, a) in enumerate(picks):
                 key = f"q{n}-{which}"
                 self._question_rows[key] = a.id
-                label = f"{short(q.question_text or q.question_id, 22)} ({q.count})" if i == 0 else ""
+                text = short(q.question_text or q.question_id, 22)
+                label = f"{text} ({q.count})" if i == 0 else ""
                 table.add_row(label, which, local_time(a.created_at, "%m-%d %H:%M"),
                               *metric_cells(a.metrics), key=key)
 
@@ -341,6 +350,8 @@ class HistoryScreen(Screen[None]):
     def selected_attempt(self) -> Attempt | None:
         """The answer selected in the current view (answers table or questions table)."""
         tabs = self.query_one(TabbedContent)
+        if tabs.active == "progress":
+            return None
         if tabs.active == "questions":
             key = self._row_key("questions-table")
             attempt_id = self._question_rows.get(key or "")
@@ -368,7 +379,7 @@ class HistoryScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the history keys."""
-        self.app.push_screen(InfoScreen("History", lambda: iter([Markdown(HELP)])))
+        self.app.push_screen(InfoScreen("History keys", lambda: iter([Markdown(HELP)])))
 
     def action_open(self) -> None:
         """Enter: from the sessions table go to its answers, else open the answer."""

@@ -232,12 +232,21 @@ class InterviewScreen(Screen[None]):
         self.analysis = analysis
         self.audio_path = audio_path
         self._set_state("feedback")
+        previous = next((r for r in reversed(self.records) if r.question.id == self.question.id),
+                        None)
         self.records.append(AnswerRecord(self.question, analysis,
                                          str(audio_path) if audio_path else None))
         self.query_one("#captions", Static).update("")
         box = self.query_one("#feedback")
         box.remove_children()
-        box.mount(FeedbackView(analysis))
+        view = FeedbackView(analysis)
+        box.mount(view)
+        if previous is not None:
+            from starcoach.ui.widgets.compare import ComparisonView
+
+            view.mount(Static("Compared with your previous attempt", classes="section-title"),
+                       before=0)
+            view.mount(ComparisonView(previous.analysis, analysis), after=0)
         last = self.index == len(self.questions) - 1
         self._status(f"p replay · t retake · n {'summary' if last else 'next question'} · q quit")
         if self.services.save_attempt is not None:

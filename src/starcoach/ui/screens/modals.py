@@ -21,6 +21,8 @@ HELP = """\
 | **k** | skip the question without answering |
 | **y** | type the answer instead of speaking |
 | **f** | analyse an answer from an audio file |
+| **c** | call-center practice (on the first screen) |
+| **h** | history: past sessions, progress, reports |
 | **?** | this help |
 | **q** | quit (recordings are already on disk) |
 

@@ -21,6 +21,8 @@ class SetupScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("s", "toggle_shuffle", "Shuffle"),
+        Binding("c", "calls", "Call practice"),
+        Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -83,6 +85,18 @@ class SetupScreen(Screen[None]):
             shuffle=self.query_one("#shuffle", Switch).value,
         )
         self.app.push_screen(InterviewScreen(self.services, chosen, options))
+
+    def action_calls(self) -> None:
+        """Practise phone calls with spoken customer role-plays."""
+        from starcoach.ui.screens.call import CallSetupScreen
+
+        self.app.push_screen(CallSetupScreen(self.services))
+
+    def action_history(self) -> None:
+        """Past sessions, progress and reports."""
+        from starcoach.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.services))
 
     def action_toggle_shuffle(self) -> None:
         """Flip the shuffle switch."""

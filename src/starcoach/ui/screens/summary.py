@@ -16,7 +16,7 @@ from starcoach.core.session import AnswerRecord, summarize
 class SummaryScreen(Screen[None]):
     """Averages and one row per answer."""
 
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit"),
+    BINDINGS = [Binding("h", "history", "History"), Binding("q,escape", "app.quit", "Quit"),
                 Binding("question_mark", "app.help", "Help")]
 
     def __init__(self, records: Sequence[AnswerRecord]) -> None:
@@ -47,6 +47,12 @@ class SummaryScreen(Screen[None]):
                 else ("complete" if star.get("behavioral") else "-"),
                 _num(a["length"]["duration_s"], "{:.0f} s"),
             )
+
+    def action_history(self) -> None:
+        """Past sessions, progress and reports."""
+        from starcoach.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.app.services))  # type: ignore[attr-defined]
 
     def _headline(self) -> str:
         if not self.records:

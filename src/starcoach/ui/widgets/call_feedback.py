@@ -176,7 +176,8 @@ def banned_text(hits: Sequence[BannedHit], with_turn: bool = False) -> Text:
     """Each banned phrase said, with what to say instead."""
     t = Text()
     for hit in hits:
-        where = f" (answer {hit.evidence.turn + 1})" if with_turn and hit.evidence.turn is not None else ""
+        turn = hit.evidence.turn
+        where = f" (answer {turn + 1})" if with_turn and turn is not None else ""
         t.append("⚠ ", style=BAD)
         t.append(f"Said “{hit.evidence.text}”{where}", style=f"bold {BAD}")
         t.append(f"\n    Instead: {hit.instead}\n" if hit.instead else "\n", style=WARN)
