@@ -1,0 +1,88 @@
+"""The CLI as a user runs it: one-line errors with exit code 2, text-only analysis."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "audio_fixtures"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "starcoach", *args], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+
+
+def bad_inputs(tmp: Path) -> list[tuple[str, Path, str]]:
+    (tmp / "corrupt.wav").write_bytes(b"RIFF not really a wave file")
+    (tmp / "empty.wav").write_bytes(b"")
+    (tmp / "empty.txt").write_text("  \n")
+    (tmp / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    return [
+        ("missing", tmp / "nope.wav", "no such"),
+        ("directory", tmp, "directory"),
+        ("corrupt", tmp / "corrupt.wav", "cannot decode"),
+        ("empty-audio", tmp / "empty.wav", "empty"),
+        ("empty-text", tmp / "empty.txt", "empty"),
+        ("not-utf8", tmp / "latin1.txt", "UTF-8"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6), ids=["missing", "directory", "corrupt", "empty-audio",
+                                                 "empty-text", "not-utf8"])
+def test_bad_input_is_one_line_exit_2(case: int, tmp_path: Path) -> None:
+    _, path, needle = bad_inputs(tmp_path)[case]
+    out = run("analyze", str(path))
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and needle in out.stderr and "Traceback" not in out.stderr
+    assert out.stdout == ""
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["silent_2s", "quiet_noise_3s"])
+def test_silent_audio_is_one_line_exit_2(name: str) -> None:
+    out = run("analyze", str(FIXTURES / f"{name}.wav"))
+    assert out.returncode == 2 and "no speech" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_text_answer_has_null_timing(tmp_path: Path) -> None:
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Last year I worked at a bank. Um, a customer was angry about a fee. "
+                      "My job was to fix it. I refunded the fee, you know, and apologised. "
+                      "She stayed with us and gave us five stars.")
+    out = run("analyze", str(answer), "--question", "angry-customer", "--json")
+    assert out.returncode == 0, out.stderr
+    a = json.loads(out.stdout)
+    assert a["duration_s"] is None and a["pace"]["wpm"] is None
+    assert a["pauses"]["count"] is None and a["fillers"]["per_minute"] is None
+    assert a["fillers"]["count"] == 2
+    assert all(w["start"] is None for w in a["words"])
+    assert a["star"]["missing"] == []
+    assert [s["label"] for s in a["star"]["sentences"]][:1] == ["situation"]
+
+
+def test_text_report_is_readable(tmp_path: Path) -> None:
+    answer = tmp_path / "answer.txt"
+    answer.write_text("I was at a store. I had to help a customer. I called the warehouse.")
+    out = run("analyze", str(answer), "-q", "Tell me about a time you helped a customer.")
+    assert out.returncode == 0
+    assert "STAR structure" in out.stdout and "Missing: result" in out.stdout
+    assert "[x] Situation" in out.stdout
+
+
+def test_unknown_question_id_and_bad_band(tmp_path: Path) -> None:
+    answer = tmp_path / "a.txt"
+    answer.write_text("Hello there.")
+    out = run("analyze", str(answer), "--question", "angry-custmer")
+    assert out.returncode == 2 and "angry-customer" in out.stderr  # suggests the close id
+    out = run("analyze", str(answer), "--target-wpm", "160-120")
+    assert out.returncode == 2 and "LOW must be below HIGH" in out.stderr
+
+
+def test_app_needs_a_terminal() -> None:
+    out = run("--demo")
+    assert out.returncode == 2 and "needs a terminal" in out.stderr
