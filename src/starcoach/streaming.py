@@ -16,19 +16,19 @@ from starcoach.core.analysis.activity import FRAME_S, frame_levels
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 from starcoach.core.ports import Transcriber
 
-MIN_CHUNK_S = 4.0
+MIN_CHUNK_S = 8.0
 """Do not cut a chunk shorter than this (Whisper needs context)."""
 MAX_CHUNK_S = 20.0
 """Cut at the quietest point if no pause came for this long."""
 MIN_SPEECH_S = 0.15
 """A chunk with less sound than this is silence."""
-CUT_SILENCE_S = 0.3
+CUT_SILENCE_S = 0.4
 """A silence at least this long is a place to cut."""
 QUIET_DB = 30.0
 """A frame this far below the loudest speech so far counts as silent for cutting."""
 SILENCE_FLOOR_DBFS = -55.0
 """Frames below this level are silent whatever the speech level."""
-TRAILING_SILENCE_S = 0.8
+TRAILING_SILENCE_S = 1.2
 """After this much silence at the end of the audio, transcribe what came before at once."""
 CUT_MARGIN_FRAMES = 15
 """Frames of silence kept at the end of a chunk cut before a trailing silence."""

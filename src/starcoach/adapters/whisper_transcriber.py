@@ -59,6 +59,13 @@ class DecodeOptions:
 DEFAULT_DECODE = DecodeOptions()
 """Settings used unless a caller passes others (chosen from the benchmark)."""
 
+SKIPPED_SPEECH_S = 1.0
+"""Speech regions at least this long are checked for skipped words."""
+MIN_WORDS_PER_S = 1.0
+"""Fewer words a second than this in a speech region: Whisper skipped it (speech is 2-3)."""
+REDECODE_PAD_S = 0.2
+"""Audio kept around a region decoded again."""
+
 WINDOW_S = 30.0
 """Clips up to Whisper's window length are decoded whole, in one window."""
 
@@ -181,15 +188,41 @@ class WhisperTranscriber:
         """
         samples = _as_16k(clip)
         words: list[Word] = []
-        texts: list[str] = []
         for start_s, end_s in self._chunks(samples):
             piece = samples[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)]
-            piece_words, piece_text = self._decode(piece, offset_s + start_s)
-            words.extend(piece_words)
-            texts.append(piece_text)
-        text = " ".join(t for t in texts if t)
+            words.extend(self._decode(piece, offset_s + start_s)[0])
+        words = self._fill_skipped(samples, words, offset_s)
+        text = " ".join(word.text for word in words)
         return Transcript(words=tuple(words), duration_s=clip.duration_s, text=text)
 
+    def _fill_skipped(self, samples: np.ndarray, words: list[Word], offset_s: float) -> list[Word]:
+        """Decode again any stretch of speech that got (almost) no words.
+
+        With a prompt, Whisper now and then skips a whole opening sentence and stretches the
+        next sentence's words back over it (seen on the fixtures: 5 s of speech, 2 words).
+        The VAD says where speech is; a region of ``SKIPPED_SPEECH_S`` or more holding fewer
+        than ``MIN_WORDS_PER_S`` words a second is decoded again together with the region
+        after it (where its misplaced words belong), and those words are replaced.
+        """
+        regions = [(a + offset_s, b + offset_s) for a, b in speech_regions(AudioClip(samples))]
+        result, i = list(words), 0
+        while i < len(regions):
+            start, end = regions[i]
+            if end - start < SKIPPED_SPEECH_S or _words_in(result, start, end) >= (
+                MIN_WORDS_PER_S * (end - start)
+            ):
+                i += 1
+                continue
+            lo = max(offset_s, start - REDECODE_PAD_S)
+            hi = min(offset_s + samples.size / SAMPLE_RATE,
+                     regions[min(i + 1, len(regions) - 1)][1] + REDECODE_PAD_S)
+            piece = samples[int((lo - offset_s) * SAMPLE_RATE) : int((hi - offset_s) * SAMPLE_RATE)]
+            redone = self._decode(piece, lo)[0]
+            if len(redone) > _words_in(result, lo, hi):
+                result = [w for w in result if not lo <= _middle(w) < hi] + redone
+                result.sort(key=_middle)
+            i += 2
+        return result
     def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
         """Where someone is speaking, by faster-whisper's bundled Silero VAD.
 
@@ -304,6 +337,14 @@ def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
                 )
             )
     return converted
+
+
+def _middle(word: Word) -> float:
+    return ((word.start or 0.0) + (word.end or 0.0)) / 2.0
+
+
+def _words_in(words: list[Word], start: float, end: float) -> int:
+    return sum(1 for w in words if start <= _middle(w) < end)
 
 
 def _capital_i(text: str) -> str:

@@ -15,6 +15,10 @@ from textual.widgets.option_list import Option
 from starcoach.services import InterviewOptions, Services
 
 
+DEFAULT_SET = "behavioral"
+"""The set highlighted when none was asked for."""
+
+
 class SetupScreen(Screen[None]):
     """The first screen: choose what to practise."""
 
@@ -55,7 +59,7 @@ class SetupScreen(Screen[None]):
     def on_mount(self) -> None:
         sets = self.query_one("#sets", OptionList)
         ids = [s.id for s in self.services.question_sets]
-        wanted = self.services.options.question_set
+        wanted = self.services.options.question_set or DEFAULT_SET
         sets.highlighted = ids.index(wanted) if wanted in ids else 0
         sets.focus()
 
