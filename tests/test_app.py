@@ -67,6 +67,13 @@ async def test_answer_gets_feedback_then_retake_next_and_summary(services) -> No
         assert "3 answer(s)" in str(app.screen.query_one("#headline").render())
         await pilot.press("q")
     assert app.return_code == 0
+    from starcoach.storage.history import History
+
+    with History.open(services.data_dir) as history:  # every answer kept, with its audio
+        (session,) = history.sessions()
+        attempts = history.attempts(session.id)
+        assert session.kind == "interview" and len(attempts) == 3
+        assert all(a.audio_path and Path(a.audio_path).exists() for a in attempts)
 
 
 async def test_skip_moves_on_without_feedback(services) -> None:

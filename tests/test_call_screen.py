@@ -169,6 +169,12 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         await pilot.press("q")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, CallScreen)
+    from starcoach.storage.history import History
+
+    with History.open(tmp_path / "data") as history:  # both turns kept in a "call" session
+        (session,) = history.sessions()
+        assert session.kind == "call"
+        assert len(history.attempts(session.id)) == 2
 
 
 async def test_retake_replaces_the_answer_and_speaks_again(services, tmp_path: Path) -> None:

@@ -66,8 +66,9 @@ class Services:
     """Where answer recordings are written."""
     options: InterviewOptions = field(default_factory=InterviewOptions)
     """Session options."""
-    save_attempt: Callable[[dict[str, Any], Path | None], None] | None = None
-    """Stores an answer in the practice history; None to keep nothing."""
+    save_attempt: Callable[..., None] | None = None
+    """``save_attempt(analysis, audio_path, kind="interview")`` stores an answer in the
+    practice history (one session per kind and app run); None to keep nothing."""
     input_device: str | None = None
     """Microphone in use (for messages)."""
     demo: bool = False
@@ -218,20 +219,20 @@ def _answers_dir(data_dir: Path | None) -> Path:
     return path
 
 
-def _history_saver(data_dir: Path | None) -> Callable[[dict[str, Any], Path | None], None] | None:
-    """Saves each answer of this app run into one "interview" session of the history."""
+def _history_saver(data_dir: Path | None) -> Callable[..., None]:
+    """Saves each answer of this app run into one session of the history per kind."""
     from starcoach.commands.history import save_analysis
     from starcoach.storage.history import History
     from starcoach.storage.paths import data_dir as resolve
 
     session: dict[str, str] = {}
 
-    def save(analysis: dict[str, Any], audio: Path | None) -> None:
-        if "id" not in session:
+    def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
+        if kind not in session:
             q = analysis.get("question") or {}
             with History.open(resolve(data_dir)) as history:
-                session["id"] = history.start_session("interview", q.get("set"))
+                session[kind] = history.start_session(kind, q.get("set"))
         save_analysis(analysis, audio, analysis.get("question"), data_dir,
-                      session_id=session["id"])
+                      session_id=session[kind])
 
     return save

@@ -334,9 +334,23 @@ class CallScreen(Screen[None]):
         box = self.query_one("#call-feedback")
         box.remove_children()
         box.mount(TurnFeedbackView(feedback))
+        self._save(analysis, audio_path, feedback)
         last = self.index == len(self.scenario.turns) - 1
         hear = "p replay · h hear as the caller · " if audio_path else ""
         self._status(f"{hear}t retake · n {'call feedback' if last else 'next turn'} · q back")
+
+    def _save(self, analysis: dict[str, Any], audio_path: Path | None,
+              feedback: TurnFeedback) -> None:
+        """Keep the turn in the practice history (one "call" session per app run)."""
+        if self.services.save_attempt is None:
+            return
+        stored = {**analysis, "question": {"id": f"{self.scenario.id}-turn-{self.index + 1}",
+                                           "text": self.turn.customer, "set": self.scenario.id},
+                  "rubric": feedback.result.to_dict()}
+        try:
+            self.services.save_attempt(stored, audio_path, "call")
+        except AppError as exc:
+            self.notify(f"Not saved to history: {exc.message}", severity="warning")
 
     def finish_call(self) -> None:
         """Score the whole call and show it."""

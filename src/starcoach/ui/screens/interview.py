@@ -96,6 +96,10 @@ class InterviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.ask()
 
+    def on_unmount(self) -> None:
+        # Quitting (q, Ctrl+C) mid-answer: stop the microphone; the WAV is already on disk.
+        self._stop.set()
+
     # -- flow ---------------------------------------------------------------------------
     def ask(self) -> None:
         """Show the current question and read it aloud."""
