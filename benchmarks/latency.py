@@ -18,7 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from starcoach.adapters.audio_files import load_audio
+import numpy as np
+
+from starcoach.adapters.audio_files import load_audio, save_wav
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber
 from starcoach.adapters.fixtures import FixtureRecorder
 from starcoach.core.models import AudioClip
@@ -37,14 +39,16 @@ def default_answer() -> Path:
     return wavs[-1]
 
 
-def live(path: Path, transcriber: WhisperTranscriber) -> tuple[float, dict]:
+def live(path: Path, transcriber: WhisperTranscriber, silence_stop_s: float = 1e9
+         ) -> tuple[float, dict]:
     """The app's own path: a recorder delivering 100 ms blocks at real speed, the live
-    transcriber, then the analysis. Returns (seconds from last sample to feedback, analysis)."""
+    transcriber, then the analysis. Returns (seconds from last sample to feedback, analysis).
+    By default the end of the file ends the answer (as Space/Enter right after speaking)."""
     recorder = FixtureRecorder(path, realtime=True, block_s=0.1)
-    monitor = SilenceMonitor(silence_stop_s=1e9, max_s=1e9)  # the file's end ends the answer
+    monitor = SilenceMonitor(silence_stop_s=silence_stop_s, max_s=1e9)
     with tempfile.TemporaryDirectory() as tmp:
         result = record_answer(recorder, transcriber, Path(tmp) / "answer.wav",
-                               threading.Event(), monitor)
+                               threading.Event(), monitor, on_words=lambda t: None)
         analysis = analyze_clip(result.clip, transcriber, None, None, result.transcript,
                                 regions=result.speech_regions, tone_tracks=result.tone_tracks)
     return time.monotonic() - result.ended_at, analysis
@@ -62,6 +66,10 @@ def main() -> None:
     transcriber.transcribe(AudioClip(clip.samples[: clip.sample_rate * 2]))  # warm up
     print(f"answer: {path.name} ({clip.duration_s:.1f} s), model {transcriber.model_name}")
     latency, live_analysis = live(path, transcriber)
+    with tempfile.TemporaryDirectory() as tmp:  # the same answer, then silence: auto-stop
+        padded = save_wav(Path(tmp) / "padded.wav", AudioClip(
+            np.concatenate([clip.samples, np.zeros(6 * clip.sample_rate, np.float32)])))
+        auto_latency, _ = live(padded, transcriber, silence_stop_s=4.0)
     t0 = time.monotonic()
     batch_transcript = transcriber.transcribe(clip)
     batch = time.monotonic() - t0
@@ -75,6 +83,7 @@ def main() -> None:
         for blk in matcher.get_matching_blocks() for k in range(blk.size)
     ]
     print(f"latency: {latency:.2f} s")
+    print(f"latency after auto-stop (4 s of silence): {auto_latency:.2f} s")
     print(f"batch: {batch:.2f} s")
     print(f"ratio: {latency / batch:.3f}")
     print(f"words: live {len(live_words)}, batch {len(batch_words)}, in common {same} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except AppError as exc:
         print(f"starcoach: {exc.message}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # e.g. the history locked by another process for too long
+        print(f"starcoach: history database error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("starcoach: interrupted", file=sys.stderr)

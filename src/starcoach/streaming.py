@@ -20,9 +20,15 @@ MIN_CHUNK_S = 8.0
 """Do not cut a chunk shorter than this (Whisper needs context)."""
 MAX_CHUNK_S = 20.0
 """Cut at the quietest point if no pause came for this long."""
+PREVIEW_MIN_S = 2.0
+"""Show provisional captions once this much audio waits for its chunk."""
+PREVIEW_EVERY_S = 3.0
+"""At most one provisional caption decode per this much new audio."""
+PREVIEW_MAX_S = 3.0
+"""Provisional captions cover at most the last this many seconds."""
 MIN_SPEECH_S = 0.15
 """A chunk with less sound than this is silence."""
-CUT_SILENCE_S = 0.4
+CUT_SILENCE_S = 0.25
 """A silence at least this long is a place to cut."""
 QUIET_DB = 30.0
 """A frame this far below the loudest speech so far counts as silent for cutting."""
@@ -56,6 +62,8 @@ class IncrementalTranscriber:
         self._texts: list[str] = []
         self._regions: list[tuple[float, float]] = []
         self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
+        self._previewer = getattr(transcriber, "previewer", None) if on_update else None
+        self._last_preview = 0  # samples received at the last caption preview
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
@@ -115,6 +123,8 @@ class IncrementalTranscriber:
                 clip = self.audio()
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
+                if not closing and self._preview_due(len(clip.samples)):
+                    self._preview(clip.samples)
                 if closing:
                     if len(clip.samples) > self._done_until:
                         self._transcribe(clip.samples, len(clip.samples))
@@ -151,6 +161,24 @@ class IncrementalTranscriber:
             i = first + int(np.argmin(level[first:]))
             return start + int(i * FRAME_S * self._rate)
         return None
+
+    def _preview_due(self, received: int) -> bool:
+        pending = received - self._done_until
+        # No preview when a chunk is about to be cut (or the worker is behind): it is decoded
+        # properly in a moment, and a preview then would only delay the final words.
+        return (self._previewer is not None
+                and PREVIEW_MIN_S * self._rate <= pending < MIN_CHUNK_S * self._rate
+                and received - self._last_preview >= PREVIEW_EVERY_S * self._rate)
+
+    def _preview(self, samples: np.ndarray) -> None:
+        """Live captions of audio not yet in a chunk: a quick greedy decode of its last
+        seconds, shown but never kept (the chunk is decoded properly once it is cut)."""
+        assert self._previewer is not None and self._on_update is not None
+        self._last_preview = len(samples)
+        start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
+        part = self._previewer.transcribe(AudioClip(samples[start:], self._rate),
+                                          offset_s=start / self._rate)
+        self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
     def _audible(self, samples: np.ndarray) -> bool:
         """False for a chunk of silence (it is skipped, not sent to Whisper)."""

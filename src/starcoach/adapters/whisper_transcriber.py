@@ -9,7 +9,7 @@ and ``benchmarks/transcriber.py`` for the measurements behind the defaults.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -142,6 +142,7 @@ class WhisperTranscriber:
         cpu_threads: int = 0,
         options: DecodeOptions = DEFAULT_DECODE,
         chunk_s: float | None = CHUNK_S,
+        fill_skipped: bool = True,
     ) -> None:
         """Remember what to load; nothing heavy happens until first use.
 
@@ -156,9 +157,17 @@ class WhisperTranscriber:
         self._cpu_threads = cpu_threads
         self.options = options
         self.chunk_s = chunk_s
+        self.fill_skipped = fill_skipped
         self._resolved: ResolvedModel | None = None
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
+
+    @property
+    def previewer(self) -> WhisperTranscriber:
+        """A fast sibling for provisional live captions: greedy decoding, same loaded model."""
+        fast = replace(self.options, beam_size=1, temperature=0.0)
+        return WhisperTranscriber(self._model_spec, cpu_threads=self._cpu_threads, options=fast,
+                                  chunk_s=None, fill_skipped=False)
 
     @property
     def model_name(self) -> str:
@@ -191,7 +200,8 @@ class WhisperTranscriber:
         for start_s, end_s in self._chunks(samples):
             piece = samples[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)]
             words.extend(self._decode(piece, offset_s + start_s)[0])
-        words = self._fill_skipped(samples, words, offset_s)
+        if self.fill_skipped:
+            words = self._fill_skipped(samples, words, offset_s)
         text = " ".join(word.text for word in words)
         return Transcript(words=tuple(words), duration_s=clip.duration_s, text=text)
 
