@@ -153,9 +153,14 @@ class History:
 
     def _prepare(self, path: Path) -> None:
         try:
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in self._conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            # One read transaction: another process may create the schema between two reads.
+            self._conn.execute("BEGIN")
+            try:
+                version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = {r[0] for r in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                self._conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise _corrupt(path, f"is corrupt ({exc})") from exc
         if version > SCHEMA_VERSION:
