@@ -96,6 +96,7 @@ async def wait_for_state(app: InterviewApp, pilot, state: str, tries: int = 300)
     for _ in range(tries):
         screen = app.screen
         if isinstance(screen, CallScreen) and screen.state == state:
+            await pilot.pause(0.1)  # let the widgets mounted for the state compose
             return screen
         await pilot.pause(0.05)
     raise AssertionError(f"never reached {state!r}; now {getattr(app.screen, 'state', app.screen)}")
