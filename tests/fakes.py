@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +68,16 @@ class BrokenMicrophone:
     def record(self, stop: threading.Event, on_block: Callable[[AudioClip], None]) -> AudioClip:
         raise DeviceError("no microphone found (input devices: none); plug one in or type "
                           "the answer")
+
+
+async def wait_for_screen_state(app: Any, pilot: Any, screen_type: type, state: str,
+                                tries: int = 300) -> Any:
+    """Wait until the top screen is a ``screen_type`` in ``state``, then let its widgets
+    compose; fail with the state it is in otherwise."""
+    for _ in range(tries):
+        screen = app.screen
+        if isinstance(screen, screen_type) and screen.state == state:
+            await pilot.pause(0.1)
+            return screen
+        await pilot.pause(0.05)
+    raise AssertionError(f"never reached {state!r}; now {getattr(app.screen, 'state', app.screen)}")

@@ -13,7 +13,7 @@ from starcoach.ui.screens.interview import InterviewScreen
 from starcoach.ui.screens.summary import SummaryScreen
 from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import FeedbackView
-from tests.fakes import BrokenMicrophone, ScriptTranscriber, burst_wav
+from tests.fakes import BrokenMicrophone, ScriptTranscriber, burst_wav, wait_for_screen_state
 
 SCRIPT = ("When I worked at a call center a customer was angry about a late refund . "
           "um I apologized and checked the order and issued the refund the same day . "
@@ -32,13 +32,7 @@ def services(tmp_path: Path):
 
 
 async def wait_for_state(app: InterviewApp, pilot, state: str, tries: int = 200) -> InterviewScreen:
-    for _ in range(tries):
-        screen = app.screen
-        if isinstance(screen, InterviewScreen) and screen.state == state:
-            await pilot.pause(0.1)  # let the widgets mounted for the state compose
-            return screen
-        await pilot.pause(0.05)
-    raise AssertionError(f"never reached state {state!r}; now {getattr(app.screen, 'state', app.screen)}")
+    return await wait_for_screen_state(app, pilot, InterviewScreen, state, tries)
 
 
 async def test_answer_gets_feedback_then_retake_next_and_summary(services) -> None:

@@ -28,7 +28,14 @@ from starcoach.ui.widgets.call_feedback import (
     pace_verdict,
     voice_notes,
 )
-from tests.fakes import BURST_PERIOD_S, LEAD_S, BrokenMicrophone, ScriptTranscriber, burst_wav
+from tests.fakes import (
+    BURST_PERIOD_S,
+    LEAD_S,
+    BrokenMicrophone,
+    ScriptTranscriber,
+    burst_wav,
+    wait_for_screen_state,
+)
 
 ANSWER_1 = ("Thank you for calling Parcelly my name is Sam how can I help you today . "
             "I understand how frustrating that is . I will find your order now .")
@@ -93,13 +100,7 @@ def services(tmp_path: Path) -> Services:
 
 
 async def wait_for_state(app: InterviewApp, pilot, state: str, tries: int = 300) -> CallScreen:
-    for _ in range(tries):
-        screen = app.screen
-        if isinstance(screen, CallScreen) and screen.state == state:
-            await pilot.pause(0.1)  # let the widgets mounted for the state compose
-            return screen
-        await pilot.pause(0.05)
-    raise AssertionError(f"never reached {state!r}; now {getattr(app.screen, 'state', app.screen)}")
+    return await wait_for_screen_state(app, pilot, CallScreen, state, tries)
 
 
 def rendered(widget) -> str:
