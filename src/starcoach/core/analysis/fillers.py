@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from starcoach.core.analysis.marks import parse_marked as parse_marked
+from starcoach.core.analysis.marks import precision_recall as precision_recall
 from starcoach.core.analysis.text import (
     boundary_after,
     boundary_before,
@@ -91,7 +93,10 @@ _WELL_NOT_BEFORE = frozenset(
     """before after over under above below into enough done known ahead beyond past worth aware as
     off within received liked paid""".split()
 )
-_OPENERS = frozenset("yeah yes oh okay ok well alright anyway right".split())
+_OPENERS = frozenset("yeah yes oh okay ok well alright anyway right sure".split())
+_OBJECT_PRONOUNS = frozenset("me him her them us it".split())
+_QUOTE_VERBS = frozenset("it's was is were are i'm he's she's they're we're".split())
+_NOT_CLAUSE = frozenset(("", "is", "was", "are", "were"))
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,10 @@ class _Ctx:
         """The span ends its sentence or the text."""
         return ends_sentence(self.last) or self.i + self.n >= len(self.words)
 
+    def first_sentence(self) -> bool:
+        """No sentence ends before the span: it is in the text's first sentence."""
+        return not any(ends_sentence(w.text) for w in self.words[: self.i])
+
     def opening(self) -> bool:
         """Only fillers or openers ("yeah", "okay") come before the span in its sentence."""
         j = self.i - 1
@@ -165,6 +174,11 @@ def filled_pause(norm: str) -> str | None:
 
 def _like(c: _Ctx) -> bool:
     p, nx = c.prev(), c.next()
+    if c.before() and not c.after() and not c.opening():
+        # ", like X": an example ("such as X") unless a clause follows (", like I said")
+        return nx in _SUBJECTS and c.next(1) not in _NOT_CLAUSE
+    if p in _QUOTE_VERBS and boundary_after(c.last) and not c.before() and not c.final():
+        return False  # quotative: "it's like, come on"
     if nx in _NUMBERS and not boundary_after(c.last):
         return True
     if p in _LIKE_VERB_BEFORE and not (c.before() and c.after()):
@@ -180,8 +194,9 @@ def _like(c: _Ctx) -> bool:
         return False
     if p in _CONJUNCTIONS or p in _PREPOSITIONS:
         return nx in _SUBJECTS or nx in _DETERMINERS
-    verb_follows = c.next(1) not in {"", "is", "was", "are", "were"}
-    return nx in _SUBJECTS and verb_follows and p not in _COPULAS
+    verb_follows = c.next(1) not in _NOT_CLAUSE
+    as_if = p in _OBJECT_PRONOUNS  # "looking at me like she's lost": "as if"
+    return nx in _SUBJECTS and verb_follows and p not in _COPULAS and not as_if
 
 
 def _you_know(c: _Ctx) -> bool:
@@ -204,18 +219,16 @@ def _i_mean(c: _Ctx) -> bool:
         return True
     if c.next() == "it" and c.next(1) and not boundary_after(c.words[c.i + 2].text):
         return True
-    return c.next() not in {"it", "to", "by", "what", "well"}
+    return c.next() not in {"it", "to", "by", "what", "well", "that"}
 
 
-def _kind_of(c: _Ctx) -> bool:
-    return c.before() or c.prev() not in _DETERMINERS
+def _set_off(c: _Ctx) -> bool:
+    """Punctuation on both sides ("I, kind of, went"): the words carry no meaning there.
 
-
-def _literally(c: _Ctx) -> bool:
-    taken = {"take", "took", "taken", "taking", "translated", "mean", "means", "meant"}
-    if c.final() and not c.before():
-        return False
-    return c.prev() not in taken and c.next() not in {"means", "meant", "translated", "translates"}
+    Unset "kind of" / "sort of" soften a claim (hedges, see ``hedges.py``) or name a kind
+    ("the kind of product"); an unset "literally" intensifies.
+    """
+    return c.before() and c.after()
 
 
 def _actually(c: _Ctx) -> bool:
@@ -230,7 +243,14 @@ def _so(c: _Ctx) -> bool:
         return False
     if c.final():
         return c.before() or p not in _SO_NOT_AFTER
-    return c.opening() or c.before() and c.after() and p not in _SO_NOT_AFTER
+    if c.opening():
+        # A run-up ("So,", "So yeah", "Okay, so", the answer's first words), not "therefore"
+        # as in "...his card had expired. So I refunded it."
+        led_in = not sentence_initial(c.words, c.i) or c.first_sentence()
+        return led_in or boundary_after(c.last) or nx in _OPENERS or bool(filled_pause(nx))
+    if boundary_after(c.last) and p in {"and", "but"}:
+        return True
+    return c.before() and c.after() and p not in _SO_NOT_AFTER
 
 
 def _right(c: _Ctx) -> bool:
@@ -258,11 +278,11 @@ def _well(c: _Ctx) -> bool:
 _PHRASES: dict[tuple[str, ...], Callable[[_Ctx], bool]] = {
     ("you", "know"): _you_know,
     ("i", "mean"): _i_mean,
-    ("kind", "of"): _kind_of,
-    ("sort", "of"): _kind_of,
+    ("kind", "of"): _set_off,
+    ("sort", "of"): _set_off,
     ("like",): _like,
     ("basically",): lambda c: True,
-    ("literally",): _literally,
+    ("literally",): _set_off,
     ("actually",): _actually,
     ("so",): _so,
     ("right",): _right,
@@ -346,43 +366,3 @@ def strip_fillers(text: str) -> str:
     words = words_from_text(text)
     mask = filler_word_mask(words, find_fillers(words))
     return " ".join(w.text for w, m in zip(words, mask, strict=True) if not m)
-
-
-def parse_marked(text: str) -> tuple[list[Word], list[tuple[int, int]]]:
-    """Read text whose fillers are marked in braces: "I was, {um}, {you know}, late."
-
-    Args:
-        text: Marked text (the corpus format).
-
-    Returns:
-        The words with braces removed, and each marked span as (first_word, n_words).
-    """
-    words: list[Word] = []
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"\{([^}]*)\}(\S*)|(\S+)", text):
-        if m.group(3) is not None:
-            words.append(Word(m.group(3)))
-            continue
-        inner = m.group(1).split()
-        spans.append((len(words), len(inner)))
-        words += [Word(t) for t in inner[:-1]] + [Word(inner[-1] + m.group(2))]
-    return words, spans
-
-
-def precision_recall(
-    hits: Sequence[FillerHit], gold: Sequence[tuple[int, int]]
-) -> tuple[int, int, int]:
-    """Count true positives, false positives and false negatives by word position.
-
-    A hit matches a marked span when they start at the same word.
-
-    Args:
-        hits: Detected fillers.
-        gold: Marked spans (first_word, n_words).
-
-    Returns:
-        (true positives, false positives, false negatives).
-    """
-    found = {h.first_word for h in hits}
-    truth = {first for first, _ in gold}
-    return len(found & truth), len(found - truth), len(truth - found)
