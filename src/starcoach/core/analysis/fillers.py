@@ -97,6 +97,8 @@ _OPENERS = frozenset("yeah yes oh okay ok well alright anyway right sure".split(
 _OBJECT_PRONOUNS = frozenset("me him her them us it".split())
 _QUOTE_VERBS = frozenset("it's was is were are i'm he's she's they're we're".split())
 _NOT_CLAUSE = frozenset(("", "is", "was", "are", "were"))
+_I_MEAN_NOT_BEFORE = frozenset("it to by what well that".split())
+_SO_LINKS = frozenset(("and", "but"))
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def _i_mean(c: _Ctx) -> bool:
         return True
     if c.next() == "it" and c.next(1) and not boundary_after(c.words[c.i + 2].text):
         return True
-    return c.next() not in {"it", "to", "by", "what", "well", "that"}
+    return c.next() not in _I_MEAN_NOT_BEFORE
 
 
 def _set_off(c: _Ctx) -> bool:
@@ -248,7 +250,7 @@ def _so(c: _Ctx) -> bool:
         # as in "...his card had expired. So I refunded it."
         led_in = not sentence_initial(c.words, c.i) or c.first_sentence()
         return led_in or boundary_after(c.last) or nx in _OPENERS or bool(filled_pause(nx))
-    if boundary_after(c.last) and p in {"and", "but"}:
+    if boundary_after(c.last) and p in _SO_LINKS:
         return True
     return c.before() and c.after() and p not in _SO_NOT_AFTER
 
