@@ -86,3 +86,30 @@ def test_unknown_question_id_and_bad_band(tmp_path: Path) -> None:
 def test_app_needs_a_terminal() -> None:
     out = run("--demo")
     assert out.returncode == 2 and "needs a terminal" in out.stderr
+
+
+@pytest.mark.parametrize(("name", "content", "needle"), [
+    ("one-over", "I called the customer back. " * 740 + "Done.", "20,000"),
+    ("one-megabyte", "a" * 1_000_000, "bytes"),
+    ("multibyte", "\u00e9" * 20_001, "20,001 characters"),
+], ids=["one-over", "one-megabyte", "multibyte"])
+def test_typed_answer_over_the_limit_is_one_line_exit_2(
+    name: str, content: str, needle: str, tmp_path: Path
+) -> None:
+    answer = tmp_path / f"{name}.txt"
+    answer.write_text(content, encoding="utf-8")
+    assert len(content) > 20_000
+    out = run("analyze", str(answer), "--json")
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and needle in out.stderr and "Traceback" not in out.stderr
+    assert "20,000" in out.stderr and out.stdout == ""
+
+
+def test_typed_answer_at_the_limit_is_analysed(tmp_path: Path) -> None:
+    answer = tmp_path / "long.txt"
+    body = ("I called the customer back and, um, fixed the bill. " * 400)[:20_000]
+    answer.write_text("\n  " + body + "  \n")
+    out = run("analyze", str(answer), "--json")
+    assert out.returncode == 0, out.stderr
+    a = json.loads(out.stdout)
+    assert a["fillers"]["count"] == body.count("um,")

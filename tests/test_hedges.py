@@ -138,3 +138,15 @@ def test_v2_corpus_precision_and_recall(author: str) -> None:
         t, f, n = match_counts((h.first_word for h in find_hedges(words)), gold)
         tp, fp, fn = tp + t, fp + f, fn + n
     assert tp / (tp + fp) >= 0.85 and tp / (tp + fn) >= 0.80, (tp, fp, fn)
+
+
+def test_text_report_shows_the_hedges_row() -> None:
+    from starcoach.core.report import render_text
+    from starcoach.pipeline import analyze_text
+
+    text = "I think I kind of fixed the bill. Maybe it was the fee. I think she stayed."
+    analysis = analyze_text(text)
+    assert "Hedges:" not in render_text({**analysis, "content": {}})
+    hedges = hedges_dict(find_hedges(words_from_text(text)), None)
+    report = render_text({**analysis, "content": {**analysis.get("content", {}), "hedges": hedges}})
+    assert "Hedges:    4: I think x2, kind of x1, maybe x1" in report.splitlines()

@@ -42,13 +42,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.path`` and print the report or the JSON."""
-    from starcoach.pipeline import TEXT_SUFFIXES, analyze_text, read_text_file
+    from starcoach.pipeline import TEXT_SUFFIXES, analyze_text
 
     settings = _settings(args)
     question = resolve_question(args.question)
     path: Path = args.path
     if path.suffix.lower() in TEXT_SUFFIXES:
-        analysis = analyze_text(read_text_file(path), question, settings, source=str(path))
+        analysis = analyze_text(read_typed_answer(path), question, settings, source=str(path))
         analysis["input"] = {"path": str(path), "kind": "text"}
     else:
         analysis = _analyze_audio(path, args.model, question, settings)
@@ -62,6 +62,25 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_text(analysis))
     return 0
+
+
+def read_typed_answer(path: Path) -> str:
+    """Read a typed answer, refusing one over ``MAX_TYPED_CHARS`` (before reading a big file).
+
+    Raises:
+        AppError: unreadable, not UTF-8, or too long (one line for the user).
+    """
+    from starcoach.core.limits import check_typed_answer, check_typed_file_size
+    from starcoach.pipeline import read_text_file
+
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        size = 0  # read_text_file says what is wrong with the path
+    check_typed_file_size(size, str(path))
+    text = read_text_file(path)
+    check_typed_answer(text, str(path))
+    return text
 
 
 def resolve_question(ref: str | None) -> QuestionRef | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from starcoach.core.analysis.hedges import hedges_summary
+
 STAR_PARTS = ("situation", "task", "action", "result")
 
 
@@ -68,6 +70,9 @@ def _summary(a: dict[str, Any]) -> list[str]:
     top = ", ".join(f"{k} x{v}" for k, v in list(fillers["by_text"].items())[:4])
     rows.append(("Fillers", f"{fillers['count']} ({rate}{fillers['per_100_words']:.1f} per 100 "
                  f"words){': ' + top if top else ''}"))
+    hedges = (a.get("content") or {}).get("hedges")
+    if hedges is not None:
+        rows.append(("Hedges", hedges_summary(hedges)))
     if length["duration_s"] is not None:
         low, high = length["target_s"]
         rows.append(("Length", f"{length['duration_s']:.0f} s ({length['verdict']}; target "
