@@ -150,3 +150,11 @@ def test_text_report_shows_the_hedges_row() -> None:
     hedges = hedges_dict(find_hedges(words_from_text(text)), None)
     report = render_text({**analysis, "content": {**analysis.get("content", {}), "hedges": hedges}})
     assert "Hedges:    4: I think x2, kind of x1, maybe x1" in report.splitlines()
+
+
+def test_corpus_marks_are_read_with_their_punctuation() -> None:
+    words, fillers, hedges = parse_marks("{Um}, [[I'm not sure, but]] it [[maybe]]. '{uh}' worked")
+    assert [w.text for w in words] == ["Um,", "I'm", "not", "sure,", "but", "it", "maybe.", "'",
+                                       "uh'", "worked"]
+    assert fillers == [(0, 1), (8, 1)]
+    assert hedges == [(1, 4), (6, 1)]
