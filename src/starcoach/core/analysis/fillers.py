@@ -3,7 +3,9 @@
 Filled pauses always count. Discourse markers ("like", "you know", "so", ...) count only
 where context says they carry no meaning: punctuation around them, their position in the
 sentence and the words next to them ("I'd like to", "so that", "kind of product",
-"right away" do not count). Rules are hand-written; nothing is learned from data.
+"right away" do not count; "So I refunded it" mid-answer means "therefore"). A "kind of" that
+softens a claim is a hedge (``hedges.py``), not a filler. Rules are hand-written; nothing is
+learned from data.
 """
 
 from __future__ import annotations
