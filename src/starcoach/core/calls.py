@@ -1,7 +1,8 @@
-"""Call-center practice data: role-play scenarios and rubrics, parsed from TOML.
+"""Call-center role-play scenarios, parsed from TOML and checked against a rubric.
 
-Scenarios live in ``question_sets/calls/*.toml`` (a subfolder, so the interview loader
-does not see them); the default rubric is ``question_sets/calls/rubric.toml``. A scenario::
+Scenarios are the ``*.toml`` files of a folder (the shipped ones in ``question_sets/calls/``,
+a subfolder, so the interview loader does not see them); ``rubric.toml`` in that folder is the
+rubric (:mod:`starcoach.core.rubric_spec`), not a scenario. A scenario::
 
     id = "late-delivery"                      # optional; the file stem by default
     name = "Angry customer: late delivery"
