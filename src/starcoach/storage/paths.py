@@ -62,6 +62,9 @@ def audio_root(folder: Path) -> Path:
     return folder / AUDIO_DIR
 
 
+CACHE_DIR_ENV = "STARCOACH_CACHE_DIR"
+"""Environment variable that moves the cache folder (joined models, checksum records)."""
+
 QUESTION_DIR_ENV = "STARCOACH_QUESTION_DIR"
 """Environment variable that moves the question-set folder (a trainer's own sets)."""
 
@@ -106,3 +109,17 @@ def rubric_file(scenario_dir: Path | None = None) -> Path:
         if own.is_file():
             return own
     return calls_dir() / RUBRIC_FILE
+
+
+def cache_dir() -> Path:
+    """The cache folder (``$STARCOACH_CACHE_DIR``, else the platform user cache folder).
+
+    Nothing in it is precious: joined models and checksum records are rebuilt when missing.
+    It is not created here.
+    """
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME)
