@@ -1,11 +1,12 @@
 """Call-center rubric evaluation: scores answer transcripts against a rubric.
 
 A rubric is data (``question_sets/calls/rubric.toml``; its dataclasses and parser live in
-:mod:`starcoach.core.rubric_spec` and are re-exported here). Each item (greeting, empathy, ownership, ...) has one or more checks; a check is met when
-one of its phrase patterns (:mod:`starcoach.core.phrases`: word-boundary, case-insensitive,
-filler- and punctuation-tolerant, negation-aware) occurs in an answer. Banned phrases are
-found even when negated. :func:`evaluate_turn` scores one answer against the items its turn
-expects; :func:`evaluate_call` scores a whole call.
+:mod:`starcoach.core.rubric_spec` and are re-exported here). Each item (greeting, empathy,
+ownership, ...) has one or more checks; a check is met when one of its phrase patterns
+(:mod:`starcoach.core.phrases`: word-boundary, case-insensitive, filler- and
+punctuation-tolerant, negation-aware) occurs in an answer. Banned phrases are found even when
+negated. :func:`evaluate_turn` scores one answer against the items its turn expects;
+:func:`evaluate_call` scores a whole call.
 """
 
 from __future__ import annotations
