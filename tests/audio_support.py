@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from starcoach.adapters import virtual_audio as va
+from tests import virtual_audio as va
 
 _INSTALL_HINT = "apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
 

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from starcoach.adapters import virtual_audio as va
 from starcoach.adapters.fixtures import FixtureRecorder, RecordingSpeaker, SilentSpeaker
 from starcoach.adapters.sd_recorder import (
     SILENCE_DBFS,
@@ -32,6 +31,7 @@ from starcoach.commands.check import clipped_fraction, meter_line, verdict
 from starcoach.commands.devices import format_devices
 from starcoach.core.errors import AudioInputError, DeviceError
 from starcoach.core.models import SAMPLE_RATE, AudioClip
+from tests import virtual_audio as va
 from tests.audio_support import (
     chirp_bursts,
     read_wav_samples,

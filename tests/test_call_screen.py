@@ -16,6 +16,7 @@ from starcoach.adapters.fixtures import RecordingSpeaker
 from starcoach.core.calls import Scenario, Turn, load_scenarios
 from starcoach.core.models import AudioClip
 from starcoach.services import InterviewOptions, Services, fixture_services
+from starcoach.storage.paths import calls_dir
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.call import CallScreen, CallSetupScreen
 from starcoach.ui.widgets.call_feedback import (
@@ -212,7 +213,7 @@ async def test_no_microphone_offers_typing_the_answer(services, tmp_path: Path) 
 
 
 async def test_setup_lists_scenarios_and_starts_one(services) -> None:
-    scenarios = load_scenarios()
+    scenarios = load_scenarios(calls_dir())
     app = InterviewApp(services)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(CallSetupScreen(services))

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from starcoach.commands import calls as calls_command
-from starcoach.core.calls import (
-    default_calls_dir,
-    find_scenario,
-    load_rubric,
-    load_scenarios,
-)
+from starcoach.core.calls import find_scenario, load_rubric, load_scenarios
 from starcoach.core.errors import AppError, QuestionSetError
-from starcoach.core.questions import QUESTION_DIR_ENV, load_question_sets
+from starcoach.core.questions import load_question_sets
+from starcoach.storage.paths import QUESTION_DIR_ENV, calls_dir, rubric_file
 
 CALLS_DIR = Path(__file__).resolve().parents[1] / "question_sets" / "calls"
 RUBRIC_PATH = CALLS_DIR / "rubric.toml"
@@ -69,7 +65,7 @@ def test_shipped_scenarios_cover_the_brief() -> None:
 
 
 def test_default_rubric_has_the_brief_items() -> None:
-    rubric = load_rubric()
+    rubric = load_rubric(rubric_file())
     assert [i.id for i in rubric.items] == [
         "greeting",
         "empathy",
@@ -88,7 +84,7 @@ def test_default_rubric_has_the_brief_items() -> None:
 
 
 def test_default_dir_and_interview_loader_ignore_each_other() -> None:
-    assert default_calls_dir().resolve() == CALLS_DIR.resolve()
+    assert calls_dir().resolve() == CALLS_DIR.resolve()
     question_set_ids = {s.id for s in load_question_sets(CALLS_DIR.parent)}
     assert not question_set_ids & {"rubric", "late_delivery", "cancellation"}
 
@@ -109,6 +105,16 @@ def test_own_folder_with_own_rubric(tmp_path: Path) -> None:
     (scenario,) = load_scenarios(tmp_path)
     assert scenario.id == "mine" and scenario.turns[0].expect == ("smile",)
     assert scenario.customer_voice.rate is None
+    assert rubric_file(tmp_path) == tmp_path / "rubric.toml"
+
+
+def test_own_folder_without_rubric_uses_the_default_rubric(tmp_path: Path) -> None:
+    write(tmp_path, "mine", 'name = "Mine"\n[[turns]]\ncustomer = "Hi"\nexpect = ["empathy"]\n')
+    assert rubric_file(tmp_path).resolve() == RUBRIC_PATH.resolve()
+    (scenario,) = load_scenarios(tmp_path, load_rubric(rubric_file(tmp_path)))
+    assert scenario.turns[0].expect == ("empathy",)
+    with pytest.raises(QuestionSetError, match="rubric.toml: cannot read file"):
+        load_scenarios(tmp_path)
 
 
 def test_scenario_rubric_extension_is_parsed(tmp_path: Path) -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from starcoach.adapters import virtual_audio as va
 from starcoach.core.questions import Question, QuestionSet
 from starcoach.services import InterviewOptions, build_services
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.interview import InterviewScreen
 from starcoach.ui.widgets.feedback import FeedbackView
+from tests import virtual_audio as va
 
 FIXTURES = Path(__file__).resolve().parents[1] / "audio_fixtures"
 QUESTION = "Describe your favourite zebra and the purple mountain where it lives."

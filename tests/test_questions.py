@@ -14,16 +14,15 @@ from starcoach.core.errors import QuestionSetError
 from starcoach.core.questions import (
     COMPETENCIES,
     KINDS,
-    QUESTION_DIR_ENV,
     Question,
     QuestionSet,
     all_questions,
-    default_question_dir,
     find_question,
     find_set,
     load_question_set,
     load_question_sets,
 )
+from starcoach.storage.paths import QUESTION_DIR_ENV, question_dir
 
 REPO_SETS = Path(__file__).resolve().parents[1] / "question_sets"
 
@@ -61,9 +60,10 @@ def shipped() -> list[QuestionSet]:
 
 def test_default_dir_finds_the_shipped_sets() -> None:
     # Either the repository folder (editable install) or its packaged copy.
-    default_names = {p.name for p in default_question_dir().glob("*.toml")}
+    default_names = {p.name for p in question_dir().glob("*.toml")}
     assert default_names == {p.name for p in REPO_SETS.glob("*.toml")}
-    assert [s.id for s in load_question_sets()] == [s.id for s in load_question_sets(REPO_SETS)]
+    default_ids = [s.id for s in load_question_sets(question_dir())]
+    assert default_ids == [s.id for s in load_question_sets(REPO_SETS)]
 
 
 def test_env_variable_overrides_default_dir(
@@ -71,8 +71,8 @@ def test_env_variable_overrides_default_dir(
 ) -> None:
     write_set(tmp_path, "mine", good_set("only-one"))
     monkeypatch.setenv(QUESTION_DIR_ENV, str(tmp_path))
-    assert default_question_dir() == tmp_path
-    assert [s.id for s in load_question_sets()] == ["mine"]
+    assert question_dir() == tmp_path
+    assert [s.id for s in load_question_sets(question_dir())] == ["mine"]
 
 
 def test_shipped_sets_load_and_cover_the_brief(shipped: list[QuestionSet]) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from starcoach.core import phrases
 from starcoach.core.calls import Scenario, Turn, load_rubric
 from starcoach.core.phrases import find_phrase, parse_phrase, tokenize
 from starcoach.core.rubric import BANNED_PENALTY, Rubric, evaluate_call, evaluate_turn
@@ -253,6 +255,18 @@ def test_tokenize_expands_contractions_and_drops_fillers() -> None:
     assert tokens[1].start == tokens[2].start  # "can't" -> two tokens, one span
     assert [t.sentence for t in tokens] == [0, 0, 0, 0, 1, 1, 1, 1]
     assert tokens[5].clause > tokens[4].clause  # "but" starts a new clause
+
+
+def test_word_lists_come_from_the_package_data_file() -> None:
+    rules_path = Path(phrases.__file__).resolve().parents[1].joinpath(*phrases.RULES_RESOURCE)
+    rules = tomllib.loads(rules_path.read_text(encoding="utf-8"))
+    assert frozenset(rules["fillers"]) == phrases.FILLERS
+    assert frozenset(rules["negations"]) == phrases.NEGATIONS
+    assert ("no", "problem") in phrases.NEGATION_IDIOMS
+    assert len(phrases.NEGATION_IDIOMS) == len(rules["negation_idioms"])
+    assert phrases.expand("we'd") == ("we", "would") and phrases.expand("it'd") == ("it'd",)
+    assert phrases.expand("shouldn't") == ("should", "not")
+    assert phrases.expand("gonna") == ("going", "to")
 
 
 def test_unknown_ref_raises(rubric: Rubric) -> None:

@@ -15,8 +15,12 @@ from starcoach.core.models import SAMPLE_RATE, AudioClip
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "audio_fixtures" / "tone"
 REAL_SPEECH = ROOT.parent / "shared" / "real_speech"
-REAL_CLIPS = ("read/jfk_ask_not.wav", "read/librivox_sense_sensibility_0870.wav",
-              "spontaneous/mfa_acoustic_corpus.wav", "spontaneous/ami_ES2011a_headset0_40-46s.wav")
+REAL_CLIPS = (
+    "read/jfk_ask_not.wav",
+    "read/librivox_sense_sensibility_0870.wav",
+    "spontaneous/mfa_acoustic_corpus.wav",
+    "spontaneous/ami_ES2011a_headset0_40-46s.wav",
+)
 
 
 def load_wav(path: Path) -> AudioClip:
@@ -65,8 +69,9 @@ PITCH_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("samples", "expected", "tol_hz"), [c[1:] for c in PITCH_CASES],
-                         ids=[c[0] for c in PITCH_CASES])
+@pytest.mark.parametrize(
+    ("samples", "expected", "tol_hz"), [c[1:] for c in PITCH_CASES], ids=[c[0] for c in PITCH_CASES]
+)
 def test_pitch_track_follows_synthetic_pitch(samples, expected, tol_hz) -> None:
     track = tone.pitch_track(AudioClip(samples.astype(np.float32)))
     inner = (track.times > 0.05) & (track.times < 1.95)
@@ -122,8 +127,11 @@ LEVEL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("amp", "level", "quiet", "loud", "clipping"),
-                         [c[1:] for c in LEVEL_CASES], ids=[c[0] for c in LEVEL_CASES])
+@pytest.mark.parametrize(
+    ("amp", "level", "quiet", "loud", "clipping"),
+    [c[1:] for c in LEVEL_CASES],
+    ids=[c[0] for c in LEVEL_CASES],
+)
 def test_level_of_a_sine(amp, level, quiet, loud, clipping) -> None:
     result = tone.analyze_tone(AudioClip(_tone(150.0, amp).astype(np.float32)))
     assert result.level_dbfs == pytest.approx(level, abs=0.5)
@@ -176,8 +184,13 @@ def test_quiet_fixture_is_30_db_below_expressive() -> None:
 
 def test_only_loud_fixture_clips() -> None:
     flags = {name: tone.analyze_tone(fixture(name)).clipping for name in FIXTURE_NAMES}
-    assert flags == {"flat": False, "expressive": False, "uptalk": False, "quiet": False,
-                     "loud": True}
+    assert flags == {
+        "flat": False,
+        "expressive": False,
+        "uptalk": False,
+        "quiet": False,
+        "loud": True,
+    }
 
 
 def test_uptalk_only_on_the_uptalk_fixture() -> None:
@@ -197,8 +210,15 @@ def test_uptalk_uses_given_phrase_spans() -> None:
 
 def test_to_dict_contract() -> None:
     data = tone.analyze_tone(fixture("uptalk")).to_dict()
-    for key in ("pitch_median_hz", "pitch_variation_st", "monotone", "level_dbfs",
-                "level_variation_db", "clipping", "uptalk"):
+    for key in (
+        "pitch_median_hz",
+        "pitch_variation_st",
+        "monotone",
+        "level_dbfs",
+        "level_variation_db",
+        "clipping",
+        "uptalk",
+    ):
         assert key in data
     assert isinstance(data["monotone"], bool) and isinstance(data["clipping"], bool)
     assert data["uptalk"]["count"] == len(data["uptalk"]["items"])
@@ -221,8 +241,9 @@ def praat_agreement(clip: AudioClip) -> tuple[float, float, int]:
     """(median |error| Hz, gross error rate >20%, frames) on frames both call voiced."""
     parselmouth = pytest.importorskip("parselmouth", reason="praat-parselmouth not installed")
     sound = parselmouth.Sound(clip.samples.astype(np.float64), clip.sample_rate)
-    pitch = sound.to_pitch(time_step=tone.HOP_S, pitch_floor=tone.F0_MIN_HZ,
-                           pitch_ceiling=tone.F0_MAX_HZ)
+    pitch = sound.to_pitch(
+        time_step=tone.HOP_S, pitch_floor=tone.F0_MIN_HZ, pitch_ceiling=tone.F0_MAX_HZ
+    )
     praat_hz = pitch.selected_array["frequency"]
     track = tone.pitch_track(clip)
     frames = np.clip(np.round(pitch.xs() / tone.HOP_S).astype(int), 0, len(track.f0_hz) - 1)

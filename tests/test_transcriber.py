@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import shutil
 import socket
@@ -132,6 +133,10 @@ def test_base_join_is_exact_atomic_and_done_once(
     folders = _fake_extra(tmp_path / "site", chunks)
     lookup = dict(zip(models.BASE_PACKAGES, folders, strict=True))
     monkeypatch.setattr(models, "_package_data", lambda name: lookup[name])
+    sides = {name: f"side file {name}".encode() for name in models.BASE_SIDE_FILES}
+    pins = {name: hashlib.sha256(data).hexdigest() for name, data in sides.items()}
+    pins["model.bin"] = hashlib.sha256(chunks[0] + chunks[1]).hexdigest()
+    monkeypatch.setitem(models.PINNED_SHA256, "base", pins)
 
     first = resolve_model("base")
     assert first.name == "base" and first.path.parent == cache / "models"

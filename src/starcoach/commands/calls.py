@@ -16,6 +16,7 @@ from typing import Any
 from starcoach.core.calls import Scenario, find_scenario, load_rubric, load_scenarios
 from starcoach.core.errors import AppError
 from starcoach.core.rubric import CallResult, evaluate_call
+from starcoach.storage.paths import calls_dir, rubric_file
 
 WIDTH = 80
 """Text output is wrapped to this many columns."""
@@ -55,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
         AppError: ``--evaluate`` without SCENARIO, or FILE cannot be read or has too many
             answers.
     """
-    rubric_path = None if args.dir is None else Path(args.dir) / "rubric.toml"
-    rubric = load_rubric(rubric_path if rubric_path and rubric_path.is_file() else None)
-    scenarios = load_scenarios(args.dir, rubric)
+    folder = calls_dir() if args.dir is None else Path(args.dir)
+    rubric = load_rubric(rubric_file(folder))
+    scenarios = load_scenarios(folder, rubric)
     if args.scenario_id is None:
         if args.evaluate is not None:
             raise AppError("--evaluate needs a SCENARIO")

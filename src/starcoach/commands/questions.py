@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.questions import Question, QuestionSet, find_set, load_question_sets
+from starcoach.storage.paths import question_dir
 
 WIDTH = 80
 """Text output is wrapped to this many columns."""
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         QuestionSetError: the sets cannot be loaded, or ``args.set_id`` is unknown.
     """
-    sets = load_question_sets(args.dir)
+    sets = load_question_sets(question_dir() if args.dir is None else args.dir)
     if args.set_id is None:
         data: object = [_set_json(s) for s in sets]
         text = format_sets(sets)

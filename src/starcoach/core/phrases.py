@@ -14,58 +14,76 @@ a negation earlier in the same clause ("I can't tell you when it will arrive"); 
 such as "no problem" and "don't worry" do not negate. Banned phrases count even when
 negated, and any phrase can list ``exclude`` patterns whose matches cancel it ("if you
 need to" is not the banned "you need to").
+
+The word lists (fillers, negations, negation idioms, clause words, contractions) are data:
+``starcoach/data/phrase_rules.toml``, read once at import.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 GAP_MAX = 4
 """Most words a ``...`` in a pattern skips."""
 NEGATION_WINDOW = 6
 """How many words before a match, within its clause, are searched for a negation."""
-FILLERS = frozenset(["um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "hm", "mm", "mhm"])
+RULES_RESOURCE = ("data", "phrase_rules.toml")
+"""Package data file (inside ``starcoach``) holding the word lists below."""
+
+
+def _load_rules() -> dict[str, object]:
+    """The parsed word-list file shipped with the package."""
+    resource = resources.files("starcoach")
+    for part in RULES_RESOURCE:
+        resource = resource / part
+    return tomllib.loads(resource.read_text(encoding="utf-8"))
+
+
+def _table(table: Mapping[str, object], key: str) -> Mapping[str, object]:
+    value = table[key]
+    if not isinstance(value, dict):
+        raise ValueError(f"phrase_rules.toml: key '{key}' must be a table")
+    return value
+
+
+def _words_of(table: Mapping[str, object], key: str) -> tuple[str, ...]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ValueError(f"phrase_rules.toml: key '{key}' must be an array of strings")
+    return tuple(value)
+
+
+def _rows_of(table: Mapping[str, object], key: str) -> tuple[tuple[str, ...], ...]:
+    value = table[key]
+    if not isinstance(value, list):
+        raise ValueError(f"phrase_rules.toml: key '{key}' must be an array of arrays")
+    return tuple(_words_of({key: row}, key) for row in value)
+
+
+_RULES = _load_rules()
+_CONTRACTIONS = _table(_RULES, "contractions")
+_IRREGULAR_TABLE = _table(_CONTRACTIONS, "irregular")
+
+FILLERS = frozenset(_words_of(_RULES, "fillers"))
 """Hesitation sounds dropped before matching."""
-NEGATIONS = frozenset(["not", "never", "no", "nothing", "nobody", "unable", "hardly"])
+NEGATIONS = frozenset(_words_of(_RULES, "negations"))
 """Words that negate a phrase found after them (or inside it)."""
-NEGATIONS_AFTER = frozenset({"not", "never"})
+NEGATIONS_AFTER = frozenset(_words_of(_RULES, "negations_after"))
 """Words that negate a phrase when they follow it ("I will not...")."""
-NEGATION_IDIOMS: tuple[tuple[str, ...], ...] = (
-    ("no", "problem"),
-    ("no", "worries"),
-    ("not", "a", "problem"),
-    ("not", "worry"),
-    ("not", "hesitate"),
-    ("never", "mind"),
-    ("no", "matter"),
-    ("not", "only"),
-    ("not", "there"),  # negative questions: "isn't there anything else?"
-    ("not", "i"),  # "can't I help you with anything else?"
-    ("not", "you"),
-    ("not", "we"),
-)
+NEGATION_IDIOMS = _rows_of(_RULES, "negation_idioms")
 """Negation words in these idioms negate nothing."""
-CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
+CLAUSE_WORDS = frozenset(_words_of(_RULES, "clause_words"))
 """Words that start a new clause (negation does not carry across them)."""
 
 _WORD = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
-_IRREGULAR = {
-    "can't": ("can", "not"),
-    "cannot": ("can", "not"),
-    "won't": ("will", "not"),
-    "shan't": ("shall", "not"),
-    "ain't": ("is", "not"),
-    "let's": ("let", "us"),
-    "gonna": ("going", "to"),
-    "wanna": ("want", "to"),
-    "ok": ("okay",),
-}
-_SUFFIXES = (("n't", "not"), ("'ll", "will"), ("'re", "are"), ("'ve", "have"), ("'m", "am"))
-_IS_WORDS = frozenset(
-    ["it", "that", "there", "here", "what", "who", "he", "she", "where", "how", "name", "this"]
-)
+_IRREGULAR = {word: _words_of(_IRREGULAR_TABLE, word) for word in _IRREGULAR_TABLE}
+_SUFFIXES = tuple((ending, full) for ending, full in _rows_of(_CONTRACTIONS, "suffixes"))
+_IS_WORDS = frozenset(_words_of(_CONTRACTIONS, "is_after"))
+_WOULD_WORDS = frozenset(_words_of(_CONTRACTIONS, "would_after"))
 
 
 @dataclass(frozen=True)
@@ -150,7 +168,7 @@ def expand(word: str) -> tuple[str, ...]:
     base, _, rest = word.partition("'")
     if rest == "s" and base in _IS_WORDS:
         return (base, "is")
-    if rest == "d" and base in {"i", "you", "we", "they", "he", "she"}:
+    if rest == "d" and base in _WOULD_WORDS:
         return (base, "would")
     return (word,)
 

@@ -19,13 +19,12 @@ names the file, the question (index and id) and the key.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from starcoach.core import toml_fields as fields
 from starcoach.core.errors import QuestionSetError
 
 COMPETENCIES: tuple[str, ...] = (
@@ -44,10 +43,8 @@ COMPETENCIES: tuple[str, ...] = (
 KINDS: tuple[str, ...] = ("behavioral", "open", "situational")
 """Question kinds; only ``behavioral`` answers are expected to follow STAR."""
 
-QUESTION_DIR_ENV = "STARCOACH_QUESTION_DIR"
-"""Environment variable that overrides the default question-set directory."""
-
 _ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID_RULE = "must use lower-case letters, digits and hyphens"
 _SET_KEYS = {"name": True, "description": False, "questions": True}
 _QUESTION_KEYS = {
     "id": True,
@@ -101,31 +98,11 @@ class QuestionSet:
     """Questions in file order."""
 
 
-def default_question_dir() -> Path:
-    """Where the shipped question sets live.
-
-    Looks at ``$STARCOACH_QUESTION_DIR`` first, then the package data directory
-    ``starcoach/data/question_sets`` (present in a regular install), then the
-    repository's ``question_sets/`` next to ``src/`` (editable install).
-
-    Returns:
-        The directory; it may not exist when none of the candidates does.
-    """
-    override = os.environ.get(QUESTION_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    package_dir = Path(__file__).resolve().parents[1]
-    packaged = package_dir / "data" / "question_sets"
-    if packaged.is_dir():
-        return packaged
-    return package_dir.parents[1] / "question_sets"
-
-
-def load_question_sets(directory: Path | None = None) -> list[QuestionSet]:
+def load_question_sets(directory: Path) -> list[QuestionSet]:
     """Load every ``*.toml`` set in a directory, sorted by set id.
 
     Args:
-        directory: The directory to read; ``default_question_dir()`` when None.
+        directory: The directory to read (``storage.paths.question_dir()`` for the app's).
 
     Returns:
         The sets, sorted by id.
@@ -134,7 +111,7 @@ def load_question_sets(directory: Path | None = None) -> list[QuestionSet]:
         QuestionSetError: the directory is missing or empty, a file is invalid, or
             two sets share a question id.
     """
-    folder = default_question_dir() if directory is None else Path(directory)
+    folder = Path(directory)
     if not folder.is_dir():
         raise QuestionSetError(f"question set directory not found: {folder}")
     paths = sorted(folder.glob("*.toml"))
@@ -158,10 +135,10 @@ def load_question_set(path: Path) -> QuestionSet:
         QuestionSetError: the file cannot be read, is not valid TOML, or breaks the schema.
     """
     path = Path(path)
-    data = _read_toml(path)
-    _check_keys(data, _SET_KEYS, f"{path}: ")
-    name = _required_text(data["name"], f"{path}: key 'name'")
-    description = _optional_str(data.get("description", ""), f"{path}: key 'description'")
+    data = fields.read_toml(path)
+    fields.check_keys(data, _SET_KEYS, f"{path}: ")
+    name = fields.required_text(data["name"], f"{path}: key 'name'")
+    description = fields.text(data.get("description", ""), f"{path}: key 'description'")
     raw_questions = data["questions"]
     if not isinstance(raw_questions, list) or not raw_questions:
         raise QuestionSetError(f"{path}: key 'questions': expected a non-empty [[questions]] list")
@@ -216,19 +193,6 @@ def all_questions(sets: Iterable[QuestionSet]) -> list[Question]:
     return [question for question_set in sets for question in question_set.questions]
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise QuestionSetError(f"{path}: cannot read question set: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        detail = " ".join(str(exc).split())
-        raise QuestionSetError(f"{path}: invalid TOML: {detail}") from exc
-    except UnicodeDecodeError as exc:
-        raise QuestionSetError(f"{path}: invalid TOML: not UTF-8 text") from exc
-
-
 def _parse_question(raw: object, index: int, path: Path) -> Question:
     label = f"{path}: question {index}"
     if not isinstance(raw, dict):
@@ -236,62 +200,17 @@ def _parse_question(raw: object, index: int, path: Path) -> Question:
     raw_id = raw.get("id")
     if isinstance(raw_id, str) and raw_id:
         label = f"{label} ('{raw_id}')"
-    _check_keys(raw, _QUESTION_KEYS, f"{label}: ")
-    question_id = _required_text(raw["id"], f"{label}: key 'id'")
-    if not _ID_PATTERN.fullmatch(question_id):
-        raise QuestionSetError(
-            f"{label}: key 'id': '{question_id}' must use lower-case letters, digits and hyphens"
-        )
+    fields.check_keys(raw, _QUESTION_KEYS, f"{label}: ")
+    question_id = fields.identifier(raw["id"], f"{label}: key 'id'", _ID_PATTERN, _ID_RULE)
     return Question(
         id=question_id,
-        text=_required_text(raw["text"], f"{label}: key 'text'"),
-        competency=_choice(raw["competency"], COMPETENCIES, f"{label}: key 'competency'"),
-        kind=_choice(raw["kind"], KINDS, f"{label}: key 'kind'"),
-        tips=_str_tuple(raw.get("tips", []), f"{label}: key 'tips'"),
-        follow_ups=_str_tuple(raw.get("follow_ups", []), f"{label}: key 'follow_ups'"),
+        text=fields.required_text(raw["text"], f"{label}: key 'text'"),
+        competency=fields.choice(raw["competency"], COMPETENCIES, f"{label}: key 'competency'"),
+        kind=fields.choice(raw["kind"], KINDS, f"{label}: key 'kind'"),
+        tips=fields.strings(raw.get("tips", []), f"{label}: key 'tips'"),
+        follow_ups=fields.strings(raw.get("follow_ups", []), f"{label}: key 'follow_ups'"),
         set_id=path.stem,
     )
-
-
-def _check_keys(table: Mapping[str, object], allowed: Mapping[str, bool], prefix: str) -> None:
-    for key in table:
-        if key not in allowed:
-            expected = ", ".join(allowed)
-            raise QuestionSetError(f"{prefix}key '{key}': unknown key (expected: {expected})")
-    for key, required in allowed.items():
-        if required and key not in table:
-            raise QuestionSetError(f"{prefix}key '{key}': missing required key")
-
-
-def _type_name(value: object) -> str:
-    names = {bool: "boolean", int: "integer", float: "float", list: "array", dict: "table"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _optional_str(value: object, label: str) -> str:
-    if not isinstance(value, str):
-        raise QuestionSetError(f"{label}: expected a string, got {_type_name(value)}")
-    return value.strip()
-
-
-def _required_text(value: object, label: str) -> str:
-    text = _optional_str(value, label)
-    if not text:
-        raise QuestionSetError(f"{label}: must not be empty")
-    return text
-
-
-def _choice(value: object, options: tuple[str, ...], label: str) -> str:
-    text = _optional_str(value, label)
-    if text not in options:
-        raise QuestionSetError(f"{label}: '{text}' is not one of: {', '.join(options)}")
-    return text
-
-
-def _str_tuple(value: object, label: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise QuestionSetError(f"{label}: expected an array of strings, got {_type_name(value)}")
-    return tuple(_required_text(item, f"{label}[{i}]") for i, item in enumerate(value))
 
 
 def _check_unique_within(questions: Sequence[Question], path: Path) -> None:

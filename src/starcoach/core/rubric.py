@@ -1,136 +1,50 @@
-"""Call-center rubric: the rubric data model and its evaluation on answer transcripts.
+"""Call-center rubric evaluation: scores answer transcripts against a rubric.
 
-A rubric is data (``question_sets/calls/rubric.toml``, parsed by :mod:`starcoach.core.calls`).
-Each item (greeting, empathy, ownership, ...) has one or more checks; a check is met when
-one of its phrase patterns (:mod:`starcoach.core.phrases`: word-boundary, case-insensitive,
-filler- and punctuation-tolerant, negation-aware) occurs in an answer. Banned phrases are
-found even when negated. :func:`evaluate_turn` scores one answer against the items its turn
-expects; :func:`evaluate_call` scores a whole call.
+A rubric is data (``question_sets/calls/rubric.toml``; its dataclasses and parser live in
+:mod:`starcoach.core.rubric_spec` and are re-exported here). Each item (greeting, empathy,
+ownership, ...) has one or more checks; a check is met when one of its phrase patterns
+(:mod:`starcoach.core.phrases`: word-boundary, case-insensitive, filler- and
+punctuation-tolerant, negation-aware) occurs in an answer. Banned phrases are found even when
+negated. :func:`evaluate_turn` scores one answer against the items its turn expects;
+:func:`evaluate_call` scores a whole call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from starcoach.core.calls import Scenario
 from starcoach.core.phrases import Phrase, Token, find_phrase, tokenize
+from starcoach.core.rubric_spec import (
+    BannedPhrase,
+    Check,
+    Rubric,
+    RubricExtension,
+    RubricItem,
+    extend_rubric,
+)
 
-if TYPE_CHECKING:
-    from starcoach.core.calls import Scenario
+__all__ = [
+    "BANNED_PENALTY",
+    "BannedHit",
+    "BannedPhrase",
+    "CallResult",
+    "Check",
+    "CheckResult",
+    "Evidence",
+    "ItemResult",
+    "Rubric",
+    "RubricExtension",
+    "RubricItem",
+    "TurnResult",
+    "evaluate_call",
+    "evaluate_turn",
+    "extend_rubric",
+]
 
 BANNED_PENALTY = 0.1
 """Score deducted for each banned phrase said in a call or answer."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One sub-check of a rubric item, e.g. the greeting's 'says your name'."""
-
-    id: str
-    """Id, unique within its item."""
-    title: str
-    """Short label."""
-    phrases: tuple[Phrase, ...]
-    """Any one of these patterns meets the check."""
-    tip: str = ""
-    """Advice shown when the check is not met."""
-    exclude: tuple[Phrase, ...] = ()
-    """Patterns whose matches cancel an overlapping phrase match."""
-
-
-@dataclass(frozen=True)
-class RubricItem:
-    """One thing a good call shows: greeting, empathy, ownership, ..."""
-
-    id: str
-    """Id used in a turn's ``expect``."""
-    title: str
-    """Short label."""
-    description: str
-    """What the item is about."""
-    tip: str
-    """Advice shown when the item is not met."""
-    checks: tuple[Check, ...]
-    """Sub-checks; an item written with top-level ``phrases`` has one, named like the item."""
-    where: str = "any"
-    """``first``: counts only in the first answer of a call; ``last``: only in the last."""
-    require: str = "all"
-    """``all`` checks or ``any`` one of them."""
-
-
-@dataclass(frozen=True)
-class BannedPhrase:
-    """A phrase an agent must not say."""
-
-    phrase: Phrase
-    """The pattern."""
-    instead: str = ""
-    """What to say instead; may be empty."""
-
-
-@dataclass(frozen=True)
-class Rubric:
-    """Items to look for and phrases to avoid."""
-
-    items: tuple[RubricItem, ...]
-    """Items in file order."""
-    banned: tuple[BannedPhrase, ...] = ()
-    """Banned phrases (never negation-checked: "I won't tell you to calm down" still counts)."""
-    banned_exclude: tuple[Phrase, ...] = ()
-    """Patterns whose matches cancel a banned match ("if you need to")."""
-    banned_tip: str = ""
-    """General advice shown with banned phrases."""
-
-    @property
-    def refs(self) -> tuple[str, ...]:
-        """Every id a turn may expect: item ids and ``item.check`` ids."""
-        refs = [item.id for item in self.items]
-        refs += [
-            f"{item.id}.{c.id}" for item in self.items if len(item.checks) > 1 for c in item.checks
-        ]
-        return tuple(refs)
-
-    def resolve(self, ref: str) -> tuple[RubricItem, tuple[Check, ...]]:
-        """The item and the checks that ``ref`` (``item`` or ``item.check``) stands for.
-
-        Raises:
-            KeyError: no such item or check.
-        """
-        item_id, _, check_id = ref.partition(".")
-        for item in self.items:
-            if item.id == item_id:
-                checks = tuple(c for c in item.checks if not check_id or c.id == check_id)
-                if checks:
-                    return item, checks
-        raise KeyError(ref)
-
-
-@dataclass(frozen=True)
-class RubricExtension:
-    """What a scenario adds to the rubric."""
-
-    items: tuple[RubricItem, ...] = ()
-    """New items."""
-    phrases: tuple[tuple[str, tuple[Phrase, ...]], ...] = ()
-    """Extra patterns, keyed by ``item`` or ``item.check``."""
-    banned: tuple[BannedPhrase, ...] = ()
-    """Extra banned phrases."""
-
-
-def extend_rubric(rubric: Rubric, extension: RubricExtension) -> Rubric:
-    """The rubric with a scenario's extra items, phrases and banned phrases added."""
-    extra = dict(extension.phrases)
-    items = []
-    for item in (*rubric.items, *extension.items):
-        checks = tuple(
-            replace(check, phrases=check.phrases + extra.get(f"{item.id}.{check.id}", ()))
-            for check in item.checks
-        )
-        if len(checks) == 1:
-            checks = (replace(checks[0], phrases=checks[0].phrases + extra.get(item.id, ())),)
-        items.append(replace(item, checks=checks))
-    return replace(rubric, items=tuple(items), banned=rubric.banned + extension.banned)
 
 
 @dataclass(frozen=True)

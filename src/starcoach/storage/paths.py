@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from starcoach.core.calls import RUBRIC_FILE
+
 APP_NAME = "starcoach"
 """Folder name under the platform's user data directory."""
 
@@ -58,3 +60,66 @@ def db_path(folder: Path) -> Path:
 def audio_root(folder: Path) -> Path:
     """The audio folder inside ``folder`` (a data folder); not created here."""
     return folder / AUDIO_DIR
+
+
+CACHE_DIR_ENV = "STARCOACH_CACHE_DIR"
+"""Environment variable that moves the cache folder (joined models, checksum records)."""
+
+QUESTION_DIR_ENV = "STARCOACH_QUESTION_DIR"
+"""Environment variable that moves the question-set folder (a trainer's own sets)."""
+
+CALLS_SUBDIR = "calls"
+"""Folder inside the question-set folder holding call scenarios and their rubric."""
+
+
+def question_dir() -> Path:
+    """The question-set folder; it may not exist when none of the candidates does.
+
+    Precedence: ``$STARCOACH_QUESTION_DIR``, then the package data folder
+    ``starcoach/data/question_sets`` (a regular install), then the repository's
+    ``question_sets/`` beside ``src/`` (an editable install).
+    """
+    override = os.environ.get(QUESTION_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    package_dir = Path(__file__).resolve().parents[1]
+    packaged = package_dir / "data" / "question_sets"
+    if packaged.is_dir():
+        return packaged
+    return package_dir.parents[1] / "question_sets"
+
+
+def calls_dir() -> Path:
+    """The call-scenario folder: ``calls/`` inside :func:`question_dir`."""
+    return question_dir() / CALLS_SUBDIR
+
+
+def rubric_file(scenario_dir: Path | None = None) -> Path:
+    """The rubric for a scenario folder: its own ``rubric.toml``, else the default one.
+
+    Args:
+        scenario_dir: A folder of call scenarios; :func:`calls_dir` when None.
+
+    Returns:
+        ``scenario_dir / "rubric.toml"`` when that file exists, else the default rubric file
+        (which may not exist either; loading it then reports the missing file).
+    """
+    if scenario_dir is not None:
+        own = Path(scenario_dir) / RUBRIC_FILE
+        if own.is_file():
+            return own
+    return calls_dir() / RUBRIC_FILE
+
+
+def cache_dir() -> Path:
+    """The cache folder (``$STARCOACH_CACHE_DIR``, else the platform user cache folder).
+
+    Nothing in it is precious: joined models and checksum records are rebuilt when missing.
+    It is not created here.
+    """
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME)

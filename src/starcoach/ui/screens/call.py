@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from starcoach.core.analysis.engine import QuestionRef, Settings
-from starcoach.core.calls import RUBRIC_FILE, Scenario, Turn, load_rubric, load_scenarios
+from starcoach.core.calls import Scenario, Turn, load_rubric, load_scenarios
 from starcoach.core.errors import AppError, DeviceError
 from starcoach.core.models import AudioClip
 from starcoach.core.ports import Speaker
@@ -32,6 +32,7 @@ from starcoach.core.rubric import CallResult, Rubric, evaluate_call, evaluate_tu
 from starcoach.core.session import SilenceMonitor
 from starcoach.live import record_answer
 from starcoach.services import Services
+from starcoach.storage.paths import calls_dir, rubric_file
 from starcoach.ui.messages import (
     AnswerAnalyzed,
     AnswerFailed,
@@ -96,7 +97,7 @@ class CallSetupScreen(Screen[None]):
         self.error = ""
         if scenarios is None:
             try:
-                scenarios = load_scenarios()
+                scenarios = load_scenarios(calls_dir())
             except AppError as exc:
                 scenarios, self.error = [], exc.message
         self.scenarios = scenarios
@@ -469,8 +470,7 @@ class CallHelpScreen(HelpScreen):
 
 def _rubric_for(scenario: Scenario) -> Rubric:
     """The ``rubric.toml`` beside the scenario file, or the default rubric."""
-    own = scenario.path.parent / RUBRIC_FILE
-    return load_rubric(own if own.is_file() else None)
+    return load_rubric(rubric_file(scenario.path.parent))
 
 
 def _back(screen: Screen[Any]) -> None:

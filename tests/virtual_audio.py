@@ -10,8 +10,8 @@ Used by the device tests and by CI, where there is no sound card. The server has
 Each server lives in its own temporary ``XDG_RUNTIME_DIR``, so several can run side by side.
 From a shell::
 
-    eval "$(python -m starcoach.adapters.virtual_audio start)"
-    python -m starcoach.adapters.virtual_audio stop
+    eval "$(python -m tests.virtual_audio start)"
+    python -m tests.virtual_audio stop
 """
 
 from __future__ import annotations
@@ -251,7 +251,7 @@ def _main(argv: list[str]) -> int:
             return 1
         stop_server(VirtualAudioServer(Path(runtime_dir)))
         return 0
-    print("usage: python -m starcoach.adapters.virtual_audio start|stop [RUNTIME_DIR]")
+    print("usage: python -m tests.virtual_audio start|stop [RUNTIME_DIR]")
     return 2
 
 
