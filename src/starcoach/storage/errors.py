@@ -78,6 +78,8 @@ def writable(folder: Path) -> bool:
 def from_os_error(exc: OSError, folder: Path) -> StorageError:
     """Classify a file-system error raised while writing into the history folder."""
     where = Path(exc.filename) if isinstance(exc.filename, str) else folder
+    if where.name.startswith(".") and where.name.endswith(".tmp"):
+        where = where.parent  # name the folder, not a staged copy's temporary name
     detail = exc.strerror or str(exc)
     if exc.errno in _FULL_ERRNOS:
         return full(folder, detail)
@@ -151,4 +153,4 @@ def integrity_problem(db: Path) -> str | None:
         return str(exc) if primary_code(exc) in (_CORRUPT, _NOTADB) else None
     finally:
         conn.close()
-    return None if rows == ["ok"] else "; ".join(rows)[:200]
+    return None if rows == ["ok"] else " ".join("; ".join(rows).split())[:200]

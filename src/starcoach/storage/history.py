@@ -52,6 +52,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """The read-write connection (tests replace it to simulate a read-only or full disk)."""
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
+
+
 class History(HistoryQueries):
     """The practice history in one data folder. Use ``History.open`` as a context manager.
 
@@ -96,8 +102,7 @@ class History(HistoryQueries):
             raise errors.from_os_error(exc, folder) from exc
         check_header(path)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
+            conn = _connect(path)
         except sqlite3.Error as exc:
             raise errors.from_sqlite_error(exc, path) from exc
         return cls._prepared(cls(folder, conn))
