@@ -78,6 +78,14 @@ for step in sys.argv[2:]:
         rc, out, err = run("history", "--json")
         listed = json.loads(out)["sessions"] if rc == 0 else None
         result = {"rc": rc, "err": err, "sessions": listed}
+    elif step == "big-row":  # a typed answer whose analysis does not fit on the disk
+        from starcoach.commands.history import save_analysis
+        from starcoach.core.errors import AppError
+        try:
+            save_analysis(make_analysis("we shipped it " * 30000), None, None, folder)
+            result = {"rc": 0, "err": ""}
+        except AppError as exc:
+            result = {"rc": 2, "err": f"starcoach: {exc.message}\n"}
     elif step == "files":
         result = {"files": sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                                   if p.is_file())}
@@ -319,12 +327,13 @@ def test_full_disk_on_a_real_tiny_file_system(tmp_path: Path) -> None:
     folder = tmp_path / "tiny"
     folder.mkdir()
     small, big = make_wav(tmp_path / "s.wav"), make_wav(tmp_path / "b.wav", seconds=20)
-    proc = _driver(folder, f"save:{small}", f"save:{big}", "history", "files",
+    proc = _driver(folder, f"save:{small}", f"save:{big}", "big-row", "history", "files",
                    namespace=f"mount -t tmpfs -o size=256k tmpfs '{folder}'")
     r = _results(proc)
     assert r[f"save:{small}"]["rc"] == 0
-    line = _one_line(r[f"save:{big}"]["err"])
-    assert r[f"save:{big}"]["rc"] == 2 and "is full" in line and "move it away" not in line
+    for step in (f"save:{big}", "big-row"):  # the audio copy, then SQLite's own write
+        line = _one_line(r[step]["err"])
+        assert r[step]["rc"] == 2 and "is full" in line and "move it away" not in line
     (session,) = r["history"]["sessions"]
     assert session["answers"] == 1
     audio = [f for f in r["files"]["files"] if f.startswith("audio/")]

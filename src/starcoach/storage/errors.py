@@ -104,7 +104,7 @@ def from_sqlite_error(exc: sqlite3.Error, db: Path) -> StorageError:
     if code == _FULL:
         return full(db.parent, detail)
     if code == _CANTOPEN and db.parent.is_dir() and not writable(db.parent):
-        return read_only(db.parent, detail)
+        return read_only(db.parent, f"SQLite cannot create its files there: {detail}")
     if code in (_CORRUPT, _NOTADB):
         problem = integrity_problem(db)
         if problem is not None:
