@@ -136,7 +136,9 @@ class History(HistoryQueries):
                 tables = {r[0] for r in self._conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'")}
             finally:
-                self._conn.execute("COMMIT")
+                if self._conn.in_transaction:  # a failed read may have ended it already
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("COMMIT")
         path = self.path
         if version > SCHEMA_VERSION:
             raise errors.StorageError(
