@@ -7,11 +7,11 @@ import wave
 from pathlib import Path
 
 import pytest
-from tests.test_history_factory import make_analysis
 
 from starcoach.core.errors import AppError
 from starcoach.storage import paths
 from starcoach.storage.history import MIGRATIONS, SCHEMA_VERSION, History
+from tests.test_history_factory import make_analysis
 
 
 def make_wav(path: Path, seconds: float = 0.2, value: int = 1000) -> Path:

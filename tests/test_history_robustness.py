@@ -8,18 +8,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from starcoach.storage import paths
 from starcoach.storage.history import History
 
 WRITER = r"""
-import sys, wave
+import shutil, sys, wave
 from pathlib import Path
+from starcoach.storage import files
 from starcoach.storage.history import History
 
 folder, rounds, kind = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+point, kill_round = (sys.argv[4].split(":") + ["-1"])[:2] if len(sys.argv) > 4 else ("", "-1")
 wav = folder.parent / f"src-{kind}.wav"
 with wave.open(str(wav), "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
@@ -27,22 +28,43 @@ with wave.open(str(wav), "wb") as w:
 analysis = {"schema": 1, "transcript": "um I did it", "pace": {"wpm": 150.0},
             "fillers": {"per_minute": 2.0}, "pauses": {"long_count": 1},
             "star": {"situation": 1, "task": 1, "action": 1, "result": 0}}
+
+def hold():
+    print(point, flush=True)  # the parent SIGKILLs this process once it reads the line
+    sys.stdin.read()
+
+def arm():
+    if point == "copy":
+        def copy(src, dst, length=0):
+            dst.write(src.read(20000)); dst.flush(); hold()
+        files.shutil.copyfileobj = copy
+    elif point == "publish":
+        real = files.publish
+        files.publish = lambda staged: (real(staged), hold())
+    elif point == "delete":  # rows deleted and committed, audio folder not yet removed
+        shutil.rmtree = lambda *a, **k: hold()
+
 with History.open(folder) as h:
     print("ready", flush=True)
     sessions = []
     for i in range(rounds):
+        if i == int(kill_round):
+            arm()
+        q = {"id": f"q{i % 4}", "text": "Q"}
         if i % 3 == 0:
-            sessions.append(h.start_session(kind))
-        h.save_attempt(sessions[-1], {"id": f"q{i % 4}", "text": "Q"}, analysis, wav)
+            sessions.append(h.save_new_session(kind, q, analysis, wav)[0])
+        else:
+            h.save_attempt(sessions[-1], q, analysis, wav)
         if len(sessions) > 3 and i % 5 == 0:
             h.delete_session(sessions.pop(0))
 print("done", flush=True)
 """
 
 
-def _spawn(folder: Path, rounds: int, kind: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), str(rounds), kind],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _spawn(folder: Path, rounds: int, kind: str, kill_at: str = "") -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), str(rounds), kind,
+                             kill_at], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def _check_consistent(folder: Path) -> int:
@@ -52,6 +74,8 @@ def _check_consistent(folder: Path) -> int:
     conn = sqlite3.connect(folder / paths.DB_NAME)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("SELECT COUNT(*) FROM sessions WHERE id NOT IN "
+                        "(SELECT session_id FROM attempts)").fetchone()[0] == 0
     conn.close()
     referenced = {a.audio_path for a in attempts}
     assert all(p is not None and p.is_file() and p.stat().st_size > 64000 for p in referenced)
@@ -61,19 +85,24 @@ def _check_consistent(folder: Path) -> int:
 
 
 def test_sigkill_during_saves_leaves_consistent_history(tmp_path: Path) -> None:
+    """SIGKILL mid-copy, after the rename before COMMIT, and between a delete and its rmtree.
+
+    The writer prints the point it reached and blocks; the test kills it on reading the line
+    (a handshake, no timing). Kill rounds are drawn once from a seeded generator.
+    """
     folder = tmp_path / "data"
     rng = random.Random(4)
-    kills = 0
-    for _ in range(5):
-        proc = _spawn(folder, 10_000, "interview")
+    plan = [("copy", rng.randrange(1, 30)), ("publish", rng.randrange(1, 30)), ("delete", 20),
+            ("copy", 0), ("publish", 3)]
+    for point, kill_round in plan:
+        proc = _spawn(folder, 40, "interview", f"{point}:{kill_round}")
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
-        time.sleep(rng.uniform(0.02, 0.4))
+        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        assert lines == ["ready", point], proc.stderr.read() if proc.stderr else ""
         os.kill(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        kills += proc.returncode == -signal.SIGKILL
+        proc.communicate(timeout=60)
+        assert proc.returncode == -signal.SIGKILL
         _check_consistent(folder)
-    assert kills == 5
     assert _check_consistent(folder) > 0
 
 

@@ -243,6 +243,49 @@ async def test_report_key_writes_html_into_the_data_folder(services, data) -> No
         assert any(str(report) in str(n.message) for n in app._notifications)
 
 
+async def test_damaged_history_is_a_notice_not_a_crash(services, data) -> None:
+    import sqlite3
+
+    fill(data)
+    db = data / "history.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master "
+                           "WHERE name = 'attempts_by_session'").fetchone()
+    conn.close()
+    with db.open("r+b") as f:  # real damage: the index's root page overwritten
+        f.seek((root - 1) * 4096)
+        f.write(b"\x42" * 4096)
+    app = HistoryTestApp(services)
+    async with app.run_test(size=SIZE):
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one("#history-empty").display
+        (note,) = [str(n.message) for n in app._notifications]
+        assert "is corrupt" in note and "move it away" in note
+
+
+async def test_locked_history_is_a_notice_and_forget_deletes_nothing(
+        services, data, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from starcoach.storage import history as history_module
+
+    ids = fill(data)
+    monkeypatch.setattr(history_module, "BUSY_TIMEOUT_S", 0.05)
+    app = HistoryTestApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        other = sqlite3.connect(data / "history.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process is saving
+        await pilot.press("d")
+        await pilot.click("#confirm")
+        notes = [str(n.message) for n in app._notifications]
+        assert any("is locked by another program" in n for n in notes)
+        assert "move it away" not in " ".join(notes)
+        other.execute("ROLLBACK")
+        other.close()
+    assert session_ids(data) == set(ids)
+
+
 async def test_help_lists_the_keys(services, data) -> None:
     fill(data)
     app = HistoryTestApp(services)

@@ -223,17 +223,13 @@ def _answers_dir(data_dir: Path | None) -> Path:
 def _history_saver(data_dir: Path | None) -> Callable[..., None]:
     """Saves each answer of this app run into one session of the history per kind."""
     from starcoach.commands.history import save_analysis
-    from starcoach.storage.history import History
-    from starcoach.storage.paths import data_dir as resolve
 
     session: dict[str, str] = {}
 
     def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
-        if kind not in session:
-            q = analysis.get("question") or {}
-            with History.open(resolve(data_dir)) as history:
-                session[kind] = history.start_session(kind, q.get("set"))
-        save_analysis(analysis, audio, analysis.get("question"), data_dir,
-                      session_id=session[kind])
+        q = analysis.get("question") or {}  # the session row comes with its first answer
+        session[kind], _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
+                                         session_id=session.get(kind), kind=kind,
+                                         question_set=q.get("set"))
 
     return save

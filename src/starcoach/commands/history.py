@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +25,37 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def save_analysis(analysis: Mapping[str, Any], audio: Path | None,
                   question: Mapping[str, Any] | None, data_dir: Path | None, *,
-                  session_id: str | None = None) -> tuple[str, int]:
-    """Save one analysed answer (``analyze --save``); returns (session id, attempt id).
+                  session_id: str | None = None, kind: str = "analyze",
+                  question_set: str | None = None) -> tuple[str, int]:
+    """Save one analysed answer; returns (session id, attempt id).
+
+    With no ``session_id`` a new session of ``kind`` is created in the same transaction as
+    the answer and its audio (``analyze --save``, the app's first answer of a run), so an
+    interrupted save never leaves an empty session.
 
     Args:
         analysis: The analysis dict.
         audio: The answer's audio file (copied into the history), or None for text.
         question: ``{"id", "text"}`` or None.
         data_dir: ``--data-dir`` or None for the default folder.
-        session_id: Add to this session instead of starting a new "analyze" session.
+        session_id: Add to this existing session instead of starting a new one.
+        kind: Kind of the new session ("analyze", "interview" or "call").
+        question_set: Question set id stored with a new session.
+
+    Raises:
+        AppError: the audio cannot be read or the history cannot be written (``StorageError``
+            says whether it is read-only, locked, full or corrupt); nothing is saved then.
     """
     from starcoach.storage.history import History
     from starcoach.storage.paths import data_dir as resolve
 
     with History.open(resolve(data_dir)) as history:
-        if session_id is None:
-            label = (question or {}).get("text") or (question or {}).get("id")
-            session_id = history.start_session("analyze", label=label)
-        return session_id, history.save_attempt(session_id, question, analysis, audio)
+        if session_id is not None:
+            return session_id, history.save_attempt(session_id, question, analysis, audio)
+        q = question or {}
+        label = (q.get("text") or q.get("id")) if kind == "analyze" else None
+        return history.save_new_session(kind, question, analysis, audio,
+                                        question_set=question_set, label=label)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from starcoach.storage.history import History
     from starcoach.storage.paths import data_dir
 
-    with History.open(data_dir(args.data_dir)) as history:
+    with History.open(data_dir(args.data_dir), read_only=True) as history:
         if args.session:
             data = _session_data(history, args.session)
             text = _session_text(data)
@@ -67,10 +79,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _local(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso
+    from starcoach.reports.common import local_time
+
+    return local_time(iso)
 
 
 def _brief(attempt: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from starcoach.core.errors import AppError
 
 FORMATS = ("html", "md", "json")
+"""Report formats (``reports.session.FORMATS``)."""
 _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
@@ -47,22 +48,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _single(ref: str, fmt: str, name: str | None, folder: Path | None) -> str:
-    from starcoach.storage.history import History
+    from starcoach.reports.session import session_report
     from starcoach.storage.paths import data_dir
 
-    with History.open(data_dir(folder)) as history:
-        export = history.export_session(ref, trainee=name)
-    if fmt == "json":
-        from starcoach.reports.json_report import render_json
-
-        return render_json(export)
-    if fmt == "html":
-        from starcoach.reports.html import render_html
-
-        return render_html(export)
-    from starcoach.reports.markdown import render_markdown
-
-    return render_markdown(export)
+    return session_report(data_dir(folder), ref, fmt, name)
 
 
 def _merged(paths: list[Path], fmt: str) -> str:
@@ -84,8 +73,6 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AppError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    print(f"Wrote {output}", file=sys.stderr)
+    from starcoach.reports.session import write_report
+
+    print(f"Wrote {write_report(text, output)}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,14 @@ def trainee_name(export: Mapping[str, Any], path: Path | None = None) -> str:
     if path is not None:
         return Path(path).stem
     return str((export.get("session") or {}).get("id") or "trainee")
+
+
+def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO timestamp in local time (the input unchanged if it does not parse)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
+    except ValueError:
+        return iso
 
 
 def fmt_metric(key: str, value: float | None) -> str:

@@ -1,20 +1,23 @@
 """Practice history: sessions and answers in SQLite (WAL), audio files beside the database.
 
-Commit protocol for one answer: the audio is copied to ``audio/<session>/<attempt><ext>``
-(temporary name, fsync, atomic rename, directory fsync) while this process holds the write
-lock, then the attempt row is inserted and committed. The row is the commit point: a kill
-before it leaves only an orphan file, which the next ``History.open`` removes.
+One transaction per saved answer: under the write lock (``BEGIN IMMEDIATE``) the session row
+(for a new session) and the attempt row are inserted, the audio is copied to a hidden temporary
+name in its final folder and fsynced, renamed into place, and the transaction commits. A failure
+rolls back and removes the copy; a kill before COMMIT leaves at most an unreferenced file, which
+the next write-mode ``History.open`` removes (it never deletes when ``quick_check`` fails).
+
+Read-only commands use ``History.open(folder, read_only=True)``: an SQLite ``mode=ro``
+connection, no schema change, no sweep, no permission change.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,137 +25,110 @@ from typing import Any
 
 from starcoach.core.errors import AppError
 from starcoach.core.trends import attempt_score, metrics_of
+from starcoach.storage import errors, files
 from starcoach.storage.paths import audio_root, db_path
-from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
+from starcoach.storage.queries import HistoryQueries
+from starcoach.storage.schema import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    METRIC_COLUMNS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SESSION_KINDS,
+    check_header,
+    check_kind,
+    empty_schema,
+    not_ours,
+)
 
 BUSY_TIMEOUT_S = 15.0
 """How long a writer waits for another process's write to finish."""
 
-SESSION_KINDS = ("interview", "analyze", "call")
-"""Allowed ``sessions.kind`` values."""
-
-EXPORT_FORMAT = "starcoach-session"
-"""``format`` field of a session export (``report --format json``)."""
-
-EXPORT_VERSION = 1
-"""``version`` field of a session export."""
-
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (  # v1
-        """CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('interview', 'analyze', 'call')),
-            question_set TEXT,
-            label TEXT)""",
-        """CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            question_id TEXT,
-            question_text TEXT,
-            created_at TEXT NOT NULL,
-            audio_path TEXT,
-            duration_s REAL,
-            wpm REAL,
-            fillers_per_min REAL,
-            fillers_per_100_words REAL,
-            long_pauses REAL,
-            star_coverage REAL,
-            score REAL,
-            analysis_json TEXT NOT NULL)""",
-        "CREATE INDEX attempts_by_session ON attempts(session_id, id)",
-        "CREATE INDEX attempts_by_question ON attempts(question_id, question_text)",
-    ),
-)
-"""Schema migrations; ``MIGRATIONS[i]`` takes ``PRAGMA user_version`` from i to i + 1."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
-"""The newest schema this code knows."""
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_METRIC_COLUMNS = ("duration_s", "wpm", "fillers_per_min", "fillers_per_100_words",
-                   "long_pauses", "star_coverage", "score")
+__all__ = ["BUSY_TIMEOUT_S", "EXPORT_FORMAT", "EXPORT_VERSION", "MIGRATIONS", "SCHEMA_VERSION",
+           "SESSION_KINDS", "History"]
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def _connect(path: Path) -> sqlite3.Connection:
+    """The read-write connection (tests replace it to simulate a read-only or full disk)."""
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
 
 
-def _write_durably(source: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    with source.open("rb") as src, tmp.open("wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, dest)
-    _fsync_dir(dest.parent)
-
-
-def _corrupt(path: Path, what: str) -> AppError:
-    return AppError(f"{path} {what}; move it away (starcoach will then start a new history) "
-                    "or restore it from a backup", title="History database")
-
-
-def _check_header(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as f:
-        if f.read(16) != _SQLITE_HEADER:
-            raise _corrupt(path, "is not a starcoach database (not SQLite)")
-
-
-class History:
+class History(HistoryQueries):
     """The practice history in one data folder. Use ``History.open`` as a context manager.
 
     One instance may move between threads but must be used by one thread at a time; each
-    process (or app instance) opens its own.
+    process (or app instance) opens its own. Every method raises ``StorageError`` (an
+    ``AppError``) when the database cannot be used: read-only, locked, full or corrupt.
     """
 
-    def __init__(self, folder: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, folder: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.folder = folder
+        self.read_only = read_only
+        """True for a ``mode=ro`` connection (or an empty in-memory one)."""
         self._conn = conn
 
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return db_path(self.folder)
+
     @classmethod
-    def open(cls, folder: Path) -> History:
-        """Open (creating or migrating) the history in data folder ``folder``.
+    def open(cls, folder: Path, *, read_only: bool = False) -> History:
+        """Open the history in data folder ``folder``.
+
+        Args:
+            folder: The data folder.
+            read_only: Open ``mode=ro`` and write nothing (a missing or empty database reads
+                as an empty history); else create or migrate it, make the folder 0700 and the
+                files 0600, and sweep audio files left by an interrupted save.
 
         Raises:
-            AppError: the database is corrupt, not ours, or from a newer starcoach; the file
-                is left untouched.
+            StorageError: read-only, locked, full, corrupt (confirmed), not ours, or from a
+                newer starcoach; the database file is left untouched.
         """
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         path = db_path(folder)
-        _check_header(path)
+        if read_only:
+            return cls._open_read_only(folder, path)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
+            files.private_dir(folder)
+            files.private_db(path)
+        except OSError as exc:
+            raise errors.from_os_error(exc, folder) from exc
+        check_header(path)
+        try:
+            conn = _connect(path)
         except sqlite3.Error as exc:
-            raise AppError(f"cannot open {path}: {exc}", title="History database") from exc
-        history = cls(folder, conn)
+            raise errors.from_sqlite_error(exc, path) from exc
+        return cls._prepared(cls(folder, conn))
+
+    @classmethod
+    def _open_read_only(cls, folder: Path, path: Path) -> History:
+        if not path.exists() or path.stat().st_size == 0:
+            return cls._prepared(cls(folder, empty_schema(), read_only=True))
+        check_header(path)
         try:
-            history._prepare(path)
+            conn = errors.connect_read_only(path, BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise errors.from_sqlite_error(exc, path) from exc
+        return cls._prepared(cls(folder, conn, read_only=True))
+
+    @classmethod
+    def _prepared(cls, history: History) -> History:
+        try:
+            history._prepare()
         except BaseException:
-            conn.close()
+            history.close()
             raise
         return history
 
-    def _prepare(self, path: Path) -> None:
-        try:
+    def _prepare(self) -> None:
+        with self._guard():
             # One read transaction: another process may create the schema between two reads.
             self._conn.execute("BEGIN")
             try:
@@ -160,38 +136,59 @@ class History:
                 tables = {r[0] for r in self._conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'")}
             finally:
-                self._conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            raise _corrupt(path, f"is corrupt ({exc})") from exc
+                if self._conn.in_transaction:  # a failed read may have ended it already
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("COMMIT")
+        path = self.path
         if version > SCHEMA_VERSION:
-            raise AppError(f"{path} was written by a newer starcoach (schema {version}, this "
-                           f"version knows {SCHEMA_VERSION}); upgrade starcoach or move it away",
-                           title="History database")
+            raise errors.StorageError(
+                f"{path} was written by a newer starcoach (schema {version}, this version knows "
+                f"{SCHEMA_VERSION}); upgrade starcoach or move it away", errors.OTHER)
         if version == 0 and tables - {"sqlite_sequence"}:
-            raise _corrupt(path, "is not a starcoach database (unknown tables, no version)")
+            raise not_ours(path, "is not a starcoach database (unknown tables, no version)")
         if version >= 1 and not {"sessions", "attempts"} <= tables:
-            raise _corrupt(path, "is corrupt (tables missing)")
-        try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            raise not_ours(path, "is corrupt (tables missing)")
+        if self.read_only:
+            if version < SCHEMA_VERSION:  # empty file: read it as an empty history
+                self._conn.close()
+                self._conn = empty_schema()
+            return
+        with self._guard():
+            if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
             self._migrate()
-            self._remove_orphans()
-        except sqlite3.OperationalError as exc:  # locked too long, read-only folder, disk full
-            raise AppError(f"cannot use {path}: {exc}", title="History database") from exc
-        except sqlite3.DatabaseError as exc:
-            raise _corrupt(path, f"is corrupt ({exc})") from exc
+        self._remove_orphans()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite errors into a ``StorageError`` that says what is wrong."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise errors.from_sqlite_error(exc, self.path) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; BEGIN IMMEDIATE takes the write lock up front."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        if self.read_only:
+            raise AppError("the history was opened read-only", title=errors.TITLE)
+        with self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):  # closing the connection rolls back too
+                        self._conn.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        with self._guard():
+            return self._conn.execute(sql, params).fetchall()
 
     def _migrate(self) -> None:
         with self._write() as conn:
@@ -204,21 +201,23 @@ class History:
     def _remove_orphans(self) -> None:
         """Delete audio files no attempt refers to (left by a kill mid-save or mid-delete).
 
-        Runs under the write lock so a save in progress elsewhere (which holds it from file
-        copy to commit) is never mistaken for an orphan.
+        Runs under the write lock, so a save in progress elsewhere (which holds it from the
+        copy to the commit) is never mistaken for an orphan. Unreferenced final files are only
+        deleted after ``PRAGMA quick_check`` passes: a damaged database may hide rows.
         """
         root = audio_root(self.folder)
         if not root.is_dir():
             return
-        with self._write() as conn:
-            known = {r[0] for r in conn.execute(
-                "SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")}
-            for file in sorted(root.rglob("*"), reverse=True):
-                rel = file.relative_to(self.folder).as_posix()
-                if file.is_file() and rel not in known:
-                    file.unlink(missing_ok=True)
-                elif file.is_dir() and not any(file.iterdir()):
-                    file.rmdir()
+        try:
+            with self._write() as conn:
+                known = [r[0] for r in conn.execute(
+                    "SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")]
+                staged, unreferenced = files.orphans(root, self.folder, known)
+                if unreferenced and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                    unreferenced = []
+                files.remove_files([*staged, *unreferenced], root)
+        except OSError as exc:
+            raise errors.from_os_error(exc, self.folder) from exc
 
     def close(self) -> None:
         """Close the connection."""
@@ -233,26 +232,45 @@ class History:
 
     def start_session(self, kind: str, question_set: str | None = None,
                       label: str | None = None) -> str:
-        """Create a session and return its id.
+        """Create an empty session and return its id (``save_new_session`` is atomic).
+
+        Sessions without answers are never listed, so a save that fails after this leaves
+        nothing visible.
 
         Raises:
             ValueError: ``kind`` is not one of ``SESSION_KINDS``.
         """
-        if kind not in SESSION_KINDS:
-            raise ValueError(f"session kind must be one of {SESSION_KINDS}, not {kind!r}")
+        check_kind(kind)
         while True:
             session_id = secrets.token_hex(4)
-            try:
-                with self._write() as conn:
-                    conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                                 (session_id, _now(), kind, question_set, label))
-                return session_id
-            except sqlite3.IntegrityError:
-                continue
+            with self._write() as conn:
+                if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
+                    continue
+                conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                             (session_id, _now(), kind, question_set, label))
+            return session_id
+
+    def save_new_session(self, kind: str, question: Mapping[str, Any] | None,
+                         analysis: Mapping[str, Any], audio: Path | None = None, *,
+                         question_set: str | None = None,
+                         label: str | None = None) -> tuple[str, int]:
+        """Create a session with its first answer in one transaction; returns (session, attempt).
+
+        Raises:
+            ValueError: ``kind`` is not one of ``SESSION_KINDS``.
+            AppError: the audio file cannot be read, or the history cannot be written.
+        """
+        check_kind(kind)
+        while True:
+            session_id = secrets.token_hex(4)
+            new = (session_id, _now(), kind, question_set, label)
+            attempt_id = self._save(session_id, new, question, analysis, audio)
+            if attempt_id is not None:
+                return session_id, attempt_id
 
     def save_attempt(self, session_id: str, question: Mapping[str, Any] | None,
                      analysis: Mapping[str, Any], audio: Path | None = None) -> int:
-        """Save one answer (audio copied first, then one committed row); returns its id.
+        """Save one answer into an existing session (row and audio together); returns its id.
 
         Args:
             session_id: An existing session.
@@ -261,102 +279,65 @@ class History:
             audio: The answer's audio file to copy, or None.
 
         Raises:
-            AppError: unknown session, or the audio file cannot be read.
+            AppError: unknown session, the audio file cannot be read, or the history cannot
+                be written (``StorageError``); nothing is saved then.
         """
-        q = question if question is not None else analysis.get("question") or {}
-        m = metrics_of(analysis)
-        row = {k: getattr(m, k, None) for k in _METRIC_COLUMNS}
-        row["score"] = attempt_score(analysis)
-        analysis_json = json.dumps(analysis, ensure_ascii=False, allow_nan=False)
-        with self._write() as conn:
-            known = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
-            if known.fetchone() is None:
-                raise AppError(f"no session {session_id!r} in the history")
-            seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone()
-            attempt_id = (seq[0] if seq else 0) + 1
-            rel = self._store_audio(session_id, attempt_id, audio)
-            conn.execute(
-                "INSERT INTO attempts (id, session_id, question_id, question_text, created_at, "
-                "audio_path, analysis_json, " + ", ".join(_METRIC_COLUMNS) + ") VALUES "
-                "(?, ?, ?, ?, ?, ?, ?" + ", ?" * len(_METRIC_COLUMNS) + ")",
-                (attempt_id, session_id, q.get("id"), q.get("text"), _now(), rel,
-                 analysis_json, *row.values()))
+        attempt_id = self._save(session_id, None, question, analysis, audio)
+        assert attempt_id is not None
         return attempt_id
 
-    def _store_audio(self, session_id: str, attempt_id: int, audio: Path | None) -> str | None:
+    def _save(self, session_id: str, new: tuple[Any, ...] | None,
+              question: Mapping[str, Any] | None, analysis: Mapping[str, Any],
+              audio: Path | None) -> int | None:
+        """The one-transaction save; None when ``new`` names a session id already taken."""
+        q = question if question is not None else analysis.get("question") or {}
+        m = metrics_of(analysis)
+        metrics = [getattr(m, k, None) for k in METRIC_COLUMNS[:-1]] + [attempt_score(analysis)]
+        analysis_json = json.dumps(analysis, ensure_ascii=False, allow_nan=False)
+        staged: files.StagedFile | None = None
+        try:
+            with self._write() as conn:
+                known = conn.execute("SELECT 1 FROM sessions WHERE id = ?",
+                                     (session_id,)).fetchone() is not None
+                if known and new is not None:
+                    return None
+                if new is not None:
+                    conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", new)
+                elif not known:
+                    raise AppError(f"no session {session_id!r} in the history")
+                seq = conn.execute(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone()
+                attempt_id = int(seq[0] if seq else 0) + 1
+                staged = self._stage_audio(session_id, attempt_id, audio)
+                rel = staged.dest.relative_to(self.folder).as_posix() if staged else None
+                conn.execute(
+                    "INSERT INTO attempts (id, session_id, question_id, question_text, "
+                    "created_at, audio_path, analysis_json, " + ", ".join(METRIC_COLUMNS) +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?" + ", ?" * len(METRIC_COLUMNS) + ")",
+                    (attempt_id, session_id, q.get("id"), q.get("text"), _now(), rel,
+                     analysis_json, *metrics))
+                if staged is not None:
+                    files.publish(staged)
+        except OSError as exc:
+            files.discard(staged)
+            raise errors.from_os_error(exc, self.folder) from exc
+        except BaseException:
+            files.discard(staged)
+            raise
+        return attempt_id
+
+    def _stage_audio(self, session_id: str, attempt_id: int,
+                     audio: Path | None) -> files.StagedFile | None:
         if audio is None:
             return None
-        suffix = audio.suffix.lower() or ".wav"
+        suffix = Path(audio).suffix.lower() or ".wav"
         dest = audio_root(self.folder) / session_id / f"{attempt_id}{suffix}"
         try:
-            _write_durably(Path(audio), dest)
+            Path(audio).open("rb").close()
         except OSError as exc:
-            raise AppError(f"cannot save audio {audio}: {exc.strerror or exc}") from exc
-        return dest.relative_to(self.folder).as_posix()
-
-    def sessions(self) -> list[SessionInfo]:
-        """All sessions, oldest first, with answer counts and mean metrics."""
-        means = ", ".join(f"AVG(a.{c})" for c in _METRIC_COLUMNS)
-        rows = self._conn.execute(
-            f"SELECT s.id, s.started_at, s.kind, s.question_set, s.label, COUNT(a.id), {means} "
-            "FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id "
-            "GROUP BY s.id ORDER BY s.started_at, s.rowid").fetchall()
-        return [SessionInfo(*r[:5], r[5], dict(zip(_METRIC_COLUMNS, r[6:], strict=True)))
-                for r in rows]
-
-    def session(self, ref: str) -> SessionInfo:
-        """The session whose id is ``ref`` or starts with it.
-
-        Raises:
-            AppError: no session, or the prefix is ambiguous.
-        """
-        ref = ref.strip()
-        matches = [s for s in self.sessions() if s.id == ref] or [
-            s for s in self.sessions() if ref and s.id.startswith(ref)]
-        if not matches:
-            raise AppError(f"no session {ref!r} in {self.folder}; `starcoach history` lists them")
-        if len(matches) > 1:
-            raise AppError(f"session id {ref!r} is ambiguous: " + ", ".join(s.id for s in matches))
-        return matches[0]
-
-    def _attempts(self, where: str, params: tuple[Any, ...]) -> list[Attempt]:
-        cols = ", ".join(_METRIC_COLUMNS)
-        rows = self._conn.execute(
-            "SELECT id, session_id, question_id, question_text, created_at, audio_path, "
-            f"analysis_json, {cols} FROM attempts WHERE {where} ORDER BY id", params).fetchall()
-        return [Attempt(r[0], r[1], r[2], r[3], r[4],
-                        self.folder / r[5] if r[5] else None,
-                        dict(zip(_METRIC_COLUMNS, r[7:], strict=True)), json.loads(r[6]))
-                for r in rows]
-
-    def attempts(self, session_id: str) -> list[Attempt]:
-        """A session's answers, oldest first."""
-        return self._attempts("session_id = ?", (session_id,))
-
-    def all_attempts(self) -> list[Attempt]:
-        """Every saved answer, oldest first."""
-        return self._attempts("1", ())
-
-    def question_history(self, question_id: str | None,
-                         question_text: str | None = None) -> QuestionHistory | None:
-        """First, best and latest attempt at a question (by id, else by exact text)."""
-        if question_id is not None:
-            found = self._attempts("question_id = ?", (question_id,))
-        else:
-            found = self._attempts("question_id IS NULL AND question_text IS ?", (question_text,))
-        if not found:
-            return None
-        best = max(reversed(found), key=lambda a: a.metrics["score"] or 0.0)
-        return QuestionHistory(question_id, found[-1].question_text, len(found),
-                               found[0], best, found[-1])
-
-    def questions(self) -> list[QuestionHistory]:
-        """``question_history`` for every question answered, in order of first attempt."""
-        keys = self._conn.execute(
-            "SELECT question_id, question_text FROM attempts GROUP BY question_id, "
-            "CASE WHEN question_id IS NULL THEN question_text END ORDER BY MIN(id)").fetchall()
-        found = (self.question_history(qid, None if qid else text) for qid, text in keys)
-        return [h for h in found if h is not None]
+            raise AppError(f"cannot read audio {audio}: {exc.strerror or exc}") from exc
+        files.private_dir(dest.parent.parent)
+        return files.stage_copy(Path(audio), dest)
 
     def delete_session(self, session_id: str) -> int:
         """Delete a session's rows (committed first) and then its audio; returns #answers."""
@@ -366,23 +347,5 @@ class History:
             conn.execute("DELETE FROM attempts WHERE session_id = ?", (session_id,))
             if conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount == 0:
                 raise AppError(f"no session {session_id!r} in the history")
-        shutil.rmtree(audio_root(self.folder) / session_id, ignore_errors=True)
+        shutil.rmtree(audio_root(self.folder) / session_id, ignore_errors=True)  # else swept
         return int(count)
-
-    def export_session(self, session_id: str, trainee: str | None = None) -> dict[str, Any]:
-        """The session as one JSON-ready dict (what ``report --format json`` writes)."""
-        info = self.session(session_id)
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "trainee": trainee,
-            "session": {"id": info.id, "started_at": info.started_at, "kind": info.kind,
-                        "question_set": info.question_set, "label": info.label},
-            "attempts": [
-                {"id": a.id, "created_at": a.created_at,
-                 "question": {"id": a.question_id, "text": a.question_text},
-                 "audio_path": str(a.audio_path) if a.audio_path else None,
-                 "metrics": dict(a.metrics), "analysis": a.analysis}
-                for a in self.attempts(info.id)
-            ],
-        }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,3 +66,17 @@ class QuestionHistory:
     """Highest-scoring attempt (latest wins ties)."""
     latest: Attempt
     """Newest attempt."""
+
+
+def question_key(attempt: Attempt) -> tuple[str, str | None]:
+    """What makes two attempts the same question: its id, else its exact text."""
+    if attempt.question_id is not None:
+        return ("id", attempt.question_id)
+    return ("text", attempt.question_text)
+
+
+def previous_attempt(attempts: Sequence[Attempt], current: Attempt) -> Attempt | None:
+    """The latest attempt at ``current``'s question saved before it, or None."""
+    key = question_key(current)
+    earlier = [a for a in attempts if a.id < current.id and question_key(a) == key]
+    return earlier[-1] if earlier else None

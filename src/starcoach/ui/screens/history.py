@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
     DataTable,
     Footer,
     Header,
@@ -25,8 +23,11 @@ from textual.widgets import (
 
 from starcoach.core.errors import AppError
 from starcoach.core.trends import trends
+from starcoach.reports.common import fmt_metric, local_time
+from starcoach.reports.session import write_session_html
 from starcoach.services import Services
-from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
+from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo, previous_attempt
+from starcoach.ui.screens.history_dialogs import ConfirmScreen, InfoScreen
 from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import (
     FeedbackView,
@@ -36,9 +37,6 @@ from starcoach.ui.widgets.feedback import (
     transcript_text,
 )
 from starcoach.ui.widgets.trends import TrendsView
-
-REPORTS_DIR = "reports"
-"""Folder inside the data folder where ``r`` writes HTML reports."""
 
 EMPTY_MESSAGE = (
     "No practice saved yet in {folder}.\n\n"
@@ -69,27 +67,9 @@ TABLE_COLUMNS = {
 QUESTION_W = 30
 
 
-def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An ISO timestamp in local time (the input unchanged if it does not parse)."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
-    except ValueError:
-        return iso
-
-
-def _cell(key: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    if key == "star_coverage":
-        return f"{value * 100:.0f}%"
-    if key == "long_pauses":
-        return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-    return f"{value:.0f}" if key == "wpm" else f"{value:.1f}"
-
-
 def metric_cells(metrics: Mapping[str, float | None]) -> tuple[str, ...]:
     """wpm, fillers/min, long pauses and STAR coverage as table cells."""
-    return tuple(_cell(k, metrics.get(k))
+    return tuple(fmt_metric(k, metrics.get(k)).removesuffix(" wpm")
                  for k in ("wpm", "fillers_per_min", "long_pauses", "star_coverage"))
 
 
@@ -97,20 +77,6 @@ def short(text: str | None, width: int = QUESTION_W) -> str:
     """Text cut to ``width`` characters with an ellipsis."""
     text = " ".join((text or "(no question)").split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def question_key(attempt: Attempt) -> tuple[str, str | None]:
-    """What makes two attempts the same question: its id, else its exact text."""
-    if attempt.question_id is not None:
-        return ("id", attempt.question_id)
-    return ("text", attempt.question_text)
-
-
-def previous_attempt(attempts: Sequence[Attempt], current: Attempt) -> Attempt | None:
-    """The latest attempt at ``current``'s question saved before it, or None."""
-    key = question_key(current)
-    earlier = [a for a in attempts if a.id < current.id and question_key(a) == key]
-    return earlier[-1] if earlier else None
 
 
 def _renders(analysis: Mapping[str, Any]) -> bool:
@@ -122,53 +88,6 @@ def _renders(analysis: Mapping[str, Any]) -> bool:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return False
     return True
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes/no question; returns True only when confirmed."""
-
-    BINDINGS = [Binding("escape,n", "cancel", "Cancel"), Binding("y", "confirm", "Delete")]
-
-    def __init__(self, prompt: str, confirm_label: str = "Delete") -> None:
-        super().__init__()
-        self.prompt = prompt
-        self.confirm_label = confirm_label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal"):
-            yield Static(self.prompt, id="prompt")
-            with Horizontal(classes="buttons"):
-                yield Button(f"{self.confirm_label} (y)", id="confirm", variant="error")
-                yield Button("Cancel (n)", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
-
-    @on(Button.Pressed, "#confirm")
-    def action_confirm(self) -> None:
-        """Answer yes."""
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Answer no."""
-        self.dismiss(False)
-
-
-class InfoScreen(ModalScreen[None]):
-    """A closable modal around any content (help, comparison)."""
-
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
-
-    def __init__(self, title: str, body: Callable[[], ComposeResult]) -> None:
-        super().__init__()
-        self.heading = title
-        self.body = body
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="modal"):
-            yield Static(self.heading, classes="section-title")
-            yield from self.body()
 
 
 class AttemptScreen(Screen[None]):
@@ -254,7 +173,7 @@ class HistoryScreen(Screen[None]):
         from starcoach.storage.history import History
 
         try:
-            with History.open(self.folder) as history:
+            with History.open(self.folder, read_only=True) as history:
                 self.sessions = list(reversed(history.sessions()))
                 self.attempts = history.all_attempts()
                 self.questions = history.questions()
@@ -445,28 +364,9 @@ class HistoryScreen(Screen[None]):
         if info is None:
             return
         try:
-            self.last_report = write_report(self.folder, info.id)
+            self.last_report = write_session_html(self.folder, info.id)
         except AppError as exc:
             self.notify(exc.message, severity="error")
             return
         self.notify(f"Report written: {self.last_report}", timeout=10)
 
-
-def write_report(folder: Path, session_id: str) -> Path:
-    """Render session ``session_id`` as HTML into ``folder/reports``; returns the file.
-
-    Raises:
-        AppError: the history cannot be read or the file cannot be written.
-    """
-    from starcoach.reports.html import render_html
-    from starcoach.storage.history import History
-
-    with History.open(folder) as history:
-        export = history.export_session(session_id)
-    path = folder / REPORTS_DIR / f"session-{session_id}.html"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_html(export), encoding="utf-8")
-    except OSError as exc:
-        raise AppError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return path

@@ -1,0 +1,69 @@
+"""One session's report, rendered and written: used by `starcoach report` and the history screen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from starcoach.core.errors import AppError
+
+FORMATS = ("html", "md", "json")
+"""Report formats."""
+
+REPORTS_DIR = "reports"
+"""Folder inside the data folder where the history screen writes HTML reports."""
+
+
+def render_export(export: Mapping[str, Any], fmt: str) -> str:
+    """A session export (``History.export_session``) as HTML, Markdown or JSON text."""
+    if fmt == "json":
+        from starcoach.reports.json_report import render_json
+
+        return render_json(dict(export))
+    if fmt == "html":
+        from starcoach.reports.html import render_html
+
+        return render_html(dict(export))
+    from starcoach.reports.markdown import render_markdown
+
+    return render_markdown(dict(export))
+
+
+def session_report(folder: Path, ref: str, fmt: str, trainee: str | None = None) -> str:
+    """Render session ``ref`` (id or unique prefix) of the history in ``folder``.
+
+    The history is opened read-only: nothing in the data folder is written.
+
+    Raises:
+        AppError: no such session, or the history cannot be read (``StorageError``).
+    """
+    from starcoach.storage.history import History
+
+    with History.open(folder, read_only=True) as history:
+        export = history.export_session(ref, trainee=trainee)
+    return render_export(export, fmt)
+
+
+def write_report(text: str, path: Path) -> Path:
+    """Write report ``text`` to ``path`` (creating its folder); returns ``path``.
+
+    Raises:
+        AppError: the file cannot be written (one line saying why: read-only, full, ...).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AppError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def write_session_html(folder: Path, session_id: str) -> Path:
+    """Write session ``session_id`` as HTML into ``folder/reports``; returns the file.
+
+    Raises:
+        AppError: the history cannot be read or the file cannot be written.
+    """
+    text = session_report(folder, session_id, "html")
+    return write_report(text, folder / REPORTS_DIR / f"session-{session_id}.html")
