@@ -176,3 +176,20 @@ def test_combined_analysis_merges_star_and_leads_with_the_verdict() -> None:
     assert merged["follow_up"]["text"] == "And how did that turn out?"
     assert merged["transcript"].endswith(RES[1])
     assert first["star"]["missing"] == ["result"]  # input untouched
+
+
+def test_follow_up_sentences_are_read_as_the_end_of_the_story() -> None:
+    """On its own a follow-up's first sentence reads as a scene; after the story, as its end."""
+    follow = FollowUp("missing_result", "And how did that turn out?", "template")
+    ending = ("situation", "In the end, the complaints stopped and she renewed her contract.")
+    combined = combine_answers(answer(SIT, TASK, ACT), answer(ending), follow)
+    assert combined.filled is True
+    assert combined.evidence == ending[1]
+
+
+def test_vague_result_without_analysis_flag_is_judged_by_numbers() -> None:
+    follow = FollowUp("vague_result", "How did you know it had worked?", "template")
+    numbers = ("other", "As a result, our wait times fell from ten minutes to four.")
+    combined = combine_answers(answer(SIT, TASK, ACT, VAGUE, concrete=False),
+                               answer(numbers), follow)
+    assert combined.filled is True

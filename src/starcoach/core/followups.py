@@ -70,6 +70,10 @@ _FITS: dict[str, re.Pattern[str]] = {
 }
 """A question's own follow-up is used for a gap when it matches the gap's pattern."""
 
+_CONCRETE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
+                       r"|thirty|forty|fifty|hundred|thousand|half|twice|percent|minutes?|hours?"
+                       r"|days?|weeks?|months?)\b")
+"""Numbers and amounts of time: what makes a result concrete when the analysis does not say."""
 _CUSTOMER = re.compile(r"\b(customer|client|caller|guest|patient|user)s?\b")
 
 
@@ -213,7 +217,7 @@ def combine_answers(
     coverage = {p: max(_part(star1, p), _part(star2, p)) for p in PARTS}
     behavioral = bool(star1.get("behavioral"))
     missing = tuple(p for p in PARTS if behavioral and coverage[p] <= 0.0)
-    filled, evidence = _filled(follow_up.gap, second)
+    filled, evidence = _filled(follow_up.gap, second, _labels_in_context(star1, star2))
     return CombinedAnswer(follow_up, filled, _feedback(follow_up.gap, filled, evidence),
                           coverage, missing, evidence)
 
@@ -272,21 +276,56 @@ def _template(gap: str, question: QuestionLike | None) -> str:
     return TEMPLATES[gap].format(for_whom=" for the customer" if about_customer else "")
 
 
-def _filled(gap: str, second: Mapping[str, Any]) -> tuple[bool | None, str | None]:
-    """Whether the follow-up answer gives what ``gap`` lacked, with the sentence that shows it."""
+def _labels_in_context(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[str]:
+    """STAR labels of the follow-up's sentences read as the end of the first answer's story.
+
+    A follow-up answer continues the story ("In the end..."), so its sentences are labelled
+    after the first answer's; on its own the labeller would read its first sentence as a
+    situation. Falls back to the follow-up's own labels when the labeller is unavailable.
+    """
+    texts1 = [s.get("text") or "" for s in first.get("sentences") or []]
+    texts2 = [s.get("text") or "" for s in second.get("sentences") or []]
+    own = [s.get("label") or "other" for s in second.get("sentences") or []]
+    if not texts2 or not first.get("behavioral"):
+        return own
+    try:
+        from starcoach.core.analysis.star import label_sentences
+
+        labels = label_sentences([*texts1, *texts2], behavioral=True)[len(texts1):]
+    except (ImportError, TypeError, ValueError):
+        return own
+    return labels if len(labels) == len(texts2) else own
+
+
+def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
+            ) -> tuple[bool | None, str | None]:
+    """Whether the follow-up answer gives what ``gap`` lacked, with the sentence that shows it.
+
+    ``labels`` are the follow-up sentences' STAR labels read in context; a part counts as
+    given when either they or the follow-up's own analysis find it.
+    """
     star = second.get("star") or {}
     content = second.get("content") or {}
     sentences = [s for s in star.get("sentences") or [] if s.get("text")]
     if not sentences:
         return False, None
+    texts = [s.get("text") or "" for s in star.get("sentences") or []]
+
+    def sentence_for(part: str) -> str | None:
+        hits = [t for t, lab in zip(texts, labels, strict=False) if lab == part and t]
+        own = [s["text"] for s in sentences if s.get("label") == part]
+        return (hits or own or [None])[0]
+
     if gap.startswith("missing_"):
         part = gap.removeprefix("missing_")
-        hit = next((s["text"] for s in sentences if s.get("label") == part), None)
+        hit = sentence_for(part)
         return (hit is not None or _part(star, part) > 0.0), hit
     if gap == "vague_result":
+        hit = sentence_for("result")
         concrete = _result_concrete(star, content)
-        hit = next((s["text"] for s in sentences if s.get("label") == "result"), None)
-        return (bool(concrete) if concrete is not None else None), hit
+        if concrete is None or (concrete is False and "result_concrete" not in content):
+            concrete = hit is not None and bool(_CONCRETE.search(hit.lower()))
+        return bool(concrete), hit
     key = "on_topic" if gap == "off_topic" else "specific"
     if key in content:
         return bool(content[key]), sentences[0]["text"]
