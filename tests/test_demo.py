@@ -94,6 +94,8 @@ def test_strong_and_weak_answers_for_both_kinds(clips: DemoClips) -> None:
     pytest.param("20260101-093000-escalation-follow-up.wav", "follow_up", "escalation",
                  id="follow-up-no-number"),
     pytest.param("mock-closing.wav", "interview", "mock-closing", id="no-stamp"),
+    pytest.param("20260101-093000-angry-customer-follow-up-1.wav", "follow_up", "any",
+                 id="follow-up-without-its-own-answer"),
 ])
 def test_recording_name_picks_the_matching_clip(clips: DemoClips, name: str, kind: str,
                                                 key: str) -> None:
@@ -161,28 +163,39 @@ def test_wheel_package_data_includes_the_demo_and_the_mock_set() -> None:
 
 
 @pytest.mark.model
-def test_demo_feedback_differs_and_the_follow_up_fills_the_gap(clips: DemoClips) -> None:
-    """Real transcription: a strong story has no gap; a weak one is followed up and fixed."""
+def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: DemoClips) -> None:
+    """Real transcription of the demo answers through the whole mock-interview flow."""
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
-    from starcoach.core.analysis.engine import QuestionRef
-    from starcoach.core.followups import choose_follow_up, combine_answers
+    from starcoach.core.mock_interview import MockPlan
     from starcoach.core.questions import find_question
-    from starcoach.pipeline import analyze_clip
+    from starcoach.scripted_mock import Step, run_scripted_mock
 
     sets = load_question_sets(REPO_SETS)
-    transcriber = WhisperTranscriber(None)
-
-    def run(kind: str, question_id: str) -> dict[str, object]:
-        q = find_question(sets, question_id)
-        ref = QuestionRef(text=q.text, id=q.id, behavioral=q.expects_star)
-        path = clips.clips[(kind, question_id)].path
-        return analyze_clip(load_audio(path), transcriber, ref)
-
-    strong = run("interview", "angry-customer")
-    assert choose_follow_up(strong, find_question(sets, "angry-customer")) is None
-    weak = run("interview", "difficult-coworker")
-    follow = choose_follow_up(weak, find_question(sets, "difficult-coworker"))
-    assert follow is not None and follow.gap == "missing_result"
+    mock = load_mock_set(REPO_SETS)
+    plan = MockPlan(mock.questions[0], (find_question(sets, "difficult-coworker"),
+                                        find_question(sets, "angry-customer")), None,
+                    mock.questions[1])
+    steps: list[Step] = []
+    card = run_scripted_mock(plan, clips, WhisperTranscriber(None), on_step=steps.append)
+    kinds = [(s.kind, s.question_id) for s in steps]
+    assert kinds == [
+        ("question", OPENING_ID), ("answer", OPENING_ID), ("feedback", OPENING_ID),
+        ("question", "difficult-coworker"), ("answer", "difficult-coworker"),
+        ("follow_up", "difficult-coworker"), ("follow_up_answer", "difficult-coworker"),
+        ("feedback", "difficult-coworker"),
+        ("question", "angry-customer"), ("answer", "angry-customer"),
+        ("feedback", "angry-customer"),
+        ("question", CLOSING_ID), ("answer", CLOSING_ID), ("feedback", CLOSING_ID),
+    ]
+    follow = next(s for s in steps if s.kind == "follow_up")
     assert follow.text == "And how did that turn out?"
-    combined = combine_answers(weak, run("follow_up", "difficult-coworker"), follow)
-    assert combined.filled is True and combined.missing == ()
+    combined = next(s for s in steps if s.kind == "feedback" and s.question_id ==
+                    "difficult-coworker")
+    assert combined.text.startswith("The follow-up filled the gap (how it ended)")
+    assert combined.analysis is not None and combined.analysis["star"]["missing"] == []
+    strong = next(s for s in steps if s.kind == "feedback" and s.question_id == "angry-customer")
+    assert strong.analysis is not None and strong.analysis["star"]["missing"] == []
+    assert card.closing is not None and card.closing.rating == "strong"
+    assert card.strongest is not None and card.strongest.question_id == "angry-customer"
+    assert card.delivery.wpm is not None and 110 <= card.delivery.wpm <= 170
+    assert card.answers == 4

@@ -106,11 +106,17 @@ def test_shipped_mock_set_loads_and_plans_over_the_shipped_sets() -> None:
     pytest.param("", "needs work", (), ("no questions",), id="silence"),
     pytest.param("I was wondering what the biggest challenge for the team is right now",
                  "strong", ("the team", "the challenges"), (), id="no-question-mark"),
+    pytest.param("yes thank you how are new team members trained on the tools and how do you "
+                 "measure success in the first 90 days", "strong",
+                 ("the team", "training", "how success is measured"), (),
+                 id="no-punctuation-two-questions"),
+    pytest.param("no i think you covered everything thanks", "needs work", (),
+                 ("no questions",), id="no-questions-unpunctuated"),
 ])
 def test_judge_closing(transcript: str, rating: str, topics: tuple[str, ...],
                        concerns: tuple[str, ...]) -> None:
     verdict = judge_closing(transcript)
-    assert verdict.rating == rating
+    assert verdict.rating == rating, verdict
     assert verdict.asked_about == topics
     assert verdict.concerns == concerns
     assert verdict.feedback

@@ -110,7 +110,8 @@ def entries(manifest: dict[str, object]) -> list[tuple[str, str, str, int]]:
         for entry in manifest.get(kind, []):  # type: ignore[union-attr]
             key = entry[key_name]
             v, r = entry.get("voice", voice), int(entry.get("rate", rate))
-            out.append((demo_clip_name(kind, key), " ".join(entry["text"].split()), v, r))
+            if "text" in entry:
+                out.append((demo_clip_name(kind, key), " ".join(entry["text"].split()), v, r))
             if "follow_up" in entry:
                 out.append((demo_clip_name("follow_up", key),
                             " ".join(entry["follow_up"].split()), v, r))

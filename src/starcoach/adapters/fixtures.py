@@ -24,6 +24,8 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 """The demo answers and their ``manifest.toml`` (package data)."""
 KINDS = ("interview", "follow_up", "call")
 """What a demo clip answers: a question, the follow-up to a question, or a call turn."""
+ANY_FOLLOW_UP = "any"
+"""Manifest key of the answer played for a follow-up that has no answer of its own."""
 _STAMP = re.compile(r"^\d{8}-\d{6}-")
 _FOLLOW_UP = re.compile(r"^(?P<question>.+)-follow-up(?:-\d+)?$")
 
@@ -149,7 +151,8 @@ class DemoClips:
             raise AudioInputError(f"demo answers unreadable in {self.directory}: {exc}") from exc
         self.clips: dict[tuple[str, str], DemoClip] = {}
         for entry in manifest.get("interview", []):
-            self._add("interview", entry["question"], entry["text"], entry)
+            if not entry.get("follow_up_only"):
+                self._add("interview", entry["question"], entry["text"], entry)
             if "follow_up" in entry:
                 self._add("follow_up", entry["question"], entry["follow_up"], entry)
         for entry in manifest.get("call", []):
@@ -169,19 +172,24 @@ class DemoClips:
         """The clip answering ``key``, or None."""
         return self.clips.get((kind, key))
 
+    def follow_up_for(self, question_id: str) -> DemoClip | None:
+        """The answer to a follow-up about a question: its own, else the generic one."""
+        return self.get("follow_up", question_id) or self.get("follow_up", ANY_FOLLOW_UP)
+
     def for_recording(self, path: Path) -> DemoClip:
         """The clip to play for a recording about to be written to ``path``.
 
         The screens name recordings ``<stamp>-<question id>.wav`` (interview),
         ``<stamp>-call-<scenario id>-<turn>.wav`` (call practice) and, for a follow-up answer,
-        ``<stamp>-<question id>-follow-up[-<n>].wav``. A name with no clip of its own gets the
+        ``<stamp>-<question id>-follow-up[-<n>].wav`` (the question's own follow-up answer, else
+        the generic one). A name with no clip of its own gets the
         interview answers in turn (a question from a set the demo does not cover).
         """
         stem = _STAMP.sub("", Path(path).stem)
         if stem.startswith("call-") and (clip := self.get("call", stem[5:])) is not None:
             return clip
         follow = _FOLLOW_UP.match(stem)
-        if follow and (clip := self.get("follow_up", follow["question"])) is not None:
+        if follow and (clip := self.follow_up_for(follow["question"])) is not None:
             return clip
         if (clip := self.get("interview", stem)) is not None:
             return clip

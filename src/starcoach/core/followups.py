@@ -3,7 +3,7 @@
 Pure functions over the analysis dict of an answer (``starcoach analyze --json``):
 
 - :func:`find_gaps` lists what the answer lacks, most important first: off the question, no
-  specific example, no action, no result, a vague result, no situation, no task;
+  specific example, no action, no result, a vague result, no situation;
 - :func:`choose_follow_up` picks at most one follow-up for the most important gap, from the
   question's own ``follow_ups`` when one fits the gap, else from :data:`TEMPLATES`; it returns
   None when the answer has no gap, follow-ups are off, or the question had its share already;
@@ -32,9 +32,9 @@ GAPS = (
     "missing_result",
     "vague_result",
     "missing_situation",
-    "missing_task",
 )
-"""Every gap a follow-up can target, most important first."""
+"""Every gap a follow-up can target, most important first. A missing task is not one: it is
+usually implied by the situation, so an interviewer does not stop the candidate for it."""
 
 TEMPLATES: dict[str, str] = {
     "off_topic": "Let's come back to the question I asked. Can you tell me about a time that "
@@ -44,7 +44,6 @@ TEMPLATES: dict[str, str] = {
     "missing_result": "And how did that turn out{for_whom}?",
     "vague_result": "How did you know it had worked? What changed afterwards?",
     "missing_situation": "Can you set the scene for me? Where were you, and what was going on?",
-    "missing_task": "What exactly was your responsibility in that situation?",
 }
 """The interviewer's line per gap (``{for_whom}`` is filled from the question)."""
 
@@ -55,7 +54,6 @@ GAP_WORDS: dict[str, str] = {
     "missing_result": "how it ended",
     "vague_result": "a concrete result",
     "missing_situation": "the situation",
-    "missing_task": "what you had to achieve",
 }
 """How the feedback names each gap."""
 
@@ -66,7 +64,6 @@ _FITS: dict[str, re.Pattern[str]] = {
     "missing_result": re.compile(r"\b(turn out|outcome|result|in the end|end up|afterwards)\b"),
     "vague_result": re.compile(r"\b(measure|know it worked|number|impact|outcome)\b"),
     "missing_situation": re.compile(r"\b(scene|context|background|where were you)\b"),
-    "missing_task": re.compile(r"\b(responsib|your role|your job|your goal)\b"),
 }
 """A question's own follow-up is used for a gap when it matches the gap's pattern."""
 
@@ -164,7 +161,8 @@ def find_gaps(analysis: Mapping[str, Any]) -> tuple[str, ...]:
     gaps.extend(f"missing_{part}" for part in ("action", "result") if part in missing)
     if "result" not in missing and _result_concrete(star, content) is False:
         gaps.append("vague_result")
-    gaps.extend(f"missing_{part}" for part in ("situation", "task") if part in missing)
+    if "situation" in missing:
+        gaps.append("missing_situation")
     return tuple(g for g in GAPS if g in gaps)
 
 

@@ -176,9 +176,15 @@ _NO_QUESTIONS = re.compile(r"(don't|do not|dont) (really )?have any( more| other
                            r"|no(pe)?,? (i think )?(that's|that is|you('ve| have)) (all|covered"
                            r"|answered)|you('ve| have) (covered|answered) everything"
                            r"|no questions|^no\b|^not really\b")
-_ASKING = re.compile(r"^(what|how|who|when|where|which|why|is|are|do|does|did|can|could|would"
-                     r"|will|should)\b|i('d| would) (like|love) to (know|hear)|i was wondering"
-                     r"|i'm curious|i am curious|tell me (more )?about")
+_WH = r"how|what|who|when|where|which|why"
+_AUX = r"is|are|do|does|did|can|could|would|will|should"
+_ASKING = re.compile(rf"(?:{_WH})\b|(?:{_AUX}) (?:there|you|i|we|the|your|people|new)\b"
+                     r"|i was wondering|i'?d like to know|i would like to know|i'?m curious"
+                     r"|i am curious|tell me (?:more )?about")
+_SPLIT_QUESTIONS = re.compile(rf"(?=\b(?:{_WH})\b)|(?<=\band )(?=(?:{_AUX})\b)"
+                              rf"|(?<=\balso )(?=(?:{_AUX})\b)")
+"""Transcripts often lack question marks: a question starts at a question word, or at a verb
+after "and"/"also" ("...and is there training?")."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -216,7 +222,7 @@ def judge_closing(transcript: str) -> ClosingVerdict:
         pay before anything else costs one level.
     """
     sentences = [s.strip().lower() for s in _SENTENCE.split(transcript.strip()) if s.strip()]
-    asked = [s for s in sentences if s.endswith("?") or _ASKING.search(s)]
+    asked = [q for s in sentences for q in _questions_in(s)]
     topics: list[str] = []
     for sentence in asked:
         topics.extend(t for t, p in _GOOD.items() if p.search(sentence) and t not in topics)
@@ -230,6 +236,16 @@ def judge_closing(transcript: str) -> ClosingVerdict:
     rating = _closing_rating(len(topics), concerns)
     return ClosingVerdict(rating, len(asked), tuple(topics), tuple(concerns),
                           _closing_feedback(rating, topics, concerns))
+
+
+def _questions_in(sentence: str) -> list[str]:
+    """The questions in one sentence: all of it when it ends with "?" and holds one question
+    word at most, else each stretch from a question word to the next."""
+    pieces = [p.strip() for p in _SPLIT_QUESTIONS.split(sentence) if p.strip()]
+    asking = [p for p in pieces if _ASKING.match(p)]
+    if sentence.endswith("?") and len(asking) <= 1:
+        return [sentence]
+    return asking
 
 
 def _closing_rating(good: int, concerns: Sequence[str]) -> str:
