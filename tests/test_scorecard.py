@@ -176,3 +176,13 @@ def test_to_dict_is_json_ready() -> None:
     assert again["closing"]["asked_about"] == ["training", "how success is measured"]
     assert again["competencies"][0]["competency"] == "empathy"
     assert again["delivery"]["target_wpm"] == [120.0, 160.0]
+
+
+def test_work_on_falls_back_to_the_weakest_answers_tips() -> None:
+    weak = {**NO_RESULT, "tips": ["You never said how it ended: add the result."]}
+    card = build_scorecard([(EMPATHY, STRONG), (PATIENCE, weak)])
+    assert card.work_on == (
+        "Finish every story with how it ended, ideally with a number: 1 of 2 stories never said.",
+        "Rework your answer to “Tell me about a slow, difficult caller.”: You never said how it "
+        "ended: add the result.",
+    )

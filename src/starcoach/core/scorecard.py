@@ -121,7 +121,7 @@ def build_scorecard(answers: Sequence[Answer], closing_id: str = CLOSING_ID) -> 
         answers=len(scored) + (1 if closing_answer else 0),
         competencies=_competencies(scored, strengths),
         strongest=_strongest(scored, strengths),
-        work_on=_work_on(scored, closing),
+        work_on=_work_on(scored, closing, strengths),
         delivery=summarize_delivery([a for _, a in latest.values()]),
         closing=closing,
     )
@@ -202,8 +202,10 @@ def _strongest(scored: Sequence[Answer], strengths: Sequence[float]) -> Stronges
     return StrongestAnswer(question.id, question.text, why, evidence[0] if evidence else "")
 
 
-def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None) -> tuple[str, ...]:
-    """The three costliest issues: (weight, text) candidates sorted by weight."""
+def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
+             strengths: Sequence[float]) -> tuple[str, ...]:
+    """The three costliest issues: patterns across the interview first, then, when fewer than
+    three, the first tip of the weakest answers (a hiring manager always names three)."""
     stories = [(q, a) for q, a in scored if q.expects_star and (a.get("star") or {}).get(
         "sentences")]
     issues: list[tuple[float, str]] = []
@@ -236,7 +238,15 @@ def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None) -> tuple[
         issues.append((2.0, closing.feedback))
     issues.extend(delivery_issues(summarize_delivery([a for _, a in scored])))
     issues.sort(key=lambda item: -item[0])
-    return tuple(text for _, text in issues[:3])
+    picked = [text for _, text in issues[:3]]
+    for strength, (question, analysis) in sorted(zip(strengths, scored, strict=True),
+                                                 key=lambda item: item[0]):
+        tips = analysis.get("tips") or []
+        if len(picked) >= 3 or strength >= STRONG:
+            break
+        if tips:
+            picked.append(f"Rework your answer to “{quote(question.text, 70)}”: {tips[0]}")
+    return tuple(picked)
 
 
 def _story_counts(stories: Sequence[Answer]) -> dict[str, int]:
