@@ -126,3 +126,20 @@ def test_closing_feedback_suggests_a_topic_not_yet_asked() -> None:
     verdict = judge_closing("How is success measured here?")
     assert verdict.rating == "good"
     assert "the team" in verdict.feedback and "measured" not in verdict.feedback.split(";")[1]
+
+
+def test_new_core_modules_stay_pure() -> None:
+    """Follow-ups, the mock plan, the scorecard and the interviewer import no UI/audio/model."""
+    import subprocess
+    import sys
+
+    code = ("import sys, starcoach.core.followups, starcoach.core.mock_interview, "
+            "starcoach.core.scorecard, starcoach.core.scorecard_delivery, "
+            "starcoach.core.interviewer\n"
+            "bad = [m for m in ('textual', 'sounddevice', 'pyttsx3', 'faster_whisper', "
+            "'onnxruntime', 'av') if m in sys.modules]\n"
+            "print(','.join(bad))")
+    src = Path(__file__).resolve().parents[1] / "src"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"PYTHONPATH": str(src)})
+    assert out.stdout.strip() == ""
