@@ -75,6 +75,8 @@ def test_answer_strength_orders_answers() -> None:
     assert answer_strength(TEAM, GENERIC) == 0.0
     assert answer_strength(EMPATHY, analysis([])) == 0.0
     assert answer_strength(OPENING, OPEN) == pytest.approx(0.7)
+    unshown = {**STRONG, "content": {"competency": {"asked": "empathy", "shown": False}}}
+    assert answer_strength(EMPATHY, unshown) == pytest.approx(0.85)
 
 
 def test_competencies_are_rated_with_quoted_evidence() -> None:

@@ -132,7 +132,8 @@ def answer_strength(question: Question, analysis: Mapping[str, Any]) -> float:
 
     A behavioral answer earns each STAR part's weight (:data:`_WEIGHTS`), 0.1 more for a
     concrete result; any answer loses 0.3 when off the question, 0.2 when generic where a story
-    was asked for, 0.15 when too short. An open or situational answer starts at 0.7.
+    was asked for, 0.15 when it does not show the competency asked about, 0.15 when too short.
+    An open or situational answer starts at 0.7.
     """
     star = analysis.get("star") or {}
     if not star.get("sentences"):
@@ -147,6 +148,8 @@ def answer_strength(question: Question, analysis: Mapping[str, Any]) -> float:
     else:
         score = 0.7
     score -= 0.3 if content.get("on_topic") is False else 0.0
+    shown = content.get("competency")
+    score -= 0.15 if isinstance(shown, Mapping) and shown.get("shown") is False else 0.0
     score -= 0.15 if (analysis.get("length") or {}).get("verdict") == "too short" else 0.0
     return round(min(1.0, max(0.0, score)), 3)
 
