@@ -76,7 +76,7 @@ def test_answer_strength_orders_answers() -> None:
     assert answer_strength(EMPATHY, analysis([])) == 0.0
     assert answer_strength(OPENING, OPEN) == pytest.approx(0.7)
     unshown = {**STRONG, "content": {"competency": {"asked": "empathy", "shown": False}}}
-    assert answer_strength(EMPATHY, unshown) == pytest.approx(0.85)
+    assert answer_strength(EMPATHY, unshown) == pytest.approx(0.95)  # 1.1 - 0.15
 
 
 def test_competencies_are_rated_with_quoted_evidence() -> None:
