@@ -199,3 +199,39 @@ def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: Dem
     assert card.strongest is not None and card.strongest.question_id == "angry-customer"
     assert card.delivery.wpm is not None and 110 <= card.delivery.wpm <= 170
     assert card.answers == 4
+
+
+def test_call_answers_earn_their_quality_on_the_rubric(clips: DemoClips) -> None:
+    """A strong demo turn meets every rubric item its turn expects; a weak one misses one or
+    says a banned phrase (judged on the text the clip speaks)."""
+    from starcoach.core.calls import default_calls_dir, load_rubric
+    from starcoach.core.rubric import evaluate_turn, extend_rubric
+
+    rubric = load_rubric()
+    for scenario in load_scenarios(default_calls_dir()):
+        extended = extend_rubric(rubric, scenario.rubric)
+        for number, turn in enumerate(scenario.turns, start=1):
+            clip = clips.get("call", f"{scenario.id}-{number}")
+            assert clip is not None
+            result = evaluate_turn(clip.text, turn.expect, extended)
+            flawed = bool(result.banned) or not all(item.met for item in result.items)
+            assert flawed == (clip.quality == "weak"), (clip.key, result.score)
+
+
+def test_interview_answers_earn_their_quality_on_the_text(clips: DemoClips) -> None:
+    """Strong stories leave no gap to follow up; weak ones with a follow-up answer have one."""
+    from starcoach.core.followups import find_gaps
+    from starcoach.core.questions import find_question
+    from starcoach.pipeline import analyze_text
+    from starcoach.scripted_mock import question_ref
+
+    sets = load_question_sets(REPO_SETS)
+    for key in clips.keys("interview") - {OPENING_ID, CLOSING_ID}:
+        question = find_question(sets, key)
+        clip = clips.get("interview", key)
+        assert clip is not None
+        gaps = find_gaps(analyze_text(clip.text, question_ref(question)))
+        if clip.quality == "strong":
+            assert gaps == (), key
+        elif clips.get("follow_up", key) is not None:
+            assert gaps, key

@@ -106,10 +106,12 @@ def entries(manifest: dict[str, object]) -> list[tuple[str, str, str, int]]:
     """(file name, text, voice, rate) of every clip the manifest describes."""
     voice, rate = str(manifest.get("voice", "en-us")), int(manifest.get("rate", 150))  # type: ignore[arg-type]
     out = []
+    call_rate = int(manifest.get("call_rate", rate))  # type: ignore[arg-type]
     for kind, key_name in (("interview", "question"), ("call", "turn")):
         for entry in manifest.get(kind, []):  # type: ignore[union-attr]
             key = entry[key_name]
-            v, r = entry.get("voice", voice), int(entry.get("rate", rate))
+            default = call_rate if kind == "call" else rate
+            v, r = entry.get("voice", voice), int(entry.get("rate", default))
             if "text" in entry:
                 out.append((demo_clip_name(kind, key), " ".join(entry["text"].split()), v, r))
             if "follow_up" in entry:
