@@ -77,8 +77,15 @@ _CUSTOMER = re.compile(r"\b(customer|client|caller|guest|patient|user)s?\b")
 class QuestionLike(Protocol):
     """What follow-ups need from a question (``core.questions.Question`` fits)."""
 
-    text: str
-    follow_ups: tuple[str, ...]
+    @property
+    def text(self) -> str:
+        """The question as asked."""
+        ...
+
+    @property
+    def follow_ups(self) -> tuple[str, ...]:
+        """The question set's follow-ups."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -250,9 +257,9 @@ def combined_analysis(
 
 
 def _result_concrete(star: Mapping[str, Any], content: Mapping[str, Any]) -> bool | None:
-    if "result_concrete" in content:
-        return content["result_concrete"]
-    return star.get("result_concrete")
+    value = content["result_concrete"] if "result_concrete" in content else star.get(
+        "result_concrete")
+    return value if isinstance(value, bool) else None
 
 
 def _part(star: Mapping[str, Any], part: str) -> float:
@@ -263,7 +270,8 @@ def _part(star: Mapping[str, Any], part: str) -> float:
 
 
 def _own_follow_up(question: QuestionLike | None, gap: str, said: set[str]) -> str | None:
-    for text in getattr(question, "follow_ups", ()) or ():
+    own: tuple[str, ...] = question.follow_ups if question is not None else ()
+    for text in own:
         if text not in said and _FITS[gap].search(text.lower()):
             return text
     return None
@@ -311,8 +319,9 @@ def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
 
     def sentence_for(part: str) -> str | None:
         hits = [t for t, lab in zip(texts, labels, strict=False) if lab == part and t]
-        own = [s["text"] for s in sentences if s.get("label") == part]
-        return (hits or own or [None])[0]
+        own = [str(s["text"]) for s in sentences if s.get("label") == part]
+        found = hits or own
+        return found[0] if found else None
 
     if gap.startswith("missing_"):
         part = gap.removeprefix("missing_")

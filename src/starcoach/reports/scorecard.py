@@ -7,7 +7,7 @@ history stores), so a report can be written long after the interview. The HTML i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -23,6 +23,7 @@ def _data(card: Scorecard | Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _md(text: object) -> str:
+    """Markdown-escape ``text``."""
     return "".join("\\" + c if c in "\\`*_[]<>|" else c for c in str(text))
 
 
@@ -79,7 +80,7 @@ def scorecard_html(card: Scorecard | Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _closing_line(closing: Mapping[str, Any] | None, clean: Any) -> str:
+def _closing_line(closing: Mapping[str, Any] | None, clean: Callable[[str], str]) -> str:
     if not closing:
         return clean("The interview ended before the closing question.")
-    return f"{clean(closing['rating'])}: {clean(closing['feedback'])}"
+    return f"{clean(str(closing['rating']))}: {clean(str(closing['feedback']))}"
