@@ -205,38 +205,25 @@ def _strongest(scored: Sequence[Answer], strengths: Sequence[float]) -> Stronges
     return StrongestAnswer(question.id, question.text, why, evidence[0] if evidence else "")
 
 
+_STORY_ISSUES = {
+    "result": (3.0, "Finish every story with how it ended, ideally with a number: {k} of {n}"
+                    " stories never said."),
+    "action": (3.0, "Say what you did yourself, step by step: {k} of {n} stories left it out."),
+    "generic": (2.5, "Tell one specific time instead of what you usually do: {k} of {n} stories"
+                     " stayed general."),
+    "vague": (1.5, "Make results concrete (a number, what the customer did next): {k} of {n}"
+                   " results were vague."),
+    "situation": (1.0, "Set the scene in one sentence before the story: {k} of {n} stories"
+                       " started without it."),
+}
+"""Weight (cost when every story has it) and wording of each story problem."""
+
+
 def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
              strengths: Sequence[float]) -> tuple[str, ...]:
     """The three costliest issues: patterns across the interview first, then, when fewer than
     three, the first tip of the weakest answers (a hiring manager always names three)."""
-    stories = [(q, a) for q, a in scored if q.expects_star and (a.get("star") or {}).get(
-        "sentences")]
-    issues: list[tuple[float, str]] = []
-    n = len(stories)
-    counts = _story_counts(stories)
-    lines = {
-        "result": (3.0, "Finish every story with how it ended, ideally with a number: {k} of {n}"
-                        " stories never said."),
-        "action": (3.0, "Say what you did yourself, step by step: {k} of {n} stories left it"
-                        " out."),
-        "generic": (2.5, "Tell one specific time instead of what you usually do: {k} of {n}"
-                         " stories stayed general."),
-        "vague": (1.5, "Make results concrete (a number, what the customer did next): {k} of {n}"
-                       " results were vague."),
-        "situation": (1.0, "Set the scene in one sentence before the story: {k} of {n} stories"
-                           " started without it."),
-    }
-    for key, (weight, text) in lines.items():
-        if counts[key]:
-            issues.append((weight * counts[key] / n, text.format(k=counts[key], n=n)))
-    off = sum((a.get("content") or {}).get("on_topic") is False for _, a in scored)
-    if off:
-        issues.append((3.0 * off / len(scored), f"Answer the question asked: {off} of "
-                       f"{len(scored)} answers drifted away from it."))
-    short = sum((a.get("length") or {}).get("verdict") == "too short" for _, a in scored)
-    if short:
-        issues.append((1.5 * short / len(scored), f"Give fuller answers (a minute or more for a "
-                       f"story): {short} of {len(scored)} were short."))
+    issues = [*_story_issues(scored), *_answer_issues(scored)]
     if closing is not None and closing.rating == "needs work":
         issues.append((2.0, closing.feedback))
     issues.extend(delivery_issues(summarize_delivery([a for _, a in scored])))
@@ -250,6 +237,29 @@ def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
         if tips:
             picked.append(f"Rework your answer to “{quote(question.text, 70)}”: {tips[0]}")
     return tuple(picked)
+
+
+def _story_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
+    """STAR problems of the stories, weighted by how many stories had them."""
+    stories = [(q, a) for q, a in scored
+               if q.expects_star and (a.get("star") or {}).get("sentences")]
+    counts = _story_counts(stories)
+    return [(weight * counts[key] / len(stories), text.format(k=counts[key], n=len(stories)))
+            for key, (weight, text) in _STORY_ISSUES.items() if counts[key]]
+
+
+def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
+    """Answers off the question and answers too short, weighted by their share."""
+    issues = []
+    off = sum((a.get("content") or {}).get("on_topic") is False for _, a in scored)
+    if off:
+        issues.append((3.0 * off / len(scored), f"Answer the question asked: {off} of "
+                       f"{len(scored)} answers drifted away from it."))
+    short = sum((a.get("length") or {}).get("verdict") == "too short" for _, a in scored)
+    if short:
+        issues.append((1.5 * short / len(scored), f"Give fuller answers (a minute or more for a "
+                       f"story): {short} of {len(scored)} were short."))
+    return issues
 
 
 def _story_counts(stories: Sequence[Answer]) -> dict[str, int]:
