@@ -87,3 +87,16 @@ def test_scorecard_snapshot_80x24(snap_compare) -> None:
 
 def test_scorecard_snapshot_120x40(snap_compare) -> None:
     assert snap_compare(make_app(), terminal_size=(120, 40))
+
+
+async def test_empty_interview_shows_a_scorecard_without_answers() -> None:
+    app = ScorecardApp(build_scorecard([]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert str(screen.query_one("#scorecard-verdict", Static).render()) == (
+            "No answers to judge yet.")
+        assert "No answer stood out yet." in str(
+            screen.query_one("#scorecard-strongest", Static).render())
+        assert "ended before the closing" in str(
+            screen.query_one("#scorecard-closing", Static).render())
