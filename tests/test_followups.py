@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from starcoach.core.followups import (
+    PROBE,
     FollowUp,
     FollowUpSettings,
     choose_follow_up,
@@ -100,9 +101,33 @@ def test_question_follow_up_is_used_when_it_fits_the_gap() -> None:
 
 
 def test_no_follow_up_for_a_complete_answer_or_when_turned_off() -> None:
-    assert choose_follow_up(answer(SIT, TASK, ACT, RES, concrete=True), CUSTOMER_Q) is None
+    complete = answer(SIT, TASK, ACT, RES, concrete=True)
+    assert choose_follow_up(complete, TEAM_Q) is None  # no gap, no follow-up of its own
+    assert choose_follow_up(complete, None) is None
     off = FollowUpSettings(enabled=False)
     assert choose_follow_up(answer(SIT, TASK, ACT), CUSTOMER_Q, settings=off) is None
+
+
+def test_complete_answer_gets_the_question_sets_own_follow_up_as_a_probe() -> None:
+    complete = answer(SIT, TASK, ACT, RES, concrete=True)
+    probe = choose_follow_up(complete, CUSTOMER_Q)
+    assert probe == FollowUp(PROBE, "What would you do if the customer became abusive?",
+                             "question")
+    assert choose_follow_up(complete, CUSTOMER_Q, settings=FollowUpSettings(probe=False)) is None
+    assert choose_follow_up(answer(), CUSTOMER_Q) is None  # nothing said: nothing to probe
+    two = FollowUpSettings(max_per_question=2)
+    assert choose_follow_up(complete, CUSTOMER_Q, asked=[probe], settings=two) is None
+
+
+def test_answered_probe_is_acknowledged_not_judged() -> None:
+    probe = FollowUp(PROBE, "What would you do if the customer became abusive?", "question")
+    reply = answer(("other", "I would stay calm, warn them once, and then end the call."))
+    combined = combine_answers(answer(SIT, TASK, ACT, RES, concrete=True), reply, probe)
+    assert combined.filled is None
+    assert combined.feedback == ("You answered the follow-up: \"I would stay calm, warn them "
+                                 "once, and then end the call.\"")
+    silent = combine_answers(answer(SIT, TASK, ACT, RES, concrete=True), answer(), probe)
+    assert silent.feedback.startswith("The follow-up went unanswered")
 
 
 def test_limit_per_question_and_no_repeated_gap() -> None:

@@ -5,8 +5,9 @@ Pure functions over the analysis dict of an answer (``starcoach analyze --json``
 - :func:`find_gaps` lists what the answer lacks, most important first: off the question, no
   specific example, no action, no result, a vague result, no situation;
 - :func:`choose_follow_up` picks at most one follow-up for the most important gap, from the
-  question's own ``follow_ups`` when one fits the gap, else from :data:`TEMPLATES`; it returns
-  None when the answer has no gap, follow-ups are off, or the question had its share already;
+  question's own ``follow_ups`` when one fits the gap, else from :data:`TEMPLATES`; after an
+  answer with no gap it asks the question's own follow-up as a probe (:data:`PROBE`); it returns
+  None when there is nothing to ask, follow-ups are off, or the question had its share already;
 - :func:`combine_answers` judges whether the follow-up answer filled the gap, merges STAR
   coverage of both answers and writes one sentence for the feedback;
   :func:`combined_analysis` folds that into the first answer's analysis dict for display.
@@ -47,6 +48,10 @@ TEMPLATES: dict[str, str] = {
 }
 """The interviewer's line per gap (``{for_whom}`` is filled from the question)."""
 
+PROBE = "probe"
+"""The ``gap`` of a follow-up asked after a complete answer: the question set's own follow-up,
+probing further rather than filling a gap."""
+
 GAP_WORDS: dict[str, str] = {
     "off_topic": "an answer to the question asked",
     "generic": "a specific example",
@@ -54,6 +59,7 @@ GAP_WORDS: dict[str, str] = {
     "missing_result": "how it ended",
     "vague_result": "a concrete result",
     "missing_situation": "the situation",
+    PROBE: "more depth",
 }
 """How the feedback names each gap."""
 
@@ -96,6 +102,8 @@ class FollowUpSettings:
     """False turns follow-ups off (``--no-follow-ups``)."""
     max_per_question: int = 1
     """Most follow-ups asked about one question (1 or 2)."""
+    probe: bool = True
+    """After an answer with no gap, ask the question set's own follow-up (if it has one)."""
 
     def __post_init__(self) -> None:
         """Keep the limit within 0..2 (a real interviewer rarely asks more)."""
@@ -202,6 +210,10 @@ def choose_follow_up(
         if own is not None:
             return FollowUp(gap, own, "question")
         return FollowUp(gap, _template(gap, question), "template")
+    if settings.probe and question is not None and (analysis.get("star") or {}).get("sentences"):
+        unused = [text for text in question.follow_ups if text not in said]
+        if unused and PROBE not in probed:
+            return FollowUp(PROBE, unused[0], "question")
     return None
 
 
@@ -323,6 +335,8 @@ def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
         found = hits or own
         return found[0] if found else None
 
+    if gap == PROBE:
+        return None, str(sentences[0]["text"])
     if gap.startswith("missing_"):
         part = gap.removeprefix("missing_")
         hit = sentence_for(part)
@@ -341,6 +355,9 @@ def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
 
 
 def _feedback(gap: str, filled: bool | None, evidence: str | None) -> str:
+    if gap == PROBE:
+        return (f"You answered the follow-up: \"{_short(evidence)}\"" if evidence else
+                "The follow-up went unanswered: a short, direct answer is enough.")
     what = GAP_WORDS[gap]
     if filled and evidence:
         return f"The follow-up filled the gap ({what}): \"{_short(evidence)}\""
