@@ -188,3 +188,12 @@ def test_work_on_falls_back_to_the_weakest_answers_tips() -> None:
         "Rework your answer to “Tell me about a slow, difficult caller.”: You never said how it "
         "ended: add the result.",
     )
+
+
+def test_work_on_does_not_repeat_the_follow_up_verdict_as_a_tip() -> None:
+    verdict = "You answered the follow-up: \"I would stay calm.\""
+    opening = {**OPEN, "tips": [verdict, "Open with a one-line summary."],
+               "follow_up": {"feedback": verdict}}
+    card = build_scorecard([(OPENING, opening)])
+    assert card.work_on == ("Rework your answer to “Tell me about yourself.”: Open with a "
+                            "one-line summary.",)

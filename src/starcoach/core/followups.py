@@ -74,9 +74,8 @@ _FITS: dict[str, re.Pattern[str]] = {
 """A question's own follow-up is used for a gap when it matches the gap's pattern."""
 
 _CONCRETE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
-                       r"|thirty|forty|fifty|hundred|thousand|half|twice|percent|minutes?|hours?"
-                       r"|days?|weeks?|months?)\b")
-"""Numbers and amounts of time: what makes a result concrete when the analysis does not say."""
+                       r"|thirty|forty|fifty|hundred|thousand|half|twice|percent)\b")
+"""Numbers: what makes a result concrete when the analysis does not say."""
 _CUSTOMER = re.compile(r"\b(customer|client|caller|guest|patient|user)s?\b")
 
 

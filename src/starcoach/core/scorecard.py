@@ -231,7 +231,8 @@ def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
     picked = [text for _, text in issues[:3]]
     for strength, (question, analysis) in sorted(zip(strengths, scored, strict=True),
                                                  key=lambda item: item[0]):
-        tips = analysis.get("tips") or []
+        said = (analysis.get("follow_up") or {}).get("feedback")
+        tips = [t for t in analysis.get("tips") or [] if t != said]
         if len(picked) >= 3 or strength >= STRONG:
             break
         if tips:
