@@ -143,3 +143,17 @@ def test_new_core_modules_stay_pure() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": str(src)})
     assert out.stdout.strip() == ""
+
+
+def test_own_question_folder_without_a_mock_set_uses_the_shipped_one(tmp_path: Path) -> None:
+    mock = load_mock_set(tmp_path)
+    assert [q.id for q in mock.questions] == [OPENING_ID, CLOSING_ID]
+
+
+def test_invalid_mock_set_is_one_clear_error(tmp_path: Path) -> None:
+    from starcoach.core.errors import QuestionSetError
+
+    (tmp_path / "mock").mkdir()
+    (tmp_path / "mock" / "mock_interview.toml").write_text('name = "Mock"\n', encoding="utf-8")
+    with pytest.raises(QuestionSetError, match="mock_interview.toml: key 'questions'"):
+        load_mock_set(tmp_path)

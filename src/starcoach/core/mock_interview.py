@@ -95,13 +95,20 @@ def load_mock_set(question_dir: Path | None = None) -> QuestionSet:
     """Load the mock set (opening and closing) with the regular question-set loader.
 
     Args:
-        question_dir: The question-set folder; ``default_question_dir()`` when None.
+        question_dir: The question-set folder; ``default_question_dir()`` when None. A folder
+            of your own (``$STARCOACH_QUESTION_DIR``) without ``mock/`` falls back to the
+            shipped mock set.
 
     Raises:
-        QuestionSetError: the file is missing or invalid.
+        QuestionSetError: the file is invalid, or missing everywhere.
     """
     folder = default_question_dir() if question_dir is None else Path(question_dir)
-    return load_question_set(folder / MOCK_SET_FILE)
+    package_dir = Path(__file__).resolve().parents[1]
+    shipped = (package_dir / "data" / "question_sets", package_dir.parents[1] / "question_sets")
+    for candidate in (folder, *shipped):
+        if (candidate / MOCK_SET_FILE).is_file():
+            return load_question_set(candidate / MOCK_SET_FILE)
+    return load_question_set(folder / MOCK_SET_FILE)  # raises, naming the file
 
 
 def plan_mock_interview(
