@@ -1,0 +1,202 @@
+"""Delivery across a whole mock interview: pace, fillers, hedges, pauses and voice, in words.
+
+Totals are pooled over the answers (words over speaking time, fillers over minutes), not
+averaged per answer, so one short answer does not swing the figure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+TARGET_WPM = (120.0, 160.0)
+"""Pace band used when the analyses do not carry their own."""
+FILLERS_PER_MIN_OK = 3.0
+"""Fillers a minute at or below which filler use is fine (same as the per-answer feedback)."""
+HEDGES_PER_MIN_OK = 2.0
+"""Hedges a minute at or below which they do not weaken the answers."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the candidate sounded over the interview."""
+
+    wpm: float | None
+    """Words per minute over all timed answers; None for typed answers only."""
+    target_wpm: tuple[float, float]
+    """The pace band."""
+    pace: str
+    """``in the target band``, ``too fast``, ``too slow`` or ``unknown``."""
+    fillers: int
+    """Filler words in all answers."""
+    fillers_per_minute: float | None
+    """Fillers per minute of speech; None without timing."""
+    top_fillers: tuple[str, ...]
+    """The most used fillers, most first (at most three)."""
+    hedges: int | None
+    """Hedges ("I think", "kind of") in all answers; None when the analyses have none."""
+    hedges_per_minute: float | None
+    """Hedges per minute of speech; None without timing or hedges."""
+    long_pauses: int
+    """Long pauses in all answers."""
+    timed_answers: int
+    """Answers with audio (the voice figures come from these)."""
+    monotone_answers: int
+    """Answers whose pitch hardly moved."""
+    pitch_variation_st: float | None
+    """Median pitch variation in semitones; None without audio."""
+    level_dbfs: float | None
+    """Median loudness; None without audio."""
+    uptalk: int
+    """Statements that ended with a rising pitch."""
+    lines: tuple[str, ...]
+    """The figures in words, one line each (pace, fillers, hedges, voice)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {**out, "target_wpm": list(self.target_wpm), "top_fillers": list(self.top_fillers),
+                "lines": list(self.lines)}
+
+
+def summarize_delivery(analyses: Sequence[Mapping[str, Any]]) -> Delivery:
+    """Pool the delivery figures of every answer.
+
+    Args:
+        analyses: The answers' analysis dicts.
+
+    Returns:
+        The interview's delivery.
+    """
+    totals = _pool(analyses)
+    minutes = totals["minutes"]
+    band = totals["band"]
+    wpm = round(totals["words"] / minutes, 1) if minutes >= 0.25 else None
+    tones = [t for t in (a.get("tone") for a in analyses) if isinstance(t, Mapping)]
+    hedges = totals["hedges"]
+    delivery = Delivery(
+        wpm=wpm, target_wpm=(float(band[0]), float(band[1])), pace=_pace_words(wpm, band),
+        fillers=totals["fillers"], fillers_per_minute=_per_minute(totals["fillers"], minutes),
+        top_fillers=tuple(t for t, _ in totals["by_text"].most_common(3)),
+        hedges=hedges, hedges_per_minute=None if hedges is None else _per_minute(hedges, minutes),
+        long_pauses=totals["long_pauses"], timed_answers=len(tones),
+        monotone_answers=sum(bool(t.get("monotone")) for t in tones),
+        pitch_variation_st=_median([t.get("pitch_variation_st") for t in tones]),
+        level_dbfs=_median([t.get("level_dbfs") for t in tones]), uptalk=totals["uptalk"],
+        lines=())
+    return _with_lines(delivery)
+
+
+def _pool(analyses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Sums over the answers: timed words and minutes, fillers, hedges, long pauses, uptalk."""
+    totals: dict[str, Any] = {"words": 0.0, "minutes": 0.0, "fillers": 0, "hedges": None,
+                              "long_pauses": 0, "uptalk": 0, "by_text": Counter(),
+                              "band": TARGET_WPM}
+    for a in analyses:
+        pace, span = a.get("pace") or {}, _span_s(a)
+        totals["band"] = tuple(pace.get("target_wpm") or totals["band"])
+        if span:
+            totals["words"] += float(pace.get("words") or 0)
+            totals["minutes"] += span / 60.0
+        fillers = a.get("fillers") or {}
+        totals["fillers"] += int(fillers.get("count") or 0)
+        by_text = fillers.get("by_text") or {}
+        totals["by_text"].update({str(k): int(v) for k, v in by_text.items()})
+        hedges = (a.get("content") or {}).get("hedges")
+        if isinstance(hedges, Mapping):
+            totals["hedges"] = (totals["hedges"] or 0) + int(hedges.get("count") or 0)
+        totals["long_pauses"] += int((a.get("pauses") or {}).get("long_count") or 0)
+        totals["uptalk"] += int(((a.get("tone") or {}).get("uptalk") or {}).get("count") or 0)
+    return totals
+
+
+def _per_minute(count: int, minutes: float) -> float | None:
+    return round(count / minutes, 2) if minutes >= 0.25 else None
+
+
+def delivery_issues(d: Delivery) -> list[tuple[float, str]]:
+    """Delivery problems weighted for the "work on" list (about 1 for a clear problem)."""
+    issues: list[tuple[float, str]] = []
+    low, high = d.target_wpm
+    if d.wpm is not None and d.wpm > high:
+        issues.append(((d.wpm - high) / 20.0, f"Slow down: you averaged {d.wpm:.0f} words a "
+                       f"minute, above the {low:.0f}-{high:.0f} band."))
+    elif d.wpm is not None and d.wpm < low:
+        issues.append(((low - d.wpm) / 20.0, f"Pick up the pace: you averaged {d.wpm:.0f} words"
+                       f" a minute, under the {low:.0f}-{high:.0f} band."))
+    if d.fillers_per_minute is not None and d.fillers_per_minute > FILLERS_PER_MIN_OK:
+        top = f', mostly "{d.top_fillers[0]}"' if d.top_fillers else ""
+        issues.append(((d.fillers_per_minute - FILLERS_PER_MIN_OK) / 3.0, "Pause silently "
+                       f"instead of filling: {d.fillers_per_minute:.1f} fillers a minute{top}."))
+    if d.hedges_per_minute is not None and d.hedges_per_minute > HEDGES_PER_MIN_OK:
+        issues.append(((d.hedges_per_minute - HEDGES_PER_MIN_OK) / 2.0, "Say it with "
+                       f"confidence: {d.hedges_per_minute:.1f} hedges a minute (\"I think\", "
+                       "\"kind of\") weaken good stories."))
+    if d.timed_answers and d.monotone_answers * 2 >= d.timed_answers:
+        issues.append((1.2, f"Vary your pitch: {d.monotone_answers} of {d.timed_answers} answers "
+                       "sounded flat; stress the words that matter."))
+    if d.uptalk >= 3:
+        issues.append((0.8, f"End statements on a falling pitch: {d.uptalk} sounded like "
+                       "questions."))
+    if d.long_pauses >= 3:
+        issues.append((0.5 + 0.1 * d.long_pauses, f"Bridge long silences with a signpost: "
+                       f"{d.long_pauses} long pauses in the interview."))
+    return issues
+
+
+def _span_s(analysis: Mapping[str, Any]) -> float | None:
+    span = (analysis.get("pace") or {}).get("span_s")
+    if isinstance(span, int | float) and span > 0:
+        return float(span)
+    return None
+
+
+def _median(values: Sequence[Any]) -> float | None:
+    numbers = sorted(float(v) for v in values if isinstance(v, int | float))
+    if not numbers:
+        return None
+    mid = len(numbers) // 2
+    value = numbers[mid] if len(numbers) % 2 else (numbers[mid - 1] + numbers[mid]) / 2
+    return round(value, 2)
+
+
+def _pace_words(wpm: float | None, band: Sequence[float]) -> str:
+    if wpm is None:
+        return "unknown"
+    return "too fast" if wpm > band[1] else "too slow" if wpm < band[0] else "in the target band"
+
+
+def _with_lines(d: Delivery) -> Delivery:
+    lines = []
+    if d.wpm is not None:
+        lines.append(f"Pace: {d.wpm:.0f} words a minute, {d.pace} "
+                     f"({d.target_wpm[0]:.0f}-{d.target_wpm[1]:.0f}).")
+    else:
+        lines.append("Pace: not measured (typed answers).")
+    if d.fillers_per_minute is not None:
+        level = "fine" if d.fillers_per_minute <= FILLERS_PER_MIN_OK else "too many"
+        lines.append(f"Fillers: {d.fillers} in all, {d.fillers_per_minute:.1f} a minute, "
+                     f"{level}" + (f" (mostly \"{d.top_fillers[0]}\")." if d.top_fillers else "."))
+    else:
+        lines.append(f"Fillers: {d.fillers} in all.")
+    if d.hedges is not None:
+        rate = f", {d.hedges_per_minute:.1f} a minute" if d.hedges_per_minute is not None else ""
+        lines.append(f"Hedges: {d.hedges}{rate}.")
+    lines.append(_voice_line(d))
+    return Delivery(**{**{k: getattr(d, k) for k in d.__dataclass_fields__},
+                       "lines": tuple(lines)})
+
+
+def _voice_line(d: Delivery) -> str:
+    if not d.timed_answers:
+        return "Voice: not measured (no audio)."
+    if d.monotone_answers * 2 >= d.timed_answers:
+        pitch = f"flat in {d.monotone_answers} of {d.timed_answers} answers"
+    else:
+        pitch = "lively pitch"
+    loud = "" if d.level_dbfs is None else (
+        ", quiet" if d.level_dbfs < -35 else ", loud enough")
+    up = f", {d.uptalk} rising endings" if d.uptalk else ""
+    return f"Voice: {pitch}{loud}{up}."
