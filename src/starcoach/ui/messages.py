@@ -9,6 +9,7 @@ from typing import Any
 from textual.message import Message
 
 from starcoach.core.models import Word
+from starcoach.recording.events import FlowEvent, LevelMeasured
 
 
 @dataclass
@@ -59,3 +60,14 @@ class AnswerFailed(Message):
     message: str
     audio_path: Path | None
     device_problem: bool
+
+
+@dataclass
+class FlowUpdated(Message):
+    """The recording flow reported a step (``starcoach.recording.events``)."""
+
+    event: FlowEvent
+
+    def can_replace(self, message: Message) -> bool:
+        return (isinstance(message, FlowUpdated) and isinstance(self.event, LevelMeasured)
+                and isinstance(message.event, LevelMeasured))
