@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -28,6 +29,17 @@ class InterviewApp(App[None]):
         super().__init__()
         self.services = services
         self.start = start
+
+    def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Run the app with C-level audio messages (fd 2) sent to a log file."""
+        from starcoach.ui.terminal import audio_log_path, native_stderr_to
+
+        try:
+            log = audio_log_path(self.services.data_dir)
+        except AppError:
+            return super().run(*args, **kwargs)
+        with native_stderr_to(log):
+            return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
         from starcoach.ui.screens.setup import SetupScreen

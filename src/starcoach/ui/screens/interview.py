@@ -28,13 +28,13 @@ class InterviewScreen(AnswerScreen):
     """One session: a question at a time."""
 
     BINDINGS = [
-        Binding("space,enter", "stop", "Stop"),
+        Binding("space,enter", "stop", "Stop", show=False),  # said in the status line
         Binding("p", "replay", "Replay"),
         Binding("t", "retake", "Retake"),
         Binding("n", "next", "Next"),
         Binding("k", "skip", "Skip"),
         Binding("y", "type_answer", "Type"),
-        Binding("f", "file_answer", "File"),
+        Binding("f", "file_answer", "File", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from starcoach.core.report import STAR_PARTS
-from starcoach.ui.widgets.call_feedback import tidy, voice_notes
+from starcoach.ui.widgets.call_feedback import tidy
 
 FILLER_STYLE = "bold black on yellow"
 PAUSE_STYLE = "bold red"
@@ -137,8 +137,21 @@ def voice_text(analysis: dict[str, Any]) -> Text:
         t.append("Typed answer: no voice to hear." if analysis["pace"]["wpm"] is None
                  else "No voice analysis for this answer.", style="dim")
         return t
-    for note, ok in voice_notes(tone):
-        _row(t, "Voice", note, ok, "ok" if ok else "work on it")
+    variation = tone.get("pitch_variation_st")
+    if variation is not None:
+        lively = not tone.get("monotone")
+        _row(t, "Pitch", f"{'lively' if lively else 'flat'}: varies {variation:.1f} semitones",
+             lively, "ok" if lively else "monotone")
+    level = tone.get("level_dbfs")
+    if level is not None:
+        loud = "too quiet" if tone.get("too_quiet") else (
+            "too loud" if tone.get("too_loud") or tone.get("clipping") else "fine")
+        _row(t, "Volume", f"{loud} ({level:.0f} dBFS)", loud == "fine",
+             "ok" if loud == "fine" else "fix")
+    rises = int((tone.get("uptalk") or {}).get("count") or 0)
+    _row(t, "Endings", "firm, no uptalk" if not rises
+         else f"pitch rises at the end of {plural(rises, 'statement')}", not rises,
+         "ok" if not rises else "uptalk")
     t.rstrip()
     return t
 
