@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pytest
 
+import starcoach
+
 pyte = pytest.importorskip("pyte", reason="pyte (test dependency) renders the terminal")
 
 ROOT = Path(__file__).resolve().parents[1]
+SRC = Path(starcoach.__file__).resolve().parents[1]
+"""The starcoach this test process imports: the app under test runs the same code."""
 COLS, ROWS = 80, 24
 DEADLINE_S = 60.0
 """Upper bound on waiting for the screen to show something (a loaded machine is slow)."""
@@ -31,7 +35,7 @@ class Terminal:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLS),
-               "LINES": str(ROWS), "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+               "LINES": str(ROWS), "PYTHONPATH": f"{SRC}{os.pathsep}{ROOT}",
                "STARCOACH_DATA_DIR": str(data_dir), "TEXTUAL_ANIMATIONS": "none"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.pty_app", str(data_dir)], cwd=ROOT, env=env,
