@@ -72,6 +72,7 @@ async def test_answer_gets_feedback_then_retake_next_and_summary(services) -> No
         assert "3 answer(s)" in str(app.screen.query_one("#headline").render())
         await pilot.press("q")
     assert app.return_code == 0
+    assert screen.flow.join()
     from starcoach.storage.history import History
 
     with History.open(services.data_dir) as history:  # every answer kept, with its audio
@@ -114,6 +115,7 @@ async def test_skip_while_recording_never_leaks_into_the_next_question(services,
         assert screen.index == 1 and len(screen.records) == 1  # only question 2 was answered
         assert screen.records[0].question.id == screen.questions[1].id
         assert len(bank.made) == 2  # question 2 was recorded, not fed question 1's answer
+        assert screen.flow.join()  # saving comes right after the feedback
         history_rows = _saved_questions(services)
         assert history_rows == [screen.questions[1].id]
 

@@ -172,6 +172,7 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         await pilot.press("q")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, CallScreen)
+    assert screen.flow.join()
     from starcoach.storage.history import History
 
     with History.open(tmp_path / "data") as history:  # both turns kept in a "call" session

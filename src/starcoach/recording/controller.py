@@ -33,6 +33,7 @@ from starcoach.recording.events import (
     PromptSpoken,
     RecordingEnded,
     RecordingStarted,
+    SaveFailed,
     ThinkTick,
     WordsHeard,
 )
@@ -122,6 +123,7 @@ class RecordingFlow:
         self.audio_out = threading.Lock()
         self._stop = threading.Event()
         self._cancel = threading.Event()
+        self._threads: list[threading.Thread] = []
 
     # -- commands (UI thread) ----------------------------------------------------------------
     def start(self, prompt: Prompt) -> int:
@@ -168,11 +170,21 @@ class RecordingFlow:
         """Stop everything (the screen is going away); recordings stay on disk."""
         self.abandon()
 
+    def join(self, timeout_s: float = 30.0) -> bool:
+        """Wait for the workers of all takes to end (saving included); True when they did."""
+        deadline = time.monotonic() + timeout_s
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = [t for t in self._threads if t.is_alive()]
+        return not self._threads
+
     # -- the take (worker threads) -------------------------------------------------------------
     def _spawn(self, target: Callable[..., None], *args: Any) -> None:
         runner = _Take(self, self.take, self._stop, self._cancel)
-        threading.Thread(target=target, args=(runner, *args), daemon=True,
-                         name=f"take-{self.take}").start()
+        thread = threading.Thread(target=target, args=(runner, *args), daemon=True,
+                                  name=f"take-{self.take}")
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
 
     def _run_take(self, take: _Take, prompt: Prompt) -> None:
         if not take.speak(prompt.text, prompt.speaker) or not take.think(prompt.think_s):
@@ -335,18 +347,17 @@ class _Take:
 
     def finish(self, analysis: dict[str, Any], prompt: Prompt, path: Path | None,
                notice: str | None) -> None:
-        """Save the analysis to the history and report it."""
+        """Report the analysis, then save it to the history (off the feedback's path)."""
         if self.cancelled:
             return
-        problem = None
+        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at,
+                              notice))
         save = self.flow.services.save_attempt
         if save is not None:
             try:
                 save(self.flow.hooks.to_store(analysis, prompt), path, self.flow.hooks.kind)
             except AppError as exc:
-                problem = exc.message
-        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at,
-                              notice, problem))
+                self.post(SaveFailed(self.id, exc.message))
 
 
 class _DeadInput:

@@ -83,7 +83,7 @@ class FollowUpAsked(FlowEvent):
 
 @dataclass(frozen=True)
 class AnswerReady(FlowEvent):
-    """Feedback is ready (and saved, unless ``save_problem`` says why not)."""
+    """Feedback is ready (it is saved to the history right after)."""
 
     analysis: dict[str, Any]
     """The analysis of the answer."""
@@ -93,8 +93,14 @@ class AnswerReady(FlowEvent):
     """Seconds from the end of the answer to this event."""
     notice: str | None = None
     """Something the candidate must know (e.g. the microphone stopped mid-answer)."""
-    save_problem: str | None = None
-    """Why the answer could not be saved to the history; None when saved."""
+
+
+@dataclass(frozen=True)
+class SaveFailed(FlowEvent):
+    """The answer could not be saved to the practice history."""
+
+    message: str
+    """Why, in one line."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from starcoach.recording.events import (
     PromptSpoken,
     RecordingEnded,
     RecordingStarted,
+    SaveFailed,
     ThinkTick,
     WordsHeard,
 )
@@ -145,6 +146,8 @@ class AnswerScreen(Screen[None]):
             self._answer_ready(event)
         elif isinstance(event, AnswerFailed):
             self._answer_failed(event)
+        elif isinstance(event, SaveFailed):
+            self.notify(f"Not saved to history: {event.message}", severity="warning")
 
     def show_follow_up(self, text: str) -> None:
         """Show the follow-up question that is being asked."""
@@ -159,8 +162,6 @@ class AnswerScreen(Screen[None]):
         self.call_after_refresh(view.focus)  # arrows and PgUp/PgDn scroll it, no Tab needed
         if event.notice:
             self.notify(event.notice, severity="warning", timeout=10)
-        if event.save_problem:
-            self.notify(f"Not saved to history: {event.save_problem}", severity="warning")
         self.log(f"feedback latency {event.latency_s:.2f} s")
 
     def _answer_failed(self, event: AnswerFailed) -> None:
