@@ -240,7 +240,7 @@ async def test_help_reaches_every_key_and_close_at_80x24(services) -> None:
         help_screen = app.screen
         assert "starcoach keys" in help_screen.query_one("Markdown").source
         close = help_screen.query_one("#close")
-        assert 0 <= close.region.y and close.region.bottom <= 24 and close.region.height > 0
+        assert close.region.y >= 0 and close.region.bottom <= 24 and close.region.height > 0
         body = help_screen.query_one("#help-body")
         await pilot.press("end")  # the help scrolls by keys down to the last row
         await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y, "help scrolled")

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from starcoach.core.errors import AppError
 from starcoach.services import Services
 
-
 LOADING_NOTICE_S = 0.5
 """Say that the model is loading only when it takes longer than this."""
 

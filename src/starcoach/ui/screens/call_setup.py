@@ -25,17 +25,15 @@ STOP_S = DEAD_AIR_S + SILENCE_MARGIN_S
 CALL_HELP = f"""\
 # Call practice keys
 
-| key | what it does |
-| --- | --- |
-| **Space** / **Enter** | stop recording (it stops by itself after {STOP_S:.0f} s of silence) |
-| **n** | next customer turn (after the last: the call feedback) |
-| **t** | retake the turn: hear the customer again and answer again |
-| **p** | play your answer back |
-| **h** | hear yourself as the customer does (telephone band, 300-3400 Hz) |
-| **y** | type the answer instead of speaking |
-| **↑ ↓ PgUp PgDn** | scroll the feedback |
-| **?** | this help |
-| **q** / **Esc** | back to the scenarios |
+- **Space** / **Enter**: stop recording (it stops by itself after {STOP_S:.0f} s of silence)
+- **n**: next customer turn (after the last: the call feedback)
+- **t**: retake the turn: hear the customer again and answer again
+- **p**: play your answer back
+- **h**: hear yourself as the customer does (telephone band, 300-3400 Hz)
+- **y**: type the answer instead of speaking
+- **↑ ↓ PgUp PgDn**: scroll the feedback
+- **?**: this help
+- **q** / **Esc**: back to the scenarios
 
 Per answer: the rubric items this turn expects (met, with what you said, or missed
 with a tip), banned phrases, pace (phone target {PHONE_WPM[0]:.0f}-{PHONE_WPM[1]:.0f} wpm),

@@ -12,20 +12,18 @@ from textual.widgets import Button, Input, Markdown, Static, TextArea
 HELP = """\
 # starcoach keys
 
-| key | what it does |
-| --- | --- |
-| **Space** / **Enter** | stop recording (it also stops by itself after 4 s of silence) |
-| **p** | play your answer back |
-| **t** | retake the question |
-| **n** | next question (or the session summary) |
-| **k** | skip the question without answering |
-| **y** | type the answer instead of speaking |
-| **f** | analyse an answer from an audio file |
-| **c** | call-center practice (on the first screen) |
-| **h** | history: past sessions, progress, reports |
-| **↑ ↓ PgUp PgDn** | scroll the feedback (or this help) |
-| **?** | this help |
-| **q** | quit (recordings are already on disk) |
+- **Space** / **Enter**: stop recording (it also stops by itself after 4 s of silence)
+- **p**: play your answer back
+- **t**: retake the question
+- **n**: next question (or the session summary)
+- **k**: skip the question without answering
+- **y**: type the answer instead of speaking
+- **f**: analyse an answer from an audio file
+- **c**: call-center practice (on the first screen)
+- **h**: history: past sessions, progress, reports
+- **↑ ↓ PgUp PgDn**: scroll the feedback (or this help)
+- **?**: this help
+- **q**: quit (recordings are already on disk)
 
 Feedback: fillers are **highlighted**, long pauses are marked **⏸ 2.1s**.
 Pace target 120-160 words per minute; behavioral answers 1-2 minutes, covering

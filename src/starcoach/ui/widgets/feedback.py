@@ -112,7 +112,8 @@ def metrics_text(analysis: dict[str, Any]) -> Text:
         _row(t, "Pace", f"{pace['wpm']:.0f} wpm  (target {low:.0f}-{high:.0f})",
              pace["verdict"] == "good", pace["verdict"])
     per_min = fillers["per_minute"]
-    rate = f"{per_min:.1f}/min" if per_min is not None else f"{fillers['per_100_words']:.1f}/100 words"
+    rate = (f"{per_min:.1f}/min" if per_min is not None
+            else f"{fillers['per_100_words']:.1f}/100 words")
     top = ", ".join(f"{k}×{v}" for k, v in list(fillers["by_text"].items())[:3])
     word = filler_word(fillers["count"], per_min)
     _row(t, "Fillers", f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
