@@ -179,6 +179,7 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         (session,) = history.sessions()
         assert session.kind == "call"
         assert len(history.attempts(session.id)) == 2
+        assert session.means.get("star_coverage") is None  # not "STAR 0%" in the history
 
 
 async def test_retake_replaces_the_answer_and_speaks_again(services, tmp_path: Path) -> None:
