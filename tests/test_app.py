@@ -11,6 +11,7 @@ import pytest
 from starcoach.adapters.audio_files import load_wav, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
 from starcoach.core.models import AudioClip
+from starcoach.recording.controller import FlowHooks
 from starcoach.services import InterviewOptions, fixture_services
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.interview import InterviewScreen
@@ -266,3 +267,23 @@ def _saved_questions(services) -> list[str]:
 
     with History.open(services.data_dir) as history:
         return [a.question_id for s in history.sessions() for a in history.attempts(s.id)]
+
+
+async def test_follow_up_hook_in_the_interview_room(services) -> None:
+    follow = "And how did that turn out for her?"
+
+    def ask_once(analysis: dict, prompt) -> str | None:
+        return None if "follow_up" in analysis else follow
+
+    options = InterviewOptions(question_set="behavioral", count=1)
+    screen = InterviewScreen(services, services.question_sets[0], options,
+                             FlowHooks(follow_up=ask_once))
+    app = InterviewApp(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(screen)
+        await wait_for_state(app, pilot, "feedback")
+        assert services.speaker.spoken == [screen.question.text, follow]
+        assert f"Follow-up: {follow}" in rendered(screen, "#question")
+        view = screen.query_one(FeedbackView)
+        assert view.analysis["follow_up"]["question"] == follow
+        assert "angry" in rendered(view, "#follow-up-transcript")

@@ -189,18 +189,18 @@ class RecordingFlow:
     def _run_take(self, take: _Take, prompt: Prompt) -> None:
         if not take.speak(prompt.text, prompt.speaker) or not take.think(prompt.think_s):
             return
-        analysis = take.record(prompt, follow_up=False)
-        if analysis is None:
+        first = take.record(prompt, follow_up=False)
+        if first is None:
             return
-        analysis, path, notice = analysis
-        for _ in range(self.hooks.max_follow_ups):
+        analysis, path, notice = first
+        for n in range(1, self.hooks.max_follow_ups + 1):
             question = self.hooks.follow_up(analysis, prompt)
             if not question or take.cancelled:
                 break
             take.post(FollowUpAsked(take.id, question))
+            suffix = "-followup" if n == 1 else f"-followup{n}"
             follow = replace(prompt, text=question, think_s=0,
-                             audio_path=prompt.audio_path.with_name(
-                                 f"{prompt.audio_path.stem}-followup.wav"),
+                             audio_path=path.with_name(f"{path.stem}{suffix}.wav"),
                              question=replace(prompt.question, text=question))
             if not take.speak(question, prompt.speaker):
                 return

@@ -29,7 +29,7 @@ class InterviewApp(App[None]):
         self.services = services
         self.start = start
 
-    def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app with C-level audio messages (fd 2) sent to a log file."""
         from starcoach.ui.terminal import audio_log_path, native_stderr_to
 

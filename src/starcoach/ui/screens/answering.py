@@ -21,6 +21,7 @@ from starcoach.recording.controller import FlowHooks, Prompt, RecordingFlow
 from starcoach.recording.events import (
     AnswerFailed,
     AnswerReady,
+    FlowEvent,
     FollowUpAsked,
     LevelMeasured,
     PromptSpoken,
@@ -57,12 +58,16 @@ class AnswerScreen(Screen[None]):
     def __init__(self, services: Any, hooks: FlowHooks) -> None:
         super().__init__()
         self.services = services
-        self.flow = RecordingFlow(services, lambda e: self.post_message(FlowUpdated(e)), hooks)
+        self.flow = RecordingFlow(services, self._post_event, hooks)
         self.state = "asking"
         self.audio_path: Path | None = None
         self.mic_live = False
         self._words: tuple[Any, ...] = ()
         self._resume_after_modal = False
+
+    def _post_event(self, event: FlowEvent) -> None:
+        """Hand a flow event (from a worker thread) to the UI thread."""
+        self.post_message(FlowUpdated(event))
 
     # -- what subclasses provide ----------------------------------------------------------
     def prompt(self) -> Prompt:

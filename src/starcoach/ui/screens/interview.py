@@ -7,6 +7,7 @@ The recording flow (speak, record, transcribe, analyse, save) is the shared
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,7 +48,7 @@ class InterviewScreen(AnswerScreen):
                                                         options.shuffle)
         self.index = 0
         self.records: list[AnswerRecord] = []
-        self.analysis: dict | None = None
+        self.analysis: dict[str, Any] | None = None
 
     @property
     def question(self) -> Question:
@@ -74,8 +75,12 @@ class InterviewScreen(AnswerScreen):
         self.query_one("#progress", Static).update(
             f"Question {self.index + 1} of {len(self.questions)}  ·  {self.question.competency}"
             f"  ·  {self.question.kind}")
-        self.query_one("#question", Static).update(self.question.text)
         self.begin()
+
+    def begin(self) -> None:
+        """Show the question (without an earlier follow-up) and start a take."""
+        self.query_one("#question", Static).update(self.question.text)
+        super().begin()
 
     def prompt(self) -> Prompt:
         q, o = self.question, self.options
@@ -85,6 +90,11 @@ class InterviewScreen(AnswerScreen):
         return Prompt(q.text, ref, self.services.answers_dir / f"{stamp}-{q.id}.wav",
                       o.analysis, o.silence_stop_s, o.max_answer_s, o.think_s,
                       self.services.speaker)
+
+    def show_follow_up(self, text: str) -> None:
+        """The interviewer's follow-up, under the question."""
+        super().show_follow_up(text)
+        self.query_one("#question", Static).update(f"{self.question.text}\n\nFollow-up: {text}")
 
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
