@@ -287,3 +287,19 @@ async def test_follow_up_hook_in_the_interview_room(services) -> None:
         view = screen.query_one(FeedbackView)
         assert view.analysis["follow_up"]["question"] == follow
         assert "angry" in rendered(view, "#follow-up-transcript")
+
+
+async def test_history_key_mid_answer_and_back(services, tmp_path) -> None:
+    bank = MicrophoneBank(burst_wav(tmp_path / "held.wav", N_WORDS), blocks=20)
+    services.make_recorder = bank
+    app = InterviewApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bank.made and bank.made[0].held.is_set(), "mic held")
+        screen = app.screen
+        await pilot.press("h")  # history while recording: the microphone closes
+        await wait_until(pilot, lambda: app.screen is not screen, "history shown")
+        assert screen.state == "paused" and bank.made[0].held.is_set()
+        await pilot.press("escape")
+        screen = await wait_for_state(app, pilot, "feedback")  # asked again, answered
+        assert screen.index == 0 and len(bank.made) == 2

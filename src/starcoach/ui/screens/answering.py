@@ -64,6 +64,8 @@ class AnswerScreen(Screen[None]):
         self.mic_live = False
         self._words: tuple[Any, ...] = ()
         self._resume_after_modal = False
+        self.resume_on_return = False
+        """Ask again when this screen is back on top (a screen was pushed mid-answer)."""
 
     def _post_event(self, event: FlowEvent) -> None:
         """Hand a flow event (from a worker thread) to the UI thread."""
@@ -106,6 +108,9 @@ class AnswerScreen(Screen[None]):
         self.flow.close()
 
     def on_screen_resume(self) -> None:
+        if self.resume_on_return:
+            self.resume_on_return = False
+            self.begin()
         # A modal may hand focus back to a widget that was replaced meanwhile.
         self.call_after_refresh(self._refocus)
 
@@ -255,7 +260,7 @@ class AnswerScreen(Screen[None]):
         self._resume_after_modal = self.state in BUSY
         if self._resume_after_modal:
             self.flow.abandon()
-            self._set_state("typing")
+            self._set_state("paused")
 
     def _resume_take(self) -> None:
         """The modal was cancelled: ask again if it interrupted a take."""

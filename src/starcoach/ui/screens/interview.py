@@ -36,6 +36,7 @@ class InterviewScreen(AnswerScreen):
         Binding("k", "skip", "Skip"),
         Binding("y", "type_answer", "Type"),
         Binding("f", "file_answer", "File", show=False),
+        Binding("h", "history", "History", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -142,6 +143,14 @@ class InterviewScreen(AnswerScreen):
             from starcoach.ui.screens.summary import SummaryScreen
 
             self.app.switch_screen(SummaryScreen(self.records))
+
+    def action_history(self) -> None:
+        """Past sessions and progress (an answer under way is dropped, and asked again after)."""
+        from starcoach.ui.screens.history import HistoryScreen
+
+        self._pause_take()
+        self.resume_on_return = self._resume_after_modal
+        self.app.push_screen(HistoryScreen(self.services))
 
     def action_skip(self) -> None:
         """Skip this question without feedback (the microphone closes at once)."""
