@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from starcoach.adapters.audio_files import load_audio
+from starcoach.adapters.audio_files import load_audio, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
 from starcoach.core.calls import Scenario, Turn, load_scenarios
 from starcoach.core.models import AudioClip
@@ -37,6 +37,7 @@ from tests.fakes import (
     burst_wav,
     wait_for_screen_state,
 )
+from tests.ui_support import MicrophoneBank, wait_until
 
 ANSWER_1 = ("Thank you for calling Parcelly my name is Sam how can I help you today . "
             "I understand how frustrating that is . I will find your order now .")
@@ -172,12 +173,14 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         await pilot.press("q")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, CallScreen)
+    assert screen.flow.join()
     from starcoach.storage.history import History
 
     with History.open(tmp_path / "data") as history:  # both turns kept in a "call" session
         (session,) = history.sessions()
         assert session.kind == "call"
         assert len(history.attempts(session.id)) == 2
+        assert session.means.get("star_coverage") is None  # not "STAR 0%" in the history
 
 
 async def test_retake_replaces_the_answer_and_speaks_again(services, tmp_path: Path) -> None:
@@ -310,3 +313,51 @@ async def test_setup_without_scenarios_says_why(services, tmp_path: Path, monkey
         await pilot.click("#start-call")
         await pilot.pause(0.1)
         assert isinstance(app.screen, CallSetupScreen)
+
+
+async def test_typed_answer_after_spoken_feedback_keeps_keys_alive(services, tmp_path) -> None:
+    app = InterviewApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CallScreen(services, two_turn_scenario(tmp_path)))
+        screen = await wait_for_state(app, pilot, "feedback")
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        await pilot.press(*"I am sorry, I will fix it.")
+        await pilot.press("ctrl+s")
+        screen = await wait_for_state(app, pilot, "feedback")
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.is_attached,
+                         "focus on a live widget")
+        assert app.focused is screen.query_one(TurnFeedbackView)
+        await pilot.press("n")  # used to do nothing: focus was on the removed view
+        screen = await wait_for_state(app, pilot, "feedback")
+        assert screen.index == 1
+
+
+async def test_call_score_leaves_out_turns_with_no_answer(services, tmp_path) -> None:
+    scenario = two_turn_scenario(tmp_path)
+    silent = save_wav(tmp_path / "silent.wav", AudioClip(np.zeros(16000 * 2, np.float32)))
+    app = InterviewApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CallScreen(services, scenario))
+        screen = await wait_for_state(app, pilot, "feedback")
+        services.make_recorder = MicrophoneBank(silent, blocks=0, held=0)
+        await pilot.press("n")
+        screen = await wait_for_state(app, pilot, "failed")  # no speech in turn 2
+        assert "no speech" in rendered(screen.query_one("#status"))
+        await pilot.press("n")  # call feedback
+        await wait_until(pilot, lambda: screen.state == "done", "call feedback")
+        call = screen.call_result
+        assert len(call.turns) == 1
+        # turn 1 met all it expected; turn 2's items are not held against the call
+        assert call.score == 1.0
+        summary = rendered(screen.query_one("#call-score"))
+        assert "1 turn(s) with no answer, not scored" in summary
+
+
+async def test_call_feedback_has_the_voice_with_uptalk(services, tmp_path) -> None:
+    app = InterviewApp(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(CallScreen(services, two_turn_scenario(tmp_path)))
+        screen = await wait_for_state(app, pilot, "feedback")
+        phone = rendered(screen.query_one("#turn-phone"))
+        assert "monotone" in phone and "uptalk" in phone and "dBFS" in phone

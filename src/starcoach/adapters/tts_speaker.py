@@ -12,6 +12,8 @@ import io
 import queue
 import shutil
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -55,9 +57,25 @@ class TtsSpeaker:
             raise
 
     def speak(self, text: str) -> None:
-        """Say ``text`` aloud; blocks until it has been spoken."""
-        if text.strip():
+        """Say ``text`` aloud; blocks until it has been spoken.
+
+        On Linux the speech is written to a WAV file and played with ``aplay``, whose exit
+        status and error output we see: a broken sound output fails at once, and its ALSA
+        messages never reach the terminal (pyttsx3 runs ``aplay`` with ``os.system`` and
+        ignores both, then waits for an end-of-speech signal that may never come).
+
+        Raises:
+            DeviceError: the sound output failed.
+        """
+        if not text.strip():
+            return
+        player = shutil.which("aplay") if sys.platform.startswith("linux") else None
+        if player is None:
             self._call(lambda engine: _say(engine, text))
+            return
+        with tempfile.TemporaryDirectory(prefix="starcoach-tts-") as folder:
+            wav = self.synthesize_to_file(text, Path(folder) / "speech.wav")
+            play_wav(player, wav, SPEECH_TIMEOUT_S + len(text) / 5.0)
 
     def synthesize_to_file(self, text: str, path: Path) -> Path:
         """Write ``text`` as speech to a WAV file (22.05 kHz mono) without playing it.
@@ -118,6 +136,26 @@ SPEECH_TIMEOUT_S = 10.0
 """Longest wait for speech to end, on top of 0.2 s per character."""
 OUTPUT_LATENCY_S = 0.2
 """Sound still in the output buffers when the player exits."""
+
+
+def play_wav(player: str, wav: Path, timeout_s: float) -> None:
+    """Play ``wav`` with ``player`` (aplay), its error output captured.
+
+    Raises:
+        DeviceError: the player failed or hung; the message gives its first error line.
+    """
+    try:
+        done = subprocess.run([player, "-q", str(wav)], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise DeviceError("the sound output did not finish playing", title="No speech") from exc
+    except OSError as exc:
+        raise DeviceError(f"cannot run {player}: {exc}", title="No speech") from exc
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = lines[-1] if lines else f"{player} exited with {done.returncode}"
+        raise DeviceError(f"sound output failed: {detail}", title="No speech")
 
 
 def _make_engine(rate: int | None, voice: str | None) -> Any:

@@ -114,8 +114,11 @@ def _section(analysis: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 
 def star_coverage(analysis: Mapping[str, Any]) -> float | None:
-    """Mean of the four STAR part scores, or None when the answer has no STAR scores."""
+    """Mean of the four STAR part scores, or None when the answer has no STAR scores or
+    STAR does not apply (not a behavioral question)."""
     star = _section(analysis, "star")
+    if star.get("behavioral") is False:  # call turns, open questions: STAR not scored
+        return None
     scores = [_num(star.get(part)) for part in STAR_PARTS]
     known = [s for s in scores if s is not None]
     return sum(known) / len(known) if known else None

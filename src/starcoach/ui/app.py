@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -10,7 +11,6 @@ from textual.binding import Binding
 
 from starcoach.core.errors import AppError
 from starcoach.services import Services
-
 
 LOADING_NOTICE_S = 0.5
 """Say that the model is loading only when it takes longer than this."""
@@ -28,6 +28,17 @@ class InterviewApp(App[None]):
         super().__init__()
         self.services = services
         self.start = start
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app with C-level audio messages (fd 2) sent to a log file."""
+        from starcoach.ui.terminal import audio_log_path, native_stderr_to
+
+        try:
+            log = audio_log_path(self.services.data_dir)
+        except AppError:
+            return super().run(*args, **kwargs)
+        with native_stderr_to(log):
+            return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
         from starcoach.ui.screens.setup import SetupScreen

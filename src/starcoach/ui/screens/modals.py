@@ -5,26 +5,25 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, Static, TextArea
 
 HELP = """\
 # starcoach keys
 
-| key | what it does |
-| --- | --- |
-| **Space** / **Enter** | stop recording (it also stops by itself after 4 s of silence) |
-| **p** | play your answer back |
-| **t** | retake the question |
-| **n** | next question (or the session summary) |
-| **k** | skip the question without answering |
-| **y** | type the answer instead of speaking |
-| **f** | analyse an answer from an audio file |
-| **c** | call-center practice (on the first screen) |
-| **h** | history: past sessions, progress, reports |
-| **?** | this help |
-| **q** | quit (recordings are already on disk) |
+- **Space** / **Enter**: stop recording (it also stops by itself after 4 s of silence)
+- **p**: play your answer back
+- **t**: retake the question
+- **n**: next question (or the session summary)
+- **k**: skip the question without answering
+- **y**: type the answer instead of speaking
+- **f**: analyse an answer from an audio file
+- **c**: call-center practice (on the first screen)
+- **h**: history: past sessions, progress, reports
+- **↑ ↓ PgUp PgDn**: scroll the feedback (or this help)
+- **?**: this help
+- **q**: quit (recordings are already on disk)
 
 Feedback: fillers are **highlighted**, long pauses are marked **⏸ 2.1s**.
 Pace target 120-160 words per minute; behavioral answers 1-2 minutes, covering
@@ -33,14 +32,21 @@ Situation, Task, Action and Result.
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and what the feedback means."""
+    """Keys and what the feedback means, scrollable (arrows, PgUp/PgDn) above a Close button
+    that always stays in view."""
 
+    TEXT = HELP
+    """The Markdown shown."""
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal"):
-            yield Markdown(HELP)
+        with Vertical(classes="modal help-modal"):
+            with VerticalScroll(id="help-body"):
+                yield Markdown(self.TEXT)
             yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:

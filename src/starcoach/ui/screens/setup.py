@@ -14,7 +14,6 @@ from textual.widgets.option_list import Option
 
 from starcoach.services import InterviewOptions, Services
 
-
 DEFAULT_SET = "behavioral"
 """The set highlighted when none was asked for."""
 

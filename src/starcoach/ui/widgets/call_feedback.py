@@ -6,6 +6,7 @@ The helpers that read an analysis dict (:func:`dead_air`, :func:`pace_verdict`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,11 @@ def voice_notes(tone: dict[str, Any] | None) -> list[tuple[str, bool]]:
         notes.append((f"volume fine{level_text}", True))
     if tone.get("clipping"):
         notes.append(("clipping: the sound distorts, lower the microphone gain", False))
+    uptalk = tone.get("uptalk")
+    if isinstance(uptalk, dict) and uptalk.get("count") is not None:
+        rises = int(uptalk["count"])
+        notes.append((f"rising pitch at the end of {rises} statement(s): let them fall", False)
+                      if rises else ("statements end firmly (no uptalk)", True))
     return notes
 
 
@@ -154,8 +160,12 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 # -- text builders ------------------------------------------------------------------------
-def items_text(items: Sequence[ItemResult], with_turn: bool = False) -> Text:
-    """One line per rubric item: met with its evidence, or missed with the tip."""
+def items_text(items: Sequence[ItemResult], with_turn: bool = False,
+               numbers: Sequence[int] | None = None) -> Text:
+    """One line per rubric item: met with its evidence, or missed with the tip.
+
+    ``numbers`` maps the evidence's answer index to the turn number shown (when some turns
+    went unanswered); None shows index + 1."""
     t = Text()
     if not items:
         t.append("Nothing in particular expected in this answer.\n", style="dim")
@@ -163,7 +173,7 @@ def items_text(items: Sequence[ItemResult], with_turn: bool = False) -> Text:
         t.append("✔ " if item.met else "✘ ", style=OK if item.met else BAD)
         t.append(_item_label(item), style="bold")
         if item.met:
-            t.append(f"  {_said(item, with_turn)}\n", style="italic")
+            t.append(f"  {_said(item, with_turn, numbers)}\n", style="italic")
         else:
             partial = [c.title for c in item.checks if c.met]
             if partial:
@@ -172,12 +182,13 @@ def items_text(items: Sequence[ItemResult], with_turn: bool = False) -> Text:
     return t
 
 
-def banned_text(hits: Sequence[BannedHit], with_turn: bool = False) -> Text:
+def banned_text(hits: Sequence[BannedHit], with_turn: bool = False,
+                numbers: Sequence[int] | None = None) -> Text:
     """Each banned phrase said, with what to say instead."""
     t = Text()
     for hit in hits:
         turn = hit.evidence.turn
-        where = f" (answer {turn + 1})" if with_turn and turn is not None else ""
+        where = f" (answer {_number(turn, numbers)})" if with_turn and turn is not None else ""
         t.append("⚠ ", style=BAD)
         t.append(f"Said “{hit.evidence.text}”{where}", style=f"bold {BAD}")
         t.append(f"\n    Instead: {hit.instead}\n" if hit.instead else "\n", style=WARN)
@@ -240,14 +251,20 @@ def turn_tips(feedback: TurnFeedback) -> list[str]:
     """Tips for one answer: banned phrases first, then voice tips."""
     tips = [f"Avoid “{h.evidence.text}”." + (f" {h.instead}" if h.instead else "")
             for h in feedback.result.banned]
+    tips += list((feedback.analysis.get("content") or {}).get("tips") or [])
     tips += list((feedback.analysis.get("tone") or {}).get("tips") or [])
-    return tips
+    return list(dict.fromkeys(tips))
 
 
-def _said(item: ItemResult, with_turn: bool) -> str:
+def _number(index: int, numbers: Sequence[int] | None) -> int:
+    """The turn number shown for answer ``index``."""
+    return numbers[index] if numbers is not None and index < len(numbers) else index + 1
+
+
+def _said(item: ItemResult, with_turn: bool, numbers: Sequence[int] | None = None) -> str:
     """The evidence quotes, with the answer number(s) in call results."""
     quotes = "; ".join(f"“{e.text}”" for e in item.evidence)
-    turns = sorted({e.turn + 1 for e in item.evidence if e.turn is not None})
+    turns = sorted({_number(e.turn, numbers) for e in item.evidence if e.turn is not None})
     if not with_turn or not turns:
         return quotes
     return f"{quotes} (answer {', '.join(map(str, turns))})"
@@ -267,6 +284,11 @@ def _row(t: Text, name: str, value: str, ok: bool, verdict: str) -> None:
 
 
 # -- widgets --------------------------------------------------------------------------------
+def tidy(text: str) -> str:
+    """Text without the space restored boundaries leave before punctuation (" .")."""
+    return re.sub(r"\s+([.,!?;:])", r"\1", text).strip()
+
+
 def _trim(text: Text) -> Text:
     text.rstrip()
     return text
@@ -275,12 +297,16 @@ def _trim(text: Text) -> Text:
 class TurnFeedbackView(VerticalScroll):
     """Scrollable feedback on one answer of a call."""
 
-    def __init__(self, feedback: TurnFeedback, **kwargs: Any) -> None:
+    def __init__(self, feedback: TurnFeedback, notice: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.feedback = feedback
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         f = self.feedback
+        if self.notice:
+            yield Static(f"⚠ {self.notice}", id="notice")
         yield Static(f"Answer {f.turn + 1}: score {f.result.score:.0%}", classes="section-title",
                      id="turn-score")
         yield Static(_trim(items_text(f.result.items)), id="turn-items")
@@ -289,7 +315,7 @@ class TurnFeedbackView(VerticalScroll):
         yield Static("On the phone", classes="section-title")
         yield Static(_trim(phone_text(f.analysis)), id="turn-phone")
         yield Static("You said", classes="section-title")
-        yield Static(f.text or "(nothing heard)", id="turn-transcript")
+        yield Static(tidy(f.text) or "(nothing heard)", id="turn-transcript")
         tips = turn_tips(f)
         if tips:
             yield Static("Tips", classes="section-title")
@@ -299,18 +325,28 @@ class TurnFeedbackView(VerticalScroll):
 class CallSummaryView(VerticalScroll):
     """Scrollable feedback on the whole call."""
 
-    def __init__(self, result: CallResult, averages: CallAverages, **kwargs: Any) -> None:
+    def __init__(self, result: CallResult, averages: CallAverages,
+                 turn_numbers: Sequence[int] | None = None, unanswered: int = 0,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result = result
         self.averages = averages
+        self.turn_numbers = turn_numbers
+        self.unanswered = unanswered
 
     def compose(self) -> ComposeResult:
-        r = self.result
-        yield Static(f"Call score {r.score:.0%}  ·  {len(r.turns)} answer(s)",
+        r, numbers = self.result, self.turn_numbers
+        skipped = (f"  ·  {self.unanswered} turn(s) with no answer, not scored"
+                   if self.unanswered else "")
+        if not r.turns:
+            yield Static(f"No answers to score{skipped}", classes="section-title",
+                         id="call-score")
+            return
+        yield Static(f"Call score {r.score:.0%}  ·  {len(r.turns)} answer(s){skipped}",
                      classes="section-title", id="call-score")
-        yield Static(_trim(items_text(r.items, with_turn=True)), id="call-items")
+        yield Static(_trim(items_text(r.items, True, numbers)), id="call-items")
         if r.banned:
-            yield Static(_trim(banned_text(r.banned, with_turn=True)), id="call-banned")
+            yield Static(_trim(banned_text(r.banned, True, numbers)), id="call-banned")
         yield Static("Delivery across the call", classes="section-title")
         yield Static(_trim(averages_text(self.averages)), id="call-averages")
         yield Static("Tips", classes="section-title")

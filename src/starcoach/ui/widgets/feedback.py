@@ -1,7 +1,10 @@
-"""The feedback panel: transcript with fillers and long pauses marked, metrics, STAR, tips."""
+"""The feedback panel, readable in ten seconds: verdicts in words, the most important tip
+first, STAR in words, the voice, the details, then the transcript with fillers and long
+pauses marked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -10,9 +13,51 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from starcoach.core.report import STAR_PARTS
+from starcoach.ui.widgets.call_feedback import tidy
 
 FILLER_STYLE = "bold black on yellow"
 PAUSE_STYLE = "bold red"
+FEW_FILLERS = 2
+"""This many fillers or fewer is "few" whatever the rate (one "um" in 15 s is not many)."""
+FILLERS_PER_MIN_OK = 3.0
+"""Above this rate (and more than ``FEW_FILLERS``) fillers are "many"."""
+_PUNCT_ONLY = re.compile(r"^[.,!?;:]+$")
+
+
+def plural(count: int, word: str) -> str:
+    """``1 pause``, ``2 pauses``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def star_word(score: float) -> str:
+    """A STAR part's score in words."""
+    return "clear" if score >= 0.5 else "weak" if score > 0 else "missing"
+
+
+def filler_word(count: int, per_minute: float | None) -> str:
+    """How many fillers, in words."""
+    if count == 0:
+        return "none"
+    if count <= FEW_FILLERS or (per_minute is not None and per_minute <= FILLERS_PER_MIN_OK):
+        return "few"
+    return "many"
+
+
+def ordered_tips(analysis: dict[str, Any]) -> list[str]:
+    """Every tip once, the most important first: what the answer says (content, then STAR),
+    then its length, then delivery (pace, fillers, pauses), then the voice."""
+    star_tips = set((analysis.get("star") or {}).get("tips") or [])
+    content = list(((analysis.get("content") or {}).get("tips")) or [])
+    engine = list(analysis.get("tips") or [])
+    voice = list(((analysis.get("tone") or {}).get("tips")) or [])
+
+    def rank(tip: str) -> int:
+        if tip in star_tips:
+            return 1
+        return 2 if "answer was short" in tip or "ran over" in tip else 3
+
+    ranked = content + sorted(engine, key=rank) + voice
+    return list(dict.fromkeys(ranked))
 
 
 def transcript_text(analysis: dict[str, Any]) -> Text:
@@ -28,13 +73,38 @@ def transcript_text(analysis: dict[str, Any]) -> Text:
             p = pauses.pop(0)
             text.append(f"⏸{p['end'] - p['start']:.1f}s", style=PAUSE_STYLE)
             text.append(" ")
-        text.append(word["text"], style=FILLER_STYLE if word["filler"] else "")
+        if _PUNCT_ONLY.match(word["text"].strip()):
+            text.rstrip()
+        text.append(word["text"].strip(), style=FILLER_STYLE if word["filler"] else "")
         text.append(" ")
+    text.rstrip()
     return text
 
 
+def glance_text(analysis: dict[str, Any]) -> Text:
+    """One line of verdicts: pace, fillers, pauses, length, STAR."""
+    pace, fillers, pauses = analysis["pace"], analysis["fillers"], analysis["pauses"]
+    parts: list[tuple[str, bool]] = []
+    if pace["wpm"] is not None:
+        parts.append((f"pace {pace['verdict']}", pace["verdict"] == "good"))
+    word = filler_word(fillers["count"], fillers["per_minute"])
+    parts.append((f"fillers: {word}", word != "many"))
+    if pauses["count"] is not None:
+        parts.append(("no long pauses" if not pauses["long_count"]
+                      else plural(pauses["long_count"], "long pause"), not pauses["long_count"]))
+    star = analysis["star"]
+    if star.get("behavioral", True):
+        clear = sum(float(star.get(p) or 0) >= 0.5 for p in STAR_PARTS)
+        parts.append((f"STAR {clear} of 4 clear", clear == 4))
+    t = Text()
+    for i, (part, ok) in enumerate(parts):
+        t.append(" · " if i else "")
+        t.append(part, style="green" if ok else "yellow")
+    return t
+
+
 def metrics_text(analysis: dict[str, Any]) -> Text:
-    """Pace, fillers, pauses and length, each with its verdict."""
+    """Pace, fillers, pauses and length, each with its verdict in words."""
     pace, fillers, pauses, length = (analysis[k] for k in ("pace", "fillers", "pauses", "length"))
     t = Text()
     if pace["wpm"] is not None:
@@ -42,46 +112,79 @@ def metrics_text(analysis: dict[str, Any]) -> Text:
         _row(t, "Pace", f"{pace['wpm']:.0f} wpm  (target {low:.0f}-{high:.0f})",
              pace["verdict"] == "good", pace["verdict"])
     per_min = fillers["per_minute"]
-    rate = f"{per_min:.1f}/min" if per_min is not None else f"{fillers['per_100_words']:.1f}/100 words"
+    rate = (f"{per_min:.1f}/min" if per_min is not None
+            else f"{fillers['per_100_words']:.1f}/100 words")
     top = ", ".join(f"{k}×{v}" for k, v in list(fillers["by_text"].items())[:3])
+    word = filler_word(fillers["count"], per_min)
     _row(t, "Fillers", f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
-         per_min is None or per_min <= 3, "ok" if (per_min or 0) <= 3 else "many")
+         word != "many", word)
     if pauses["count"] is not None:
-        _row(t, "Pauses", f"{pauses['count']} pauses, {pauses['long_count']} long, longest "
-             f"{pauses['longest_s']:.1f} s", pauses["long_count"] == 0,
+        _row(t, "Pauses", f"{plural(pauses['count'], 'pause')}, {pauses['long_count']} long, "
+             f"longest {pauses['longest_s'] or 0:.1f} s", pauses["long_count"] == 0,
              "ok" if pauses["long_count"] == 0 else "long pauses")
     if length["duration_s"] is not None:
         low, high = length["target_s"]
         _row(t, "Length", f"{length['duration_s']:.0f} s  (target {low:.0f}-{high:.0f} s)",
              length["verdict"] == "good", length["verdict"])
+    t.rstrip()
+    return t
+
+
+def voice_text(analysis: dict[str, Any]) -> Text:
+    """Pitch variation (monotone or not), loudness and rising endings, in words."""
+    t = Text()
+    tone = analysis.get("tone")
+    if not tone:
+        t.append("Typed answer: no voice to hear." if analysis["pace"]["wpm"] is None
+                 else "No voice analysis for this answer.", style="dim")
+        return t
+    variation = tone.get("pitch_variation_st")
+    if variation is not None:
+        lively = not tone.get("monotone")
+        _row(t, "Pitch", f"{'lively' if lively else 'flat'}: varies {variation:.1f} semitones",
+             lively, "ok" if lively else "monotone")
+    level = tone.get("level_dbfs")
+    if level is not None:
+        loud = "too quiet" if tone.get("too_quiet") else (
+            "too loud" if tone.get("too_loud") or tone.get("clipping") else "fine")
+        _row(t, "Volume", f"{loud} ({level:.0f} dBFS)", loud == "fine",
+             "ok" if loud == "fine" else "fix")
+    rises = int((tone.get("uptalk") or {}).get("count") or 0)
+    _row(t, "Endings", "firm, no uptalk" if not rises
+         else f"pitch rises at the end of {plural(rises, 'statement')}", not rises,
+         "ok" if not rises else "uptalk")
+    t.rstrip()
     return t
 
 
 def star_text(analysis: dict[str, Any]) -> Text:
-    """The STAR checklist with the sentences that support each part."""
+    """The STAR checklist in words, with the sentences that support each part."""
     star = analysis["star"]
     t = Text()
     if not star.get("behavioral", True):
-        t.append("Not a behavioral question: STAR not scored.\n", style="dim")
+        t.append("Not a behavioral question: STAR not scored.", style="dim")
         return t
     for part in STAR_PARTS:
         score = float(star.get(part) or 0.0)
-        ok = score >= 0.5
-        t.append("✔ " if ok else ("~ " if score > 0 else "✘ "),
-                 style="green" if ok else "yellow" if score > 0 else "red")
-        t.append(f"{part.capitalize():<10}", style="bold")
-        t.append(f" {score:.2f}\n")
+        word = star_word(score)
+        t.append("✔ " if word == "clear" else ("~ " if word == "weak" else "✘ "),
+                 style="green" if word == "clear" else "yellow" if word == "weak" else "red")
+        t.append(f"{part.capitalize()}: ", style="bold")
+        t.append(f"{word}\n")
         for s in (x for x in star.get("sentences", []) if x["label"] == part):
-            t.append(f"    “{s['text']}”\n", style="italic dim")
+            t.append(f"    “{tidy(s['text'])}”\n", style="italic dim")
+    t.rstrip()
     return t
 
 
 def tips_text(analysis: dict[str, Any]) -> Text:
-    """One line per tip."""
+    """One line per tip, the most important first and marked."""
     t = Text()
-    for tip in analysis.get("tips") or ["Nothing to fix: well done."]:
-        t.append("• ", style="bold cyan")
-        t.append(tip + "\n")
+    tips = ordered_tips(analysis)
+    for i, tip in enumerate(tips or ["Nothing to fix: well done."]):
+        t.append("➜ " if i == 0 and tips else "• ", style="bold cyan")
+        t.append(tip + "\n", style="bold" if i == 0 and tips else "")
+    t.rstrip()
     return t
 
 
@@ -92,18 +195,29 @@ def _row(t: Text, name: str, value: str, ok: bool, verdict: str) -> None:
 
 
 class FeedbackView(VerticalScroll):
-    """Scrollable feedback for one answer."""
+    """Scrollable feedback for one answer (focus it to scroll with the keys)."""
 
-    def __init__(self, analysis: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, analysis: dict[str, Any], notice: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.analysis = analysis
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
-        yield Static("Your answer", classes="section-title")
-        yield Static(transcript_text(self.analysis), id="transcript")
-        yield Static("How it sounded", classes="section-title")
-        yield Static(metrics_text(self.analysis), id="metrics")
+        if self.notice:
+            yield Static(f"⚠ {self.notice}", id="notice")
+        yield Static(glance_text(self.analysis), id="glance")
+        yield Static("What to work on", classes="section-title")
+        yield Static(tips_text(self.analysis), id="tips")
         yield Static("STAR structure", classes="section-title")
         yield Static(star_text(self.analysis), id="star")
-        yield Static("Tips", classes="section-title")
-        yield Static(tips_text(self.analysis), id="tips")
+        yield Static("Your voice", classes="section-title")
+        yield Static(voice_text(self.analysis), id="voice")
+        yield Static("How it sounded", classes="section-title")
+        yield Static(metrics_text(self.analysis), id="metrics")
+        yield Static("Your answer", classes="section-title")
+        yield Static(transcript_text(self.analysis), id="transcript")
+        follow = self.analysis.get("follow_up")
+        if isinstance(follow, dict) and isinstance(follow.get("analysis"), dict):
+            yield Static(f"Follow-up: {follow.get('question', '')}", classes="section-title")
+            yield Static(transcript_text(follow["analysis"]), id="follow-up-transcript")

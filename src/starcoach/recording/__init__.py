@@ -1,0 +1,1 @@
+"""Recording an answer: the flow shared by the interview and call screens."""

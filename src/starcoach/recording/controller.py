@@ -1,0 +1,399 @@
+"""One recording flow, shared by the interview and call screens.
+
+A take is one attempt at answering a prompt: read the prompt aloud (optionally think), record
+the answer while transcribing it, analyse it, maybe ask a follow-up and record that too, save
+it, and report every step as an event (``recording.events``) through ``emit``. Screens show
+the events and route keys; they never run the steps themselves.
+
+Work runs on daemon threads; ``emit`` must be thread-safe (Textual's ``post_message`` is).
+Starting a new take (retake, skip, next) invalidates the old one: its microphone is stopped
+and its late events are dropped by :meth:`RecordingFlow.accept`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from starcoach.core.analysis.engine import QuestionRef, Settings
+from starcoach.core.errors import AppError, DeviceError
+from starcoach.core.models import AudioClip, Transcript
+from starcoach.core.ports import Speaker
+from starcoach.core.session import SilenceMonitor
+from starcoach.recording.events import (
+    AnswerFailed,
+    AnswerReady,
+    FlowEvent,
+    FollowUpAsked,
+    LevelMeasured,
+    PromptSpoken,
+    RecordingEnded,
+    RecordingStarted,
+    SaveFailed,
+    ThinkTick,
+    WordsHeard,
+)
+
+DEAD_INPUT_DBFS = -99.9
+"""A block at or below this level is digital silence: no real microphone is that quiet."""
+DEAD_INPUT_S = 1.5
+"""Digital silence this long after speech means the microphone input went dead."""
+STATE_AFTER: dict[type[FlowEvent], str] = {
+    PromptSpoken: "asking", ThinkTick: "thinking", RecordingStarted: "recording",
+    LevelMeasured: "recording", WordsHeard: "recording", RecordingEnded: "analyzing",
+    FollowUpAsked: "asking", AnswerReady: "feedback", AnswerFailed: "failed",
+}
+"""The flow's state once an event of each type has been accepted."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a take answers and how it is recorded."""
+
+    text: str
+    """What is read aloud (the question, or the customer's line)."""
+    question: QuestionRef
+    """The question the analysis scores against."""
+    audio_path: Path
+    """Where the answer is recorded."""
+    settings: Settings = field(default_factory=Settings)
+    """Analysis thresholds."""
+    silence_stop_s: float = 4.0
+    """Auto-stop after this much silence once the candidate has spoken."""
+    max_answer_s: float = 180.0
+    """Longest answer."""
+    think_s: int = 0
+    """Think time between the prompt and the microphone."""
+    speaker: Speaker | None = None
+    """Who reads the prompt aloud; None shows it only."""
+
+
+def _no_follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+    return None
+
+
+def _attach_follow_up(first: dict[str, Any], question: str,
+                      second: dict[str, Any]) -> dict[str, Any]:
+    return {**first, "follow_up": {"question": question, "analysis": second}}
+
+
+def _as_is(analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
+    return analysis
+
+
+@dataclass(frozen=True)
+class FlowHooks:
+    """The places a screen (or a future mode) plugs into the flow."""
+
+    follow_up: Callable[[dict[str, Any], Prompt], str | None] = _no_follow_up
+    """After the analysis: a follow-up question to ask aloud and record, or None. Called
+    again after each follow-up answer (with the combined analysis), up to ``max_follow_ups``."""
+    combine: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]] = _attach_follow_up
+    """Merges (answer analysis, follow-up question, follow-up analysis) into one analysis."""
+    max_follow_ups: int = 2
+    """Most follow-ups per take."""
+    to_store: Callable[[dict[str, Any], Prompt], dict[str, Any]] = _as_is
+    """What is saved to the history for an analysis (e.g. with the call rubric added)."""
+    kind: str = "interview"
+    """History session kind ("interview", "call", ...)."""
+
+
+class RecordingFlow:
+    """Runs takes one at a time and reports them as events."""
+
+    def __init__(self, services: Any, emit: Callable[[FlowEvent], None],
+                 hooks: FlowHooks | None = None) -> None:
+        """Set up the flow.
+
+        Args:
+            services: ``starcoach.services.Services`` (recorder, transcriber, history).
+            emit: Called, from worker threads, with each event.
+            hooks: Follow-up, storage and history hooks.
+        """
+        self.services = services
+        self.emit = emit
+        self.hooks = hooks or FlowHooks()
+        self.state = "idle"
+        self.take = 0
+        self.speech_problem: str | None = None
+        self.audio_out = threading.Lock()
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # -- commands (UI thread) ----------------------------------------------------------------
+    def start(self, prompt: Prompt) -> int:
+        """Abandon any take in progress and start a new one: speak, think, record, analyse."""
+        self.abandon()
+        self.state = "asking"
+        self._spawn(self._run_take, prompt)
+        return self.take
+
+    def stop(self) -> None:
+        """Stop recording; the answer so far is analysed."""
+        self._stop.set()
+
+    def abandon(self) -> None:
+        """Drop the take in progress: its microphone closes and its late events are ignored."""
+        self._stop.set()
+        self._cancel.set()
+        self.take += 1
+        self.state = "idle"
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+
+    def answer_text(self, text: str, prompt: Prompt) -> None:
+        """Analyse a typed answer (no timing) as a new take."""
+        self.abandon()
+        self.state = "analyzing"
+        self._spawn(self._run_typed, prompt, text)
+
+    def answer_file(self, path: Path, prompt: Prompt) -> None:
+        """Transcribe and analyse a recorded answer from a file as a new take."""
+        self.abandon()
+        self.state = "analyzing"
+        self._spawn(self._run_file, replace(prompt, audio_path=path))
+
+    def accept(self, event: FlowEvent) -> bool:
+        """On the UI thread: True when ``event`` belongs to the current take (then the state
+        follows it); False for a stale event, which the screen must ignore."""
+        if event.take != self.take:
+            return False
+        self.state = STATE_AFTER.get(type(event), self.state)
+        return True
+
+    def close(self) -> None:
+        """Stop everything (the screen is going away); recordings stay on disk."""
+        self.abandon()
+
+    def join(self, timeout_s: float = 30.0) -> bool:
+        """Wait for the workers of all takes to end (saving included); True when they did."""
+        deadline = time.monotonic() + timeout_s
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = [t for t in self._threads if t.is_alive()]
+        return not self._threads
+
+    # -- the take (worker threads) -------------------------------------------------------------
+    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
+        runner = _Take(self, self.take, self._stop, self._cancel)
+        thread = threading.Thread(target=target, args=(runner, *args), daemon=True,
+                                  name=f"take-{self.take}")
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def _run_take(self, take: _Take, prompt: Prompt) -> None:
+        if not take.speak(prompt.text, prompt.speaker) or not take.think(prompt.think_s):
+            return
+        first = take.record(prompt, follow_up=False)
+        if first is None:
+            return
+        analysis, path, notice = first
+        for n in range(1, self.hooks.max_follow_ups + 1):
+            question = self.hooks.follow_up(analysis, prompt)
+            if not question or take.cancelled:
+                break
+            take.post(FollowUpAsked(take.id, question))
+            suffix = "-followup" if n == 1 else f"-followup{n}"
+            follow = replace(prompt, text=question, think_s=0,
+                             audio_path=path.with_name(f"{path.stem}{suffix}.wav"),
+                             question=replace(prompt.question, text=question))
+            if not take.speak(question, prompt.speaker):
+                return
+            second = take.record(follow, follow_up=True)
+            if second is None:
+                return
+            analysis = self.hooks.combine(analysis, question, second[0])
+        take.finish(analysis, prompt, path, notice)
+
+    def _run_typed(self, take: _Take, prompt: Prompt, text: str) -> None:
+        from starcoach.pipeline import analyze_text
+
+        try:
+            analysis = analyze_text(text, prompt.question, prompt.settings, source="your answer")
+        except AppError as exc:
+            take.post(AnswerFailed(take.id, exc.message, None, False))
+            return
+        take.ended_at = time.monotonic()
+        take.finish(analysis, prompt, None, None)
+
+    def _run_file(self, take: _Take, prompt: Prompt) -> None:
+        from starcoach.adapters.audio_files import load_audio
+
+        try:
+            clip = load_audio(prompt.audio_path)
+        except AppError as exc:
+            take.post(AnswerFailed(take.id, exc.message, None, False))
+            return
+        take.ended_at = time.monotonic()
+        analysis = take.analyse(clip, None, prompt, None, None, prompt.audio_path)
+        if analysis is not None:
+            take.finish(analysis, prompt, prompt.audio_path, None)
+
+
+class _Take:
+    """One take's worker-side state: its events go out only while it is current."""
+
+    def __init__(self, flow: RecordingFlow, take_id: int, stop: threading.Event,
+                 cancel: threading.Event) -> None:
+        self.flow = flow
+        self.id = take_id
+        self.stop = stop
+        self.cancel = cancel
+        self.ended_at = time.monotonic()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once a newer take has started."""
+        return self.cancel.is_set()
+
+    def post(self, event: FlowEvent) -> None:
+        """Emit ``event`` unless this take was abandoned."""
+        if not self.cancelled:
+            self.flow.emit(event)
+
+    def speak(self, text: str, speaker: Speaker | None) -> bool:
+        """Read ``text`` aloud; a failing speaker is dropped for the rest of the flow.
+
+        Returns:
+            False when the take was abandoned meanwhile.
+        """
+        spoken, problem = False, None
+        if speaker is not None and self.flow.speech_problem is None:
+            with self.flow.audio_out:  # never over a replay
+                if self.cancelled:
+                    return False
+                try:
+                    speaker.speak(text)
+                    spoken = True
+                except AppError as exc:
+                    problem = self.flow.speech_problem = exc.message
+        self.post(PromptSpoken(self.id, spoken, problem))
+        return not self.cancelled
+
+    def think(self, seconds: int) -> bool:
+        """Count down the think time (cut short by stop); False when abandoned."""
+        for left in range(seconds, 0, -1):
+            self.post(ThinkTick(self.id, left))
+            if self.cancel.wait(1.0) or self.stop.is_set():
+                break
+        return not self.cancelled
+
+    def record(self, prompt: Prompt, follow_up: bool
+               ) -> tuple[dict[str, Any], Path, str | None] | None:
+        """Record and analyse one answer; None when abandoned or failed (reported)."""
+        from starcoach.live import record_answer
+
+        services = self.flow.services
+        self.stop.clear()
+        self.post(RecordingStarted(self.id, follow_up))
+        monitor = SilenceMonitor(prompt.silence_stop_s, prompt.max_answer_s)
+        dead = _DeadInput()
+
+        def level(dbfs: float, elapsed: float) -> None:
+            dead.update(dbfs, elapsed)
+            self.post(LevelMeasured(self.id, dbfs, elapsed))
+
+        path = prompt.audio_path
+        try:
+            live = record_answer(
+                services.make_recorder(path), services.transcriber, path, self.stop, monitor,
+                on_level=level, on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
+                on_stopped=lambda why: self.post(RecordingEnded(self.id, why)))
+        except AppError as exc:
+            return None if self.cancelled else self._lost(exc, prompt, monitor.elapsed_s)
+        if self.cancelled:
+            return None
+        self.ended_at = live.ended_at
+        notice = dead.notice() if live.reason == "silence" else None
+        analysis = self.analyse(live.clip, live.transcript, prompt, live.speech_regions,
+                                live.tone_tracks, path)
+        return None if analysis is None else (analysis, path, notice)
+
+    def _lost(self, exc: AppError, prompt: Prompt, elapsed: float
+              ) -> tuple[dict[str, Any], Path, str | None] | None:
+        """The microphone failed mid-answer: analyse what reached the disk, say so."""
+        path = prompt.audio_path
+        device = isinstance(exc, DeviceError)
+        clip = _partial_clip(path) if device and elapsed > 0 else None
+        if clip is None:
+            self.post(AnswerFailed(self.id, exc.message, path if path.exists() else None, device))
+            return None
+        self.post(RecordingEnded(self.id, "lost"))
+        self.ended_at = time.monotonic()
+        minutes, seconds = divmod(int(elapsed), 60)
+        notice = (f"The microphone stopped at {minutes}:{seconds:02d}; the feedback covers "
+                  f"what was recorded (kept in {path}).")
+        analysis = self.analyse(clip, None, prompt, None, None, path)
+        return None if analysis is None else (analysis, path, notice)
+
+    def analyse(self, clip: AudioClip, transcript: Transcript | None, prompt: Prompt,
+                regions: list[tuple[float, float]] | None, tracks: Any,
+                path: Path | None) -> dict[str, Any] | None:
+        """Analyse the clip; a failure is reported and gives None."""
+        from starcoach.pipeline import analyze_clip
+
+        try:
+            return analyze_clip(clip, self.flow.services.transcriber, prompt.question,
+                                prompt.settings, transcript, source="your answer",
+                                regions=regions, tone_tracks=tracks)
+        except AppError as exc:
+            self.post(AnswerFailed(self.id, exc.message, path, False))
+            return None
+
+    def finish(self, analysis: dict[str, Any], prompt: Prompt, path: Path | None,
+               notice: str | None) -> None:
+        """Report the analysis, then save it to the history (off the feedback's path)."""
+        if self.cancelled:
+            return
+        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at,
+                              notice))
+        save = self.flow.services.save_attempt
+        if save is not None:
+            try:
+                save(self.flow.hooks.to_store(analysis, prompt), path, self.flow.hooks.kind)
+            except AppError as exc:
+                self.post(SaveFailed(self.id, exc.message))
+
+
+class _DeadInput:
+    """Notices the microphone input turning into digital silence after speech."""
+
+    def __init__(self) -> None:
+        self.heard = False
+        self.dead_since: float | None = None
+        self.elapsed = 0.0
+
+    def update(self, level_dbfs: float, elapsed_s: float) -> None:
+        """Account for one block's level at ``elapsed_s``."""
+        self.elapsed = elapsed_s
+        if level_dbfs > DEAD_INPUT_DBFS:
+            self.heard, self.dead_since = True, None
+        elif self.heard and self.dead_since is None:
+            self.dead_since = elapsed_s
+
+    def notice(self) -> str | None:
+        """What to tell the candidate when the input was dead at the end, else None."""
+        if self.dead_since is None or self.elapsed - self.dead_since < DEAD_INPUT_S:
+            return None
+        minutes, seconds = divmod(int(self.dead_since), 60)
+        return (f"The microphone signal vanished at {minutes}:{seconds:02d} (not even "
+                "background noise); if you were still speaking, check the microphone. "
+                "The feedback covers what was recorded.")
+
+
+def _partial_clip(path: Path) -> AudioClip | None:
+    """What a failed recording left on disk, or None when nothing usable is there."""
+    from starcoach.adapters.audio_files import load_audio
+
+    if not path.exists():
+        return None
+    try:
+        clip = load_audio(path)
+    except AppError:
+        return None
+    return clip if clip.duration_s >= 0.5 else None
