@@ -113,3 +113,36 @@ def test_typed_answer_at_the_limit_is_analysed(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     a = json.loads(out.stdout)
     assert a["fillers"]["count"] == body.count("um,")
+
+
+def test_html_report_to_a_terminal_is_refused_with_one_line(tmp_path: Path) -> None:
+    """`report --format html` without -o on a terminal would paint raw HTML: it says to use -o."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "starcoach", "report", "any", "--format", "html",
+             "--data-dir", str(tmp_path)],
+            stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            timeout=60)
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "starcoach: an HTML report goes to a file: add -o FILE.html"]
+    assert b"<html" not in shown.lower()

@@ -27,6 +27,7 @@ from starcoach.core.mock_interview import (
 )
 from starcoach.core.models import AudioClip
 from starcoach.core.questions import find_set, load_question_sets
+from starcoach.storage.paths import mock_set_file
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_SETS = ROOT / "question_sets"
@@ -49,15 +50,15 @@ def test_manifest_covers_the_default_set_and_the_mock_interview(clips: DemoClips
 
 
 def test_manifest_covers_every_turn_of_every_call(clips: DemoClips) -> None:
-    from starcoach.core.calls import default_calls_dir
+    from starcoach.storage.paths import calls_dir
 
-    scenarios = load_scenarios(default_calls_dir())
+    scenarios = load_scenarios(calls_dir())
     turns = {f"{s.id}-{i}" for s in scenarios for i in range(1, len(s.turns) + 1)}
     assert turns and turns == clips.keys("call")
 
 
 def test_demo_can_run_a_full_mock_interview(clips: DemoClips) -> None:
-    plan = plan_mock_interview(load_question_sets(REPO_SETS), load_mock_set(REPO_SETS),
+    plan = plan_mock_interview(load_question_sets(REPO_SETS), load_mock_set(mock_set_file(REPO_SETS)),
                                behavioral_count=8, seed=4, available=clips.keys("interview"))
     assert len(plan.behavioral) == 8 and plan.situational is not None
     assert all(clips.get("interview", q.id) is not None for q in plan.questions)
@@ -171,7 +172,7 @@ def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: Dem
     from starcoach.scripted_mock import Step, run_scripted_mock
 
     sets = load_question_sets(REPO_SETS)
-    mock = load_mock_set(REPO_SETS)
+    mock = load_mock_set(mock_set_file(REPO_SETS))
     plan = MockPlan(mock.questions[0], (find_question(sets, "difficult-coworker"),
                                         find_question(sets, "angry-customer")), None,
                     mock.questions[1])
@@ -204,11 +205,12 @@ def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: Dem
 def test_call_answers_earn_their_quality_on_the_rubric(clips: DemoClips) -> None:
     """A strong demo turn meets every rubric item its turn expects; a weak one misses one or
     says a banned phrase (judged on the text the clip speaks)."""
-    from starcoach.core.calls import default_calls_dir, load_rubric
+    from starcoach.core.calls import load_rubric
+    from starcoach.storage.paths import calls_dir, rubric_file
     from starcoach.core.rubric import evaluate_turn, extend_rubric
 
-    rubric = load_rubric()
-    for scenario in load_scenarios(default_calls_dir()):
+    rubric = load_rubric(rubric_file())
+    for scenario in load_scenarios(calls_dir()):
         extended = extend_rubric(rubric, scenario.rubric)
         for number, turn in enumerate(scenario.turns, start=1):
             clip = clips.get("call", f"{scenario.id}-{number}")

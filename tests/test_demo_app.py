@@ -15,7 +15,8 @@ from starcoach.adapters.fixtures import (
     SilentSpeaker,
     demo_recorder_factory,
 )
-from starcoach.core.calls import default_calls_dir, load_scenarios
+from starcoach.core.calls import load_scenarios
+from starcoach.storage.paths import calls_dir
 from starcoach.services import InterviewOptions, Services, fixture_services
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.call import CallScreen
@@ -71,7 +72,7 @@ async def test_interview_questions_get_their_own_answers(tmp_path: Path) -> None
 async def test_call_turns_get_the_call_answers(tmp_path: Path) -> None:
     picked: list[DemoRecorder] = []
     services = demo_services(tmp_path, picked)
-    scenario = load_scenarios(default_calls_dir())[0]
+    scenario = load_scenarios(calls_dir())[0]
     app = InterviewApp(services)
     async with app.run_test(size=(100, 32)) as pilot:
         app.push_screen(CallScreen(services, scenario))

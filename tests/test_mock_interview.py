@@ -15,6 +15,7 @@ from starcoach.core.mock_interview import (
     plan_mock_interview,
 )
 from starcoach.core.questions import Question, QuestionSet, load_question_sets
+from starcoach.storage.paths import mock_set_file
 
 REPO_SETS = Path(__file__).resolve().parents[1] / "question_sets"
 
@@ -81,7 +82,7 @@ def test_mock_set_without_closing_is_refused() -> None:
 
 
 def test_shipped_mock_set_loads_and_plans_over_the_shipped_sets() -> None:
-    mock = load_mock_set(REPO_SETS)
+    mock = load_mock_set(mock_set_file(REPO_SETS))
     plan = plan_mock_interview(load_question_sets(REPO_SETS), mock, seed=5)
     assert plan.opening.text.endswith("tell me about yourself.")
     assert plan.closing.text.endswith("Do you have any questions for us?")
@@ -146,7 +147,7 @@ def test_new_core_modules_stay_pure() -> None:
 
 
 def test_own_question_folder_without_a_mock_set_uses_the_shipped_one(tmp_path: Path) -> None:
-    mock = load_mock_set(tmp_path)
+    mock = load_mock_set(mock_set_file(tmp_path))
     assert [q.id for q in mock.questions] == [OPENING_ID, CLOSING_ID]
 
 
@@ -156,4 +157,4 @@ def test_invalid_mock_set_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "mock").mkdir()
     (tmp_path / "mock" / "mock_interview.toml").write_text('name = "Mock"\n', encoding="utf-8")
     with pytest.raises(QuestionSetError, match="mock_interview.toml: key 'questions'"):
-        load_mock_set(tmp_path)
+        load_mock_set(mock_set_file(tmp_path))

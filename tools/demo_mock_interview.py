@@ -23,6 +23,7 @@ from starcoach.core.followups import FollowUpSettings  # noqa: E402
 from starcoach.core.interviewer import Interviewer  # noqa: E402
 from starcoach.core.mock_interview import load_mock_set, plan_mock_interview  # noqa: E402
 from starcoach.core.questions import load_question_sets  # noqa: E402
+from starcoach.storage.paths import mock_set_file, question_dir  # noqa: E402
 from starcoach.reports.scorecard import scorecard_markdown  # noqa: E402
 from starcoach.scripted_mock import Step, run_scripted_mock  # noqa: E402
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
 
     clips = DemoClips()
-    plan = plan_mock_interview(load_question_sets(), load_mock_set(), args.behavioral,
+    plan = plan_mock_interview(load_question_sets(question_dir()), load_mock_set(mock_set_file()), args.behavioral,
                                args.seed, available=clips.keys("interview"))
     interviewer = Interviewer(FollowUpSettings(enabled=not args.no_follow_ups))
     card = run_scripted_mock(plan, clips, WhisperTranscriber(None), interviewer, show)

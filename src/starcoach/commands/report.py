@@ -35,6 +35,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     """Render the report and write it to ``-o`` or stdout."""
     fmt = args.format or _SUFFIXES.get(args.output.suffix.lower() if args.output else "", "md")
+    if fmt == "html" and args.output is None and sys.stdout.isatty():
+        raise AppError("an HTML report goes to a file: add -o FILE.html")
     if args.merge:
         if args.session:
             raise AppError("give either SESSION or --merge FILES, not both")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.errors import QuestionSetError
-from starcoach.core.questions import Question, QuestionSet, default_question_dir, load_question_set
+from starcoach.core.questions import Question, QuestionSet, load_question_set
 
 MOCK_COMPETENCIES: tuple[str, ...] = (
     "empathy",
@@ -91,24 +91,16 @@ class MockPlan:
                 "closing": self.closing.id}
 
 
-def load_mock_set(question_dir: Path | None = None) -> QuestionSet:
+def load_mock_set(path: Path) -> QuestionSet:
     """Load the mock set (opening and closing) with the regular question-set loader.
 
     Args:
-        question_dir: The question-set folder; ``default_question_dir()`` when None. A folder
-            of your own (``$STARCOACH_QUESTION_DIR``) without ``mock/`` falls back to the
-            shipped mock set.
+        path: The mock set file (``storage.paths.mock_set_file()`` finds it).
 
     Raises:
-        QuestionSetError: the file is invalid, or missing everywhere.
+        QuestionSetError: the file is invalid or missing.
     """
-    folder = default_question_dir() if question_dir is None else Path(question_dir)
-    package_dir = Path(__file__).resolve().parents[1]
-    shipped = (package_dir / "data" / "question_sets", package_dir.parents[1] / "question_sets")
-    for candidate in (folder, *shipped):
-        if (candidate / MOCK_SET_FILE).is_file():
-            return load_question_set(candidate / MOCK_SET_FILE)
-    return load_question_set(folder / MOCK_SET_FILE)  # raises, naming the file
+    return load_question_set(path)
 
 
 def plan_mock_interview(

@@ -89,6 +89,29 @@ def question_dir() -> Path:
     return package_dir.parents[1] / "question_sets"
 
 
+MOCK_SET_FILE = Path("mock") / "mock_interview.toml"
+"""The mock-interview set (opening and closing) inside a question-set folder."""
+
+
+def mock_set_file(folder: Path | None = None) -> Path:
+    """The mock-interview set file.
+
+    Args:
+        folder: A question-set folder; :func:`question_dir` when None. A folder without
+            ``mock/`` falls back to the shipped mock set.
+
+    Returns:
+        The first existing candidate, else the path in ``folder`` (loading it names the file).
+    """
+    base = question_dir() if folder is None else Path(folder)
+    package_dir = Path(__file__).resolve().parents[1]
+    shipped = (package_dir / "data" / "question_sets", package_dir.parents[1] / "question_sets")
+    for candidate in (base, *shipped):
+        if (candidate / MOCK_SET_FILE).is_file():
+            return candidate / MOCK_SET_FILE
+    return base / MOCK_SET_FILE
+
+
 def calls_dir() -> Path:
     """The call-scenario folder: ``calls/`` inside :func:`question_dir`."""
     return question_dir() / CALLS_SUBDIR
