@@ -1,0 +1,178 @@
+"""Fit the text models (STAR labeller, sentence flags, content judgements) from labeled answers.
+
+Input answers follow ``../shared/corpus`` (v2/GUIDE.md): ``question``, ``kind``, optional
+``competency``, ``sentences`` [{``text``, ``label``, optional ``flags``}], optional ``content``.
+``prepare`` embeds them once; ``train`` fits every weight from prepared answers, so a benchmark
+can train on some authors and test on another without embedding twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from starcoach.core.analysis.features import clean_sentence, sentence_matrix, strip_marks
+from starcoach.core.analysis.reading import (
+    Embedded,
+    answer_vector,
+    competency_text,
+    flag_matrix,
+)
+from starcoach.core.analysis.text_model import (
+    CONTENT_FIELDS,
+    FLAGS,
+    STAR_LABELS,
+    TextModel,
+    count_transitions,
+    fit_softmax,
+)
+from starcoach.core.ports import Embedder
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Training settings."""
+
+    star_l2: float = 30.0
+    flag_l2: float = 30.0
+    content_l2: float = 10.0
+    iters: int = 300
+    flag_threshold: float = 0.5
+    missing_threshold: float = 0.35
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One labeled answer with its embeddings."""
+
+    answer: dict[str, Any]
+    """The answer as in the corpus."""
+    cleaned: tuple[str, ...]
+    """Sentences, lower-case, fillers removed."""
+    emb: Embedded
+    """Its vectors."""
+    kind: str
+    """Question kind."""
+
+    @property
+    def labels(self) -> list[int]:
+        """Gold STAR label indices."""
+        return [STAR_LABELS.index(s["label"]) for s in self.answer["sentences"]]
+
+
+def prepare(answers: Sequence[dict[str, Any]], embedder: Embedder,
+            batch: int = 256) -> list[Prepared]:
+    """Clean and embed labeled answers (all texts in a few large calls).
+
+    Args:
+        answers: Corpus answers.
+        embedder: Sentence embedder.
+        batch: Texts per embedder call.
+    """
+    texts: list[str] = []
+    spans = []
+    for a in answers:
+        cleaned = [clean_sentence(strip_marks(s["text"])) for s in a["sentences"]]
+        comp = a.get("competency")
+        extra = [a["question"], competency_text(comp) if comp else a["question"]]
+        spans.append((len(texts), cleaned))
+        texts += cleaned + extra
+    vecs = np.vstack([np.asarray(embedder.embed(texts[i:i + batch]), np.float32)
+                      for i in range(0, len(texts), batch)]) if texts else np.zeros((0, 1))
+    out = []
+    for a, (at, cleaned) in zip(answers, spans, strict=True):
+        n = len(cleaned)
+        comp = vecs[at + n + 1] if a.get("competency") else None
+        out.append(Prepared(a, tuple(cleaned), Embedded(vecs[at:at + n], vecs[at + n], comp),
+                            a.get("kind") or "behavioral"))
+    return out
+
+
+def _features(p: Prepared) -> np.ndarray:
+    return sentence_matrix(p.cleaned, p.kind, p.emb.sentences, p.emb.question)
+
+
+def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel:
+    """Fit every weight of a ``TextModel``.
+
+    Args:
+        prepared: Answers from ``prepare`` (flags and content are fitted on those that carry
+            them).
+        hyper: Training settings.
+
+    Returns:
+        The fitted model.
+    """
+    h = hyper or Hyper()
+    feats = [_features(p) for p in prepared]
+    x = np.vstack(feats)
+    y = np.concatenate([p.labels for p in prepared])
+    star = fit_softmax(x, y, len(STAR_LABELS), h.star_l2, h.iters)
+    counts = np.bincount(y, minlength=len(STAR_LABELS)) + 1.0
+    log_start, log_trans, log_end = count_transitions([p.labels for p in prepared],
+                                                      len(STAR_LABELS))
+    probas = [star.proba(f) for f in feats]
+    flagged = [i for i, p in enumerate(prepared) if all("flags" in s for s in p.answer["sentences"])]
+    flags = {}
+    fx = np.vstack([flag_matrix(feats[i], probas[i]) for i in flagged])
+    for f in FLAGS:
+        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
+                      dtype=np.int64)
+        flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters)
+    base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
+                     log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, (),
+                     np.zeros((0, 1), np.float32), h.missing_threshold)
+    content = _fit_content(prepared, feats, probas, base, h)
+    names, centroids = _competency_centroids(prepared)
+    return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
+                     base.flag_thresholds, content, names, centroids, h.missing_threshold)
+
+
+def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
+                 probas: Sequence[np.ndarray], base: TextModel, h: Hyper) -> dict[str, Any]:
+    """One binary classifier per content field, on the answers that carry it."""
+    rows: list[np.ndarray] = []
+    targets: list[dict[str, Any]] = []
+    for p, x, pr in zip(prepared, feats, probas, strict=True):
+        if "content" not in p.answer:
+            continue
+        fx = flag_matrix(x, pr)
+        fp = {f: base.flags[f].proba(fx)[:, 1] for f in FLAGS}
+        rows.append(answer_vector(x, p.emb, pr, fp, p.kind))
+        targets.append(content_targets(p.answer))
+    content = {}
+    for field in CONTENT_FIELDS:
+        keep = [i for i, t in enumerate(targets) if t[field] is not None]
+        cy = np.array([int(bool(targets[i][field])) for i in keep], dtype=np.int64)
+        cx = np.vstack([rows[i] for i in keep])
+        content[field] = fit_softmax(cx, cy, 2, h.content_l2, h.iters)
+    return content
+
+
+def content_targets(answer: dict[str, Any]) -> dict[str, Any]:
+    """Gold content fields of an answer (result_concrete None unless a behavioral result)."""
+    c = answer["content"]
+    rc = c.get("result_concrete") if answer.get("kind") == "behavioral" else None
+    return {"specific": c["specific"], "on_topic": c["on_topic"], "result_concrete": rc,
+            "competency_shown": c["competency_shown"]}
+
+
+def _competency_centroids(prepared: Sequence[Prepared]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Mean unit question embedding (plus the competency phrase) per competency."""
+    groups: dict[str, list[np.ndarray]] = {}
+    for p in prepared:
+        comp = p.answer.get("competency")
+        if comp and p.emb.question is not None:
+            groups.setdefault(comp, [])
+            groups[comp].append(p.emb.question)
+            if p.emb.competency is not None and len(groups[comp]) == 1:
+                groups[comp].append(p.emb.competency)
+    names = tuple(sorted(groups))
+    if not names:
+        return (), np.zeros((0, 1), np.float32)
+    cents = np.vstack([np.mean(groups[n], axis=0) for n in names])
+    cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
+    return names, cents.astype(np.float32)
