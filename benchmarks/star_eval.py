@@ -110,7 +110,8 @@ def summarize(c: dict[str, Any]) -> dict[str, Any]:
         tp, fp, fn = conf[i, i], conf[:, i].sum() - conf[i, i], conf[i, :].sum() - conf[i, i]
         f1[lab] = 2 * tp / max(1, 2 * tp + fp + fn)
     out = {"acc": np.trace(conf) / max(1, conf.sum()),
-           "macro_f1": float(np.mean(list(f1.values()))), "f1": f1, "missing": c["miss_ok"] / max(1, c["miss_n"]), "flags": {}, "content": {}}
+           "macro_f1": float(np.mean(list(f1.values()))), "f1": f1,
+           "missing": c["miss_ok"] / max(1, c["miss_n"]), "flags": {}, "content": {}}
     for f, (tp, fp, fn) in c["flags"].items():
         out["flags"][f] = (tp / max(1, tp + fp), tp / max(1, tp + fn), tp + fn)
     for f, (ok, n) in c["content"].items():

@@ -34,14 +34,24 @@ _NUM = re.compile(
 _TIME_UNIT = re.compile(r"\b(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b")
 _SUBJ_I = frozenset({"i"})
 _SUBJ_WE = frozenset({"we"})
-_SUBJ_THIRD = frozenset(["he", "she", "they", "it", "this", "that", "everyone", "nobody", "someone", "he's", "she's", "they're", "it's"])
+_SUBJ_THIRD = frozenset({"he", "she", "they", "it", "this", "that", "everyone", "nobody", "someone",
+                         "he's", "she's", "they're", "it's"})
 _DETERMINERS = frozenset({"my", "our", "the", "a", "an", "his", "her", "their", "one", "this"})
 _CONNECTIVES = frozenset({"and", "but", "so", "then", "because", "also", "after", "when"})
-_AUX_STATE = frozenset(["was", "were", "am", "is", "are", "be", "been", "had", "has", "have", "'m", "'d", "would", "could", "should", "will", "can", "might", "must", "do", "does", "did", "didn't", "don't", "wasn't", "couldn't", "wouldn't"])
-_IRREGULAR_PAST = frozenset(
-    ["went", "told", "got", "made", "took", "gave", "sent", "put", "found", "wrote", "kept", "brought", "caught", "let", "set", "left", "came", "began", "ran", "saw", "said", "held", "stood", "spoke", "paid", "bought", "sat", "drove", "met", "led", "won", "chose", "built", "taught", "spent", "cut", "sold", "stuck", "dealt", "heard", "understood", "forgot", "drew", "threw", "rode", "broke", "fed", "flew", "knew", "thought", "felt", "became", "grew", "lost", "meant", "read", "sent", "shut", "slept", "split", "spread", "struck", "swept"]
-)
-_ADVERBS = frozenset(["also", "then", "first", "just", "finally", "really", "actually", "even", "eventually", "still", "immediately", "quickly", "personally", "basically", "never", "always", "usually"])
+_AUX_STATE = frozenset({"was", "were", "am", "is", "are", "be", "been", "had", "has", "have", "'m",
+                        "'d", "would", "could", "should", "will", "can", "might", "must", "do",
+                        "does", "did", "didn't", "don't", "wasn't", "couldn't", "wouldn't"})
+_IRREGULAR_PAST = frozenset({
+    "became", "began", "bought", "broke", "brought", "built", "came", "caught", "chose", "cut",
+    "dealt", "drew", "drove", "fed", "felt", "flew", "forgot", "found", "gave", "got", "grew",
+    "heard", "held", "kept", "knew", "led", "left", "let", "lost", "made", "meant", "met",
+    "paid", "put", "ran", "read", "rode", "said", "sat", "saw", "sent", "set", "shut", "slept",
+    "sold", "spent", "split", "spoke", "spread", "stood", "struck", "stuck", "swept", "taught",
+    "thought", "threw", "told", "took", "understood", "went", "won", "wrote",
+})
+_ADVERBS = frozenset({"also", "then", "first", "just", "finally", "really", "actually", "even",
+                      "eventually", "still", "immediately", "quickly", "personally", "basically",
+                      "never", "always", "usually"})
 _MODAL_WOULD = frozenset({"would", "i'd", "we'd", "you'd", "could", "might"})
 _HABIT = frozenset({"always", "usually", "never", "generally", "normally", "often", "typically"})
 _GOAL = re.compile(r"\b(had to|have to|has to|need to|needed to|needs to|wanted to|want to"

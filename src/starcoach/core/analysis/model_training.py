@@ -115,7 +115,8 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     log_start, log_trans, log_end = count_transitions([p.labels for p in prepared],
                                                       len(STAR_LABELS))
     probas = [star.proba(f) for f in feats]
-    flagged = [i for i, p in enumerate(prepared) if all("flags" in s for s in p.answer["sentences"])]
+    flagged = [i for i, p in enumerate(prepared)
+               if all("flags" in s for s in p.answer["sentences"])]
     flags = {}
     fx = np.vstack([flag_matrix(feats[i], probas[i]) for i in flagged])
     for f in FLAGS:
