@@ -30,6 +30,7 @@ from starcoach.core.analysis.model_training import (  # noqa: E402
     Prepared,
     content_targets,
     prepare,
+    star_labeled,
     train,
 )
 from starcoach.core.analysis.reading import read_embedded  # noqa: E402
@@ -73,7 +74,7 @@ def score(model: TextModel, test: Sequence[Prepared]) -> dict[str, Any]:
     for p in test:
         r = read_embedded(p.cleaned, p.emb, p.kind, p.answer.get("competency"), model)
         gold = [s["label"] for s in p.answer["sentences"]]
-        for g, lab in zip(gold, r.labels, strict=True):
+        for g, lab in zip(gold, r.labels, strict=True) if star_labeled(p.answer) else ():
             c["conf"][STAR_LABELS.index(g), STAR_LABELS.index(lab)] += 1
         if p.kind == "behavioral":
             want = set(p.answer["expected_missing"]) & set(SAR)

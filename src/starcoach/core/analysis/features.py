@@ -204,7 +204,7 @@ def grammar_features(
 def sentence_matrix(
     cleaned: Sequence[str], kind: str | None, sent_emb: np.ndarray, q_emb: np.ndarray | None
 ) -> np.ndarray:
-    """Feature matrix of one answer: [embedding | grammar] per sentence.
+    """Feature matrix of one answer: [embedding | grammar | previous grammar | next grammar].
 
     Args:
         cleaned: The answer's sentences from ``clean_sentence``.
@@ -213,10 +213,58 @@ def sentence_matrix(
         q_emb: (d,) unit question embedding, or None.
 
     Returns:
-        (n, d + len(GRAMMAR_NAMES)) float32 matrix.
+        (n, d + 3 * len(GRAMMAR_NAMES)) float32 matrix (zeros stand for no neighbour).
     """
     n = len(cleaned)
     sims = sent_emb @ q_emb if q_emb is not None else np.zeros(n, dtype=np.float32)
     rows = [grammar_features(c, i, n, kind, float(sims[i])) for i, c in enumerate(cleaned)]
     grammar = np.vstack(rows) if rows else np.zeros((0, len(GRAMMAR_NAMES)), np.float32)
-    return np.hstack([sent_emb.astype(np.float32), grammar]).astype(np.float32)
+    pad = np.zeros((1, grammar.shape[1]), np.float32)
+    before = np.vstack([pad, grammar[:-1]]) if n else grammar
+    after = np.vstack([grammar[1:], pad]) if n else grammar
+    parts = [sent_emb.astype(np.float32), grammar, before, after]
+    return np.hstack(parts).astype(np.float32)
+
+
+_NEG_EVAL = frozenset({
+    "useless", "lazy", "rude", "idiot", "idiots", "stupid", "dumb", "incompetent", "terrible",
+    "awful", "horrible", "disaster", "clueless", "annoying", "annoyed", "ridiculous", "lunatic",
+    "crazy", "pathetic", "worst", "hopeless", "careless", "selfish", "arrogant", "obsessed",
+    "unfair", "unprofessional", "toxic", "nightmare", "joke", "mess", "hated", "hate", "jerk",
+    "moron", "entitled", "whatever", "bothered", "bother", "clue", "fault", "blame", "blamed",
+    "complained", "complain", "mad", "lied", "lying", "liar", "ignored", "ignore", "useless",
+    "micromanaged", "micromanage", "petty", "spoiled", "demanding", "impossible", "hide",
+    "slacking", "slacker", "lousy", "rid", "screaming", "yelled", "nasty", "frankly", "honestly",
+})
+"""Generic evaluative words of English that run someone down (not taken from the corpus)."""
+_PEOPLE = frozenset({
+    "manager", "managers", "management", "boss", "supervisor", "coworker", "coworkers",
+    "colleague", "colleagues", "team", "customer", "customers", "client", "clients", "people",
+    "guy", "guys", "lady", "girl", "woman", "man", "he", "she", "they", "them", "him", "her",
+    "everybody", "everyone", "nobody", "company", "staff", "employer", "owner", "director",
+})
+"""Words that name the people a candidate might run down."""
+_GENERALIZE = re.compile(r"\b(always|never|every (time|single)|of course|people like|all the time"
+                         r"|the whole|some people|nobody|everybody)\b")
+_CARE = re.compile(r"\b(didn't|don't|doesn't|never|wouldn't|couldn't|can't)\b \w*\s?"
+                   r"(care|help|bother|listen|know|do anything|answer|show)")
+
+STANCE_NAMES = ("neg_eval", "people", "generalize", "not_caring", "neg_and_people")
+"""Names of the stance features (negativity signals)."""
+
+
+def stance_features(clean: str) -> np.ndarray:
+    """Signals of running someone down: evaluative words, people named, sweeping claims.
+
+    Args:
+        clean: The sentence from ``clean_sentence``.
+
+    Returns:
+        float32 vector in ``STANCE_NAMES`` order.
+    """
+    tokens = clean.split()
+    neg = min(1.0, sum(t in _NEG_EVAL for t in tokens) / 2.0)
+    people = min(1.0, sum(t in _PEOPLE for t in tokens) / 2.0)
+    gen = float(bool(_GENERALIZE.search(clean)))
+    care = float(bool(_CARE.search(clean)))
+    return np.array([neg, people, gen, care, neg * people], dtype=np.float32)

@@ -37,10 +37,11 @@ class Hyper:
     """Training settings."""
 
     star_l2: float = 30.0
-    flag_l2: float = 30.0
+    flag_l2: float = 100.0
     content_l2: float = 10.0
     iters: int = 300
-    flag_threshold: float = 0.5
+    flag_threshold: float = 0.7
+    flag_balanced: bool = True
     missing_threshold: float = 0.35
 
 
@@ -107,6 +108,7 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
         The fitted model.
     """
     h = hyper or Hyper()
+    prepared = [p for p in prepared if star_labeled(p.answer)]
     feats = [_features(p) for p in prepared]
     x = np.vstack(feats)
     y = np.concatenate([p.labels for p in prepared])
@@ -118,11 +120,12 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     flagged = [i for i, p in enumerate(prepared)
                if all("flags" in s for s in p.answer["sentences"])]
     flags = {}
-    fx = np.vstack([flag_matrix(feats[i], probas[i]) for i in flagged])
+    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
+                                prepared[i].emb.sentences) for i in flagged])
     for f in FLAGS:
         fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
                       dtype=np.int64)
-        flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters)
+        flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
                      log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, (),
                      np.zeros((0, 1), np.float32), h.missing_threshold)
@@ -140,7 +143,7 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
     for p, x, pr in zip(prepared, feats, probas, strict=True):
         if "content" not in p.answer:
             continue
-        fx = flag_matrix(x, pr)
+        fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences)
         fp = {f: base.flags[f].proba(fx)[:, 1] for f in FLAGS}
         rows.append(answer_vector(x, p.emb, pr, fp, p.kind))
         targets.append(content_targets(p.answer))
@@ -151,6 +154,15 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
         cx = np.vstack([rows[i] for i in keep])
         content[field] = fit_softmax(cx, cy, 2, h.content_l2, h.iters)
     return content
+
+
+def star_labeled(answer: dict[str, Any]) -> bool:
+    """Whether an answer's sentence labels follow v2/GUIDE.md.
+
+    Version 1 of the corpus (answers without ``content``) labeled every sentence of a
+    non-behavioral answer "other"; the guide labels them too, so those answers are left out.
+    """
+    return "content" in answer or answer.get("kind", "behavioral") == "behavioral"
 
 
 def content_targets(answer: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from starcoach.core.analysis.features import GRAMMAR_NAMES, clean_sentence, sentence_matrix
+from starcoach.core.analysis.features import (
+    GRAMMAR_NAMES,
+    STANCE_NAMES,
+    clean_sentence,
+    sentence_matrix,
+    stance_features,
+)
 from starcoach.core.analysis.text_model import CONTENT_FIELDS, FLAGS, STAR_LABELS, TextModel
 from starcoach.core.ports import Embedder
 
@@ -63,9 +69,23 @@ def infer_competency(q_emb: np.ndarray | None, model: TextModel) -> str | None:
     return model.competencies[int(np.argmax(model.competency_centroids @ q_emb))]
 
 
-def flag_matrix(x: np.ndarray, star_proba: np.ndarray) -> np.ndarray:
-    """Features of the flag classifiers: sentence features + STAR probabilities."""
-    return np.hstack([x, star_proba]).astype(np.float32)
+def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
+                sent_emb: np.ndarray) -> np.ndarray:
+    """Features of the flag classifiers.
+
+    The grammatical features (of the sentence and its neighbours), the stance signals, the STAR
+    probabilities and how close the sentence is to the rest of the answer; the raw embedding is
+    left out (too many dimensions for the few flagged sentences there are to learn from).
+    """
+    dim = sent_emb.shape[1]
+    n = len(cleaned)
+    stance = (np.vstack([stance_features(c) for c in cleaned]) if n
+              else np.zeros((0, len(STANCE_NAMES)), np.float32))
+    total = sent_emb.sum(axis=0, keepdims=True)
+    rest = (total - sent_emb) / max(1, n - 1)
+    rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)
+    cohesion = (sent_emb * rest).sum(axis=1, keepdims=True) if n > 1 else np.zeros((n, 1))
+    return np.hstack([x[:, dim:], stance, star_proba, cohesion]).astype(np.float32)
 
 
 def content_vector(
@@ -161,7 +181,7 @@ def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
     x = sentence_matrix(cleaned, kind, emb.sentences, emb.question)
     proba = model.star.proba(x)
     labels = tuple(STAR_LABELS[i] for i in model.decode(proba))
-    fx = flag_matrix(x, proba)
+    fx = flag_matrix(x, proba, cleaned, emb.sentences)
     flag_proba = {f: model.flags[f].proba(fx)[:, 1] for f in FLAGS}
     flags = tuple(tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f])
                   for i in range(n))
