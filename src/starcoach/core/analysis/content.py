@@ -71,7 +71,7 @@ def judge_content(reading: Reading, kind: str | None, model: TextModel) -> Conte
 
 def quote(text: str) -> str:
     """A sentence as quoted evidence: "...", cut at a word near ``_QUOTE_CHARS``."""
-    t = " ".join(text.split())
+    t = " ".join(text.split()).rstrip(".!?,;: ")
     if len(t) > _QUOTE_CHARS:
         t = t[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "..."
     return f"\"{t}\""

@@ -43,6 +43,9 @@ class Hyper:
     flag_threshold: float = 0.7
     flag_balanced: bool = True
     missing_threshold: float = 0.35
+    prior_weight: float = 0.5
+    transition_weight: float = 0.3
+    transition_smooth: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     star = fit_softmax(x, y, len(STAR_LABELS), h.star_l2, h.iters)
     counts = np.bincount(y, minlength=len(STAR_LABELS)) + 1.0
     log_start, log_trans, log_end = count_transitions([p.labels for p in prepared],
-                                                      len(STAR_LABELS))
+                                                      len(STAR_LABELS), h.transition_smooth)
     probas = [star.proba(f) for f in feats]
     flagged = [i for i, p in enumerate(prepared)
                if all("flags" in s for s in p.answer["sentences"])]
@@ -128,11 +131,13 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
         flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
                      log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, (),
-                     np.zeros((0, 1), np.float32), h.missing_threshold)
+                     np.zeros((0, 1), np.float32), h.missing_threshold, h.prior_weight,
+                     h.transition_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     names, centroids = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, content, names, centroids, h.missing_threshold)
+                     base.flag_thresholds, content, names, centroids, h.missing_threshold,
+                     h.prior_weight, h.transition_weight)
 
 
 def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],

@@ -231,8 +231,9 @@ def _tips(r: StarResult) -> tuple[str, ...]:
     texts = r.texts
     if not texts:
         return ()
-    last = quote(texts[-1])
-    first = quote(texts[0])
+    story = [t for t, lab in zip(texts, r.labels, strict=True) if lab != "other"] or list(texts)
+    last = quote(story[-1])
+    first = quote(story[0])
     if "action" in r.missing:
         tips.append(f"You never said what you did: after {first}, describe two or three concrete "
                     "steps you took yourself.")

@@ -181,6 +181,10 @@ class TextModel:
     """(c, d) unit mean question embedding per competency."""
     missing_threshold: float
     """A part is missing when no sentence's probability for it reaches this."""
+    prior_weight: float = 1.0
+    """How much of the label prior is divided out of the probabilities before decoding."""
+    transition_weight: float = 1.0
+    """Scale of the start/transition/end log-weights against the sentence probabilities."""
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat dict of arrays for ``numpy.savez``."""
@@ -192,7 +196,9 @@ class TextModel:
         out.update(log_prior=self.log_prior, log_start=self.log_start, log_trans=self.log_trans,
                    log_end=self.log_end, competencies=np.array(self.competencies),
                    competency_centroids=self.competency_centroids,
-                   missing_threshold=np.array(self.missing_threshold))
+                   missing_threshold=np.array(self.missing_threshold),
+                   prior_weight=np.array(self.prior_weight),
+                   transition_weight=np.array(self.transition_weight))
         for k, v in self.flag_thresholds.items():
             out[f"flag_threshold.{k}"] = np.array(v)
         return out
@@ -221,11 +227,14 @@ class TextModel:
                 competencies=tuple(str(c) for c in arrays["competencies"]),
                 competency_centroids=np.asarray(arrays["competency_centroids"], np.float32),
                 missing_threshold=float(arrays["missing_threshold"]),
+                prior_weight=float(arrays["prior_weight"]),
+                transition_weight=float(arrays["transition_weight"]),
             )
         except KeyError as exc:
             raise ValueError(f"text model lacks {exc.args[0]}") from None
 
-    def decode(self, proba: np.ndarray, prior_weight: float = 1.0) -> list[int]:
+    def decode(self, proba: np.ndarray) -> list[int]:
         """STAR label indices for an answer from its (n, 5) sentence probabilities."""
-        emit = np.log(np.maximum(proba, 1e-9)) - prior_weight * self.log_prior
-        return viterbi(emit, self.log_start, self.log_trans, self.log_end)
+        emit = np.log(np.maximum(proba, 1e-9)) - self.prior_weight * self.log_prior
+        tw = self.transition_weight
+        return viterbi(emit, tw * self.log_start, tw * self.log_trans, tw * self.log_end)
