@@ -131,12 +131,13 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
         flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
                      log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, (),
-                     np.zeros((0, 1), np.float32), h.missing_threshold, h.prior_weight,
+                     np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32),
+                     h.missing_threshold, h.prior_weight,
                      h.transition_weight)
     content = _fit_content(prepared, feats, probas, base, h)
-    names, centroids = _competency_centroids(prepared)
+    names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, content, names, centroids, h.missing_threshold,
+                     base.flag_thresholds, content, names, centroids, phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight)
 
 
@@ -178,19 +179,20 @@ def content_targets(answer: dict[str, Any]) -> dict[str, Any]:
             "competency_shown": c["competency_shown"]}
 
 
-def _competency_centroids(prepared: Sequence[Prepared]) -> tuple[tuple[str, ...], np.ndarray]:
-    """Mean unit question embedding (plus the competency phrase) per competency."""
+def _competency_centroids(prepared: Sequence[Prepared]
+                          ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Per competency: mean unit question embedding (with the phrase), and the phrase vector."""
     groups: dict[str, list[np.ndarray]] = {}
+    phrases: dict[str, np.ndarray] = {}
     for p in prepared:
         comp = p.answer.get("competency")
-        if comp and p.emb.question is not None:
-            groups.setdefault(comp, [])
-            groups[comp].append(p.emb.question)
-            if p.emb.competency is not None and len(groups[comp]) == 1:
-                groups[comp].append(p.emb.competency)
+        if comp and p.emb.question is not None and p.emb.competency is not None:
+            groups.setdefault(comp, []).append(p.emb.question)
+            phrases[comp] = p.emb.competency
     names = tuple(sorted(groups))
     if not names:
-        return (), np.zeros((0, 1), np.float32)
-    cents = np.vstack([np.mean(groups[n], axis=0) for n in names])
+        empty = np.zeros((0, 1), np.float32)
+        return (), empty, empty
+    cents = np.vstack([np.mean([*groups[n], phrases[n]], axis=0) for n in names])
     cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
-    return names, cents.astype(np.float32)
+    return names, cents.astype(np.float32), np.vstack([phrases[n] for n in names])

@@ -164,9 +164,14 @@ def read_answer(
     """
     cleaned = [clean_sentence(t) for t in texts]
     q = question.strip() if question and question.strip() else None
-    if competency is None and q is not None:
-        competency = infer_competency(embed_answer(embedder, [], q, None).question, model)
-    emb = embed_answer(embedder, cleaned, q, competency)
+    known = competency in model.competencies
+    emb = embed_answer(embedder, cleaned, q, None if known else competency)
+    if competency is None:
+        competency = infer_competency(emb.question, model)
+        known = competency is not None
+    if known:
+        phrase = model.competency_phrases[model.competencies.index(competency)]
+        emb = Embedded(emb.sentences, emb.question, phrase)
     return read_embedded(cleaned, emb, kind, competency, model)
 
 

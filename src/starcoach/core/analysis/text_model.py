@@ -179,6 +179,8 @@ class TextModel:
     """Competency names."""
     competency_centroids: np.ndarray
     """(c, d) unit mean question embedding per competency."""
+    competency_phrases: np.ndarray
+    """(c, d) embedding of each competency's phrase (``reading.competency_text``)."""
     missing_threshold: float
     """A part is missing when no sentence's probability for it reaches this."""
     prior_weight: float = 1.0
@@ -196,6 +198,7 @@ class TextModel:
         out.update(log_prior=self.log_prior, log_start=self.log_start, log_trans=self.log_trans,
                    log_end=self.log_end, competencies=np.array(self.competencies),
                    competency_centroids=self.competency_centroids,
+                   competency_phrases=self.competency_phrases,
                    missing_threshold=np.array(self.missing_threshold),
                    prior_weight=np.array(self.prior_weight),
                    transition_weight=np.array(self.transition_weight))
@@ -226,6 +229,7 @@ class TextModel:
                 content={c: lin(f"content.{c}") for c in CONTENT_FIELDS},
                 competencies=tuple(str(c) for c in arrays["competencies"]),
                 competency_centroids=np.asarray(arrays["competency_centroids"], np.float32),
+                competency_phrases=np.asarray(arrays["competency_phrases"], np.float32),
                 missing_threshold=float(arrays["missing_threshold"]),
                 prior_weight=float(arrays["prior_weight"]),
                 transition_weight=float(arrays["transition_weight"]),
