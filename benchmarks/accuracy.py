@@ -96,7 +96,7 @@ def speed_numbers() -> None:
         "I swapped the drill for a new one and checked that the battery charged properly.",
         "He thanked me and came back the next month to buy a saw from me.",
     ]
-    text = " ".join(sentences * 5)  # about 260 words: two minutes at 130 wpm
+    text = " ".join(sentences * 2 + sentences[:4])  # 283 words: two minutes at 140 wpm
     question = QuestionRef(text="Tell me about a time you helped an unhappy customer.")
     analyze_text(text, question)
     runs = []

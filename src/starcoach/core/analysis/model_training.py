@@ -19,6 +19,7 @@ from starcoach.core.analysis.reading import (
     Embedded,
     answer_vector,
     competency_text,
+    content_sentence_matrix,
     flag_matrix,
 )
 from starcoach.core.analysis.text_model import (
@@ -43,6 +44,8 @@ class Hyper:
     flag_threshold: float = 0.7
     flag_balanced: bool = True
     missing_threshold: float = 0.35
+    content_mix: tuple[float, ...] = (1.0, 1.0, 0.0, 0.5)
+    """Per ``CONTENT_FIELDS`` field: answer-level weight against pooled sentence classifier."""
     prior_weight: float = 0.5
     transition_weight: float = 0.3
     transition_smooth: float = 5.0
@@ -130,14 +133,16 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
                       dtype=np.int64)
         flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, (),
+                     log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, {}, {}, (),
                      np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32),
                      h.missing_threshold, h.prior_weight,
                      h.transition_weight)
     content = _fit_content(prepared, feats, probas, base, h)
+    sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, content, names, centroids, phrases, h.missing_threshold,
+                     base.flag_thresholds, content, sentence_content,
+                     dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids, phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight)
 
 
@@ -160,6 +165,29 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
         cx = np.vstack([rows[i] for i in keep])
         content[field] = fit_softmax(cx, cy, 2, h.content_l2, h.iters)
     return content
+
+
+def _fit_sentence_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
+                          h: Hyper) -> dict[str, Any]:
+    """Per content field, a sentence classifier whose target is its answer's value.
+
+    result_concrete learns from the result sentences only; the others from every sentence.
+    """
+    out = {}
+    for field in CONTENT_FIELDS:
+        rows, ys = [], []
+        for p, x in zip(prepared, feats, strict=True):
+            target = content_targets(p.answer)[field] if "content" in p.answer else None
+            if target is None:
+                continue
+            sx = content_sentence_matrix(x, p.emb)
+            keep = [i for i, s in enumerate(p.answer["sentences"])
+                    if field != "result_concrete" or s["label"] == "result"]
+            rows.append(sx[keep])
+            ys += [int(bool(target))] * len(keep)
+        out[field] = fit_softmax(np.vstack(rows), np.array(ys, dtype=np.int64), 2,
+                                 h.content_l2 * 10, h.iters)
+    return out
 
 
 def star_labeled(answer: dict[str, Any]) -> bool:

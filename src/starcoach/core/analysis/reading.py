@@ -191,10 +191,34 @@ def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
     flags = tuple(tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f])
                   for i in range(n))
     cv = answer_vector(x, emb, proba, flag_proba, kind)
-    content = {c: float(model.content[c].proba(cv[None, :])[0, 1]) for c in CONTENT_FIELDS}
+    pooled = pooled_content(content_sentence_matrix(x, emb), proba, model)
+    mix = model.content_mix
+    content = {c: mix[c] * float(model.content[c].proba(cv[None, :])[0, 1])
+               + (1 - mix[c]) * pooled[c] for c in CONTENT_FIELDS}
     q_sim = emb.sentences @ emb.question if emb.question is not None else np.zeros(n)
     return Reading(tuple(cleaned), proba, labels, flag_proba, flags, content, competency,
                    q_sim.astype(np.float32))
+
+
+def content_sentence_matrix(x: np.ndarray, emb: Embedded) -> np.ndarray:
+    """Sentence features of the pooled content classifiers: ``x`` + similarity to competency."""
+    n = len(x)
+    c = emb.sentences @ emb.competency if emb.competency is not None else np.zeros(n)
+    return np.hstack([x, c.reshape(n, 1)]).astype(np.float32)
+
+
+def pooled_content(sx: np.ndarray, star_proba: np.ndarray, model: TextModel) -> dict[str, float]:
+    """Per content field, the sentence probabilities pooled over the answer.
+
+    result_concrete is weighted by each sentence's result probability; the others are means.
+    """
+    res = star_proba[:, 3]
+    w = res / res.sum() if res.sum() > 1e-6 else np.full(len(res), 1.0 / max(1, len(res)))
+    out = {}
+    for c in CONTENT_FIELDS:
+        p = model.content_sentence[c].proba(sx)[:, 1]
+        out[c] = float(w @ p) if c == "result_concrete" else float(p.mean())
+    return out
 
 
 def answer_vector(x: np.ndarray, emb: Embedded, proba: np.ndarray,

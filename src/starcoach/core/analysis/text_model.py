@@ -175,6 +175,10 @@ class TextModel:
     """Probability at or above which a flag is set."""
     content: dict[str, Linear]
     """Per content field: answer features -> false/true."""
+    content_sentence: dict[str, Linear]
+    """Per content field: sentence features -> false/true (pooled over the answer's sentences)."""
+    content_mix: dict[str, float]
+    """Per content field, weight of the answer-level classifier against the pooled sentence one."""
     competencies: tuple[str, ...]
     """Competency names."""
     competency_centroids: np.ndarray
@@ -192,7 +196,9 @@ class TextModel:
         """Flat dict of arrays for ``numpy.savez``."""
         out: dict[str, np.ndarray] = {"version": np.array(MODEL_VERSION)}
         for name, lin in [("star", self.star), *[(f"flag.{k}", v) for k, v in self.flags.items()],
-                          *[(f"content.{k}", v) for k, v in self.content.items()]]:
+                          *[(f"content.{k}", v) for k, v in self.content.items()],
+                          *[(f"content_sentence.{k}", v)
+                            for k, v in self.content_sentence.items()]]:
             for part in ("mean", "scale", "w", "b"):
                 out[f"{name}.{part}"] = getattr(lin, part)
         out.update(log_prior=self.log_prior, log_start=self.log_start, log_trans=self.log_trans,
@@ -200,6 +206,7 @@ class TextModel:
                    competency_centroids=self.competency_centroids,
                    competency_phrases=self.competency_phrases,
                    missing_threshold=np.array(self.missing_threshold),
+                   content_mix=np.array([self.content_mix[c] for c in CONTENT_FIELDS]),
                    prior_weight=np.array(self.prior_weight),
                    transition_weight=np.array(self.transition_weight))
         for k, v in self.flag_thresholds.items():
@@ -227,6 +234,9 @@ class TextModel:
                 flags={f: lin(f"flag.{f}") for f in FLAGS},
                 flag_thresholds={f: float(arrays[f"flag_threshold.{f}"]) for f in FLAGS},
                 content={c: lin(f"content.{c}") for c in CONTENT_FIELDS},
+                content_sentence={c: lin(f"content_sentence.{c}") for c in CONTENT_FIELDS},
+                content_mix=dict(zip(CONTENT_FIELDS, map(float, arrays["content_mix"]),
+                                     strict=True)),
                 competencies=tuple(str(c) for c in arrays["competencies"]),
                 competency_centroids=np.asarray(arrays["competency_centroids"], np.float32),
                 competency_phrases=np.asarray(arrays["competency_phrases"], np.float32),
