@@ -232,7 +232,7 @@ _NEG_EVAL = frozenset({
     "crazy", "pathetic", "worst", "hopeless", "careless", "selfish", "arrogant", "obsessed",
     "unfair", "unprofessional", "toxic", "nightmare", "joke", "mess", "hated", "hate", "jerk",
     "moron", "entitled", "whatever", "bothered", "bother", "clue", "fault", "blame", "blamed",
-    "complained", "complain", "mad", "lied", "lying", "liar", "ignored", "ignore", "useless",
+    "complained", "complain", "mad", "lied", "lying", "liar", "ignored", "ignore",
     "micromanaged", "micromanage", "petty", "spoiled", "demanding", "impossible", "hide",
     "slacking", "slacker", "lousy", "rid", "screaming", "yelled", "nasty", "frankly", "honestly",
 })

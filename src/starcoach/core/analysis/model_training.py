@@ -43,7 +43,9 @@ class Hyper:
     iters: int = 300
     flag_threshold: float = 0.7
     flag_balanced: bool = True
-    missing_threshold: float = 0.35
+    missing_threshold: float = 0.4
+    folds: int = 3
+    """Flags and content learn from STAR probabilities predicted out of fold (as at run time)."""
     content_mix: tuple[float, ...] = (1.0, 1.0, 0.0, 0.5)
     """Per ``CONTENT_FIELDS`` field: answer-level weight against pooled sentence classifier."""
     prior_weight: float = 0.5
@@ -122,7 +124,8 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     counts = np.bincount(y, minlength=len(STAR_LABELS)) + 1.0
     log_start, log_trans, log_end = count_transitions([p.labels for p in prepared],
                                                       len(STAR_LABELS), h.transition_smooth)
-    probas = [star.proba(f) for f in feats]
+    probas = _out_of_fold(feats, [p.labels for p in prepared], h) if h.folds > 1 else [
+        star.proba(f) for f in feats]
     flagged = [i for i, p in enumerate(prepared)
                if all("flags" in s for s in p.answer["sentences"])]
     flags = {}
@@ -142,8 +145,24 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
                      base.flag_thresholds, content, sentence_content,
-                     dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids, phrases, h.missing_threshold,
+                     dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
+                     phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight)
+
+
+def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
+                 ) -> list[np.ndarray]:
+    """STAR probabilities of each training answer from a classifier fitted without it."""
+    out: list[np.ndarray] = [np.zeros((0, 5))] * len(feats)
+    for k in range(h.folds):
+        test = [i for i in range(len(feats)) if i % h.folds == k]
+        train_idx = [i for i in range(len(feats)) if i % h.folds != k]
+        model = fit_softmax(np.vstack([feats[i] for i in train_idx]),
+                            np.concatenate([labels[i] for i in train_idx]), len(STAR_LABELS),
+                            h.star_l2, h.iters)
+        for i in test:
+            out[i] = model.proba(feats[i])
+    return out
 
 
 def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
