@@ -41,7 +41,8 @@ class Hyper:
     flag_l2: float = 100.0
     content_l2: float = 10.0
     iters: int = 300
-    flag_threshold: float = 0.7
+    flag_thresholds: tuple[float, ...] = (0.8, 0.7, 0.7)
+    """Per ``FLAGS`` flag: probability at or above which it is set."""
     flag_balanced: bool = True
     missing_threshold: float = 0.4
     folds: int = 3
@@ -136,7 +137,8 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
                       dtype=np.int64)
         flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, dict.fromkeys(FLAGS, h.flag_threshold), {}, {}, {}, (),
+                     log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), {}, {}, {},
+                     (),
                      np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32),
                      h.missing_threshold, h.prior_weight,
                      h.transition_weight)

@@ -85,7 +85,8 @@ def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
     rest = (total - sent_emb) / max(1, n - 1)
     rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)
     cohesion = (sent_emb * rest).sum(axis=1, keepdims=True) if n > 1 else np.zeros((n, 1))
-    return np.hstack([x[:, dim:], stance, star_proba, cohesion]).astype(np.float32)
+    context = np.repeat(stance.mean(axis=0, keepdims=True), n, axis=0) if n else stance
+    return np.hstack([x[:, dim:], stance, context, star_proba, cohesion]).astype(np.float32)
 
 
 def content_vector(
