@@ -93,7 +93,7 @@ def score(model: TextModel, test: Sequence[Prepared]) -> dict[str, Any]:
         if "content" in p.answer:
             from starcoach.core.analysis.content import judge_content
 
-            judged = judge_content(r, p.kind, model)
+            judged = judge_content(r, p.kind == "behavioral")
             for field, want in content_targets(p.answer).items():
                 got = judged.competency_shown if field == "competency_shown" else getattr(
                     judged, field)

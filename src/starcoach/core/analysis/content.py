@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from starcoach.core.analysis.reading import Reading
-from starcoach.core.analysis.text_model import TextModel
 
 _QUOTE_CHARS = 90
 """Quoted evidence is cut to about this many characters."""
@@ -26,14 +25,14 @@ class ContentResult:
 
     specific: bool
     """Tells one concrete episode (or concrete facts) rather than generic claims."""
-    on_topic: bool
-    """Answers the question asked."""
+    on_topic: bool | None
+    """Answers the question asked; None when the question is not known."""
     result_concrete: bool | None
     """The result is observable or measurable; None without a result or for a non-STAR answer."""
     competency_asked: str | None
     """The competency the question probes (given or inferred)."""
-    competency_shown: bool
-    """The answer gives evidence of that competency."""
+    competency_shown: bool | None
+    """The answer gives evidence of that competency; None when no competency is known."""
     tips: tuple[str, ...] = field(default=())
     """Content tips, most important first, each quoting its evidence."""
 
@@ -48,24 +47,26 @@ class ContentResult:
         }
 
 
-def judge_content(reading: Reading, kind: str | None, model: TextModel) -> ContentResult:
+def judge_content(reading: Reading, behavioral: bool, has_question: bool = True
+                  ) -> ContentResult:
     """The content fields from a reading (no tips).
 
     Args:
         reading: What the models read in the answer.
-        kind: Question kind; result_concrete is judged only for "behavioral".
-        model: The weights (unused today beyond the reading; kept for thresholds).
+        behavioral: Whether a STAR story is expected; result_concrete is judged only then.
+        has_question: Whether the question is known; without it on_topic and competency shown
+            cannot be judged and are None.
     """
-    del model
     p = reading.content_proba
     has_result = "result" in reading.labels
-    concrete = p["result_concrete"] >= 0.5 if kind == "behavioral" and has_result else None
+    concrete = p["result_concrete"] >= 0.5 if behavioral and has_result else None
     return ContentResult(
         specific=p["specific"] >= 0.5,
-        on_topic=p["on_topic"] >= 0.5,
+        on_topic=p["on_topic"] >= 0.5 if has_question else None,
         result_concrete=concrete,
         competency_asked=reading.competency_asked,
-        competency_shown=p["competency_shown"] >= 0.5,
+        competency_shown=(p["competency_shown"] >= 0.5
+                          if has_question or reading.competency_asked else None),
     )
 
 
@@ -101,7 +102,7 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
         more = f" (and {len(negative) - 1} more)" if len(negative) > 1 else ""
         tips.append(f"Negative about someone you worked with or for: {quote(texts[i])}{more}. "
                     "Describe the problem neutrally and focus on what you did.")
-    if not result.on_topic and texts:
+    if result.on_topic is False and texts:
         i = _most(-reading.q_sim) if reading.q_sim.size else 0
         tips.append(f"This may not answer the question asked: {quote(texts[i or 0])} drifts from "
                     "it. Restate the question to yourself and answer it directly.")
@@ -122,7 +123,9 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
         if i is not None:
             tips.append(f"Your result {quote(texts[i])} is not concrete: say what changed, "
                         "with a number, or what the customer did next.")
-    if not result.competency_shown and result.competency_asked and texts:
+    if result.competency_shown is False and result.competency_asked and texts:
+        i = _most(reading.star_proba[:, 2]) or 0
         tips.append(f"The question probes {result.competency_asked}, and the answer shows "
-                    f"little of it: add one moment where you showed {result.competency_asked}.")
+                    f"little of it: even {quote(texts[i])} does not show it. Add one moment "
+                    f"where you showed {result.competency_asked}.")
     return tuple(tips)

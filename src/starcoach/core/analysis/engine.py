@@ -88,7 +88,7 @@ def analyze(
     star = analyze_star(sentence_words, question.text, question.behavioral, embedder, model,
                         question.extra.get("competency"), question.extra.get("kind"))
     star_dict = star.to_dict()
-    content = _content_dict(star, model)
+    content = _content_dict(star, model, bool(question.text and question.text.strip()))
     star_dict["result_concrete"] = content["result_concrete"] is True
     star_dict["result_evidence"] = _result_evidence(star)
     behavioral = bool(star_dict.get("behavioral"))
@@ -197,13 +197,15 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
     return tips
 
 
-def _content_dict(star: StarResult, model: TextModel | None) -> dict[str, Any]:
+def _content_dict(star: StarResult, model: TextModel | None, has_question: bool
+                  ) -> dict[str, Any]:
     """The ``content`` object; every judgement null when no model read the answer."""
     if star.reading is None or model is None:
         return {"specific": None, "on_topic": None, "result_concrete": None,
                 "competency": {"asked": None, "shown": None}, "tips": []}
-    judged = judge_content(star.reading, star.kind, model)
-    tips = content_tips(judged, star.reading, star.texts, star.kind)
+    judged = judge_content(star.reading, star.behavioral, has_question)
+    tips = content_tips(judged, star.reading, star.texts, "behavioral" if star.behavioral
+                        else star.kind)
     return replace(judged, tips=tips).to_dict()
 
 
