@@ -91,3 +91,11 @@ def test_engine_without_a_model_claims_nothing() -> None:
     a = analyze(Transcript(words, None, STORY), ANGRY)
     assert a["star"]["missing"] == [] and a["content"]["specific"] is None
     assert a["content"]["tips"] == []
+
+
+def test_without_a_question_topic_and_competency_are_not_judged() -> None:
+    a = analyze_text(STORY)
+    assert a["content"]["on_topic"] is None
+    assert a["content"]["competency"] == {"asked": None, "shown": None}
+    assert a["star"]["behavioral"] is True and a["content"]["result_concrete"] is True
+    assert not any("question asked" in t for t in a["tips"])
