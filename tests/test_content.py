@@ -40,7 +40,7 @@ def test_running_down_a_manager_is_flagged_and_quoted_in_the_tips() -> None:
     assert a["star"]["sentences"][-1]["flags"] == ["negative"]
     assert all(s["flags"] == [] for s in a["star"]["sentences"][:-1])
     tip = next(t for t in a["content"]["tips"] if t.startswith("Negative"))
-    assert "my old manager was useless" in tip and tip in a["tips"]
+    assert "my old manager was useless" in tip and a["tips"][0] == tip
 
 
 def test_generic_answer_is_not_specific() -> None:

@@ -70,6 +70,14 @@ def judge_content(reading: Reading, behavioral: bool, has_question: bool = True
     )
 
 
+_RED_FLAGS = ("Negative about", "This may not answer")
+
+
+def is_red_flag(tip: str) -> bool:
+    """Whether a content tip is a red flag for interviewers (negativity, not answering)."""
+    return tip.startswith(_RED_FLAGS)
+
+
 def quote(text: str) -> str:
     """A sentence as quoted evidence: "...", cut at a word near ``_QUOTE_CHARS``."""
     t = " ".join(text.split()).rstrip(".!?,;: ")

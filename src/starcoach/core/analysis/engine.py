@@ -13,7 +13,7 @@ from typing import Any
 
 from starcoach.core.analysis.activity import Activity
 from starcoach.core.analysis.boundaries import restore_boundaries
-from starcoach.core.analysis.content import content_tips, judge_content
+from starcoach.core.analysis.content import content_tips, is_red_flag, judge_content
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
 from starcoach.core.analysis.length import measure_length
 from starcoach.core.analysis.pace import TARGET_WPM, measure_pace
@@ -168,7 +168,12 @@ def _question_dict(q: QuestionRef, behavioral: bool) -> dict[str, Any] | None:
 
 
 def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
-    tips: list[str] = []
+    """Every tip, most important first: red flags (negativity, off the question), STAR gaps,
+    the other content tips, then delivery (pace, fillers, pauses, length)."""
+    content = a["content"].get("tips", [])
+    major = [t for t in content if is_red_flag(t)]
+    tips: list[str] = [*major, *a["star"].get("tips", []),
+                       *(t for t in content if t not in major)]
     pace = a["pace"]
     if pace["verdict"] == "too fast":
         tips.append(f"You spoke at {pace['wpm']:.0f} wpm: slow down towards "
@@ -187,8 +192,6 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
         if pauses.speech_start > 3.0:
             tips.append(f"You took {pauses.speech_start:.1f} s to start: open with a one-line "
                         "summary while you think.")
-    tips.extend(a["star"].get("tips", []))
-    tips.extend(a["content"].get("tips", []))
     verdict = a["length"]["verdict"]
     if verdict == "too short":
         tips.append("The answer was short: add detail on what you did and how it ended.")

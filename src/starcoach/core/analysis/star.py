@@ -244,8 +244,10 @@ def _tips(r: StarResult) -> tuple[str, ...]:
         tips.append(f"You open with {first} without setting the scene: say in one sentence "
                     "where you were and what was going wrong.")
     if "task" in r.hints:
-        tips.append("Hint: your goal is only implied. One line like \"I had to...\" makes clear "
-                    "what you were responsible for.")
+        acts = [t for t, lab in zip(texts, r.labels, strict=True) if lab == "action"]
+        before = f"Before {quote(acts[0])}, one" if acts else "One"
+        tips.append(f"Hint: your goal is only implied. {before} line like "
+                    "\"I had to...\" makes clear what you were responsible for.")
     if r.time_share and r.time_share["situation"] + r.time_share["task"] > 0.5:
         tips.append("Over half your time went to setup: cut the situation to two sentences and "
                     "spend it on actions.")
