@@ -28,6 +28,7 @@ from starcoach.core.analysis.text_model import (
     STAR_LABELS,
     TextModel,
     count_transitions,
+    discriminant,
     fit_softmax,
 )
 from starcoach.core.ports import Embedder
@@ -41,7 +42,7 @@ class Hyper:
     flag_l2: float = 100.0
     content_l2: float = 10.0
     iters: int = 300
-    flag_thresholds: tuple[float, ...] = (0.8, 0.7, 0.7)
+    flag_thresholds: tuple[float, ...] = (0.8, 0.9, 0.7)
     """Per ``FLAGS`` flag: probability at or above which it is set."""
     flag_balanced: bool = True
     missing_threshold: float = 0.4
@@ -132,21 +133,29 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     flags = {}
     fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
                                 prepared[i].emb.sentences) for i in flagged])
+    fe = np.vstack([prepared[i].emb.sentences for i in flagged])
+    directions = {}
     for f in FLAGS:
         fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
                       dtype=np.int64)
-        flags[f] = fit_softmax(fx, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
+        directions[f] = discriminant(fe, fy)
+        proj = np.zeros(len(fy), dtype=np.float32)
+        rows = np.arange(len(fy))
+        for k in range(h.folds):  # out of fold, so the weight on it is not over-trusted
+            held = rows % h.folds == k
+            proj[held] = fe[held] @ discriminant(fe[~held], fy[~held])
+        flags[f] = fit_softmax(np.hstack([fx, proj[:, None]]), fy, 2, h.flag_l2, h.iters,
+                               balanced=h.flag_balanced)
+    empty = np.zeros((0, 1), np.float32)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), {}, {}, {},
-                     (),
-                     np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32),
-                     h.missing_threshold, h.prior_weight,
+                     log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), directions,
+                     {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
                      h.transition_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, content, sentence_content,
+                     base.flag_thresholds, directions, content, sentence_content,
                      dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
                      phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight)
@@ -176,7 +185,7 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
         if "content" not in p.answer:
             continue
         fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences)
-        fp = {f: base.flags[f].proba(fx)[:, 1] for f in FLAGS}
+        fp = base.flag_proba(fx, p.emb.sentences)
         rows.append(answer_vector(x, p.emb, pr, fp, p.kind))
         targets.append(content_targets(p.answer))
     content = {}

@@ -188,7 +188,7 @@ def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
     proba = model.star.proba(x)
     labels = tuple(STAR_LABELS[i] for i in model.decode(proba))
     fx = flag_matrix(x, proba, cleaned, emb.sentences)
-    flag_proba = {f: model.flags[f].proba(fx)[:, 1] for f in FLAGS}
+    flag_proba = model.flag_proba(fx, emb.sentences)
     flags = tuple(tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f])
                   for i in range(n))
     cv = answer_vector(x, emb, proba, flag_proba, kind)

@@ -99,6 +99,21 @@ def fit_softmax(
                   w.astype(np.float32), b.astype(np.float32))
 
 
+def discriminant(e: np.ndarray, y: np.ndarray, shrink: float = 0.1) -> np.ndarray:
+    """Unit direction separating embeddings of class 1 from class 0 (shrunk LDA).
+
+    Args:
+        e: (n, d) embeddings.
+        y: (n,) 0/1 labels.
+        shrink: Added to the covariance diagonal.
+    """
+    if y.min() == y.max():
+        return np.zeros(e.shape[1], dtype=np.float32)
+    cov = np.cov(e.T) + shrink * np.eye(e.shape[1])
+    w = np.linalg.solve(cov, e[y == 1].mean(axis=0) - e[y == 0].mean(axis=0))
+    return (w / max(float(np.linalg.norm(w)), 1e-12)).astype(np.float32)
+
+
 def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float = 1.0
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Log start, transition and end probabilities counted from label sequences.
@@ -173,6 +188,9 @@ class TextModel:
     """Per flag (``FLAGS``): sentence features + STAR probabilities -> no/yes."""
     flag_thresholds: dict[str, float]
     """Probability at or above which a flag is set."""
+    flag_directions: dict[str, np.ndarray]
+    """Per flag, a (d,) embedding direction (shrunk linear discriminant); the projection of a
+    sentence's embedding on it is one more feature of that flag's classifier."""
     content: dict[str, Linear]
     """Per content field: answer features -> false/true."""
     content_sentence: dict[str, Linear]
@@ -211,6 +229,7 @@ class TextModel:
                    transition_weight=np.array(self.transition_weight))
         for k, v in self.flag_thresholds.items():
             out[f"flag_threshold.{k}"] = np.array(v)
+            out[f"flag_direction.{k}"] = self.flag_directions[k]
         return out
 
     @classmethod
@@ -233,6 +252,8 @@ class TextModel:
                 log_trans=arrays["log_trans"], log_end=arrays["log_end"],
                 flags={f: lin(f"flag.{f}") for f in FLAGS},
                 flag_thresholds={f: float(arrays[f"flag_threshold.{f}"]) for f in FLAGS},
+                flag_directions={f: np.asarray(arrays[f"flag_direction.{f}"], np.float32)
+                                 for f in FLAGS},
                 content={c: lin(f"content.{c}") for c in CONTENT_FIELDS},
                 content_sentence={c: lin(f"content_sentence.{c}") for c in CONTENT_FIELDS},
                 content_mix=dict(zip(CONTENT_FIELDS, map(float, arrays["content_mix"]),
@@ -246,6 +267,11 @@ class TextModel:
             )
         except KeyError as exc:
             raise ValueError(f"text model lacks {exc.args[0]}") from None
+
+    def flag_proba(self, fx: np.ndarray, sent_emb: np.ndarray) -> dict[str, np.ndarray]:
+        """Per flag, (n,) probabilities from flag features and the sentence embeddings."""
+        return {f: self.flags[f].proba(np.hstack([fx, (sent_emb @ self.flag_directions[f])
+                                                  [:, None]]))[:, 1] for f in FLAGS}
 
     def decode(self, proba: np.ndarray) -> list[int]:
         """STAR label indices for an answer from its (n, 5) sentence probabilities."""
