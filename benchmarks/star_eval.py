@@ -114,7 +114,7 @@ def summarize(c: dict[str, Any]) -> dict[str, Any]:
            "macro_f1": float(np.mean(list(f1.values()))), "f1": f1,
            "missing": c["miss_ok"] / max(1, c["miss_n"]), "flags": {}, "content": {}}
     for f, (tp, fp, fn) in c["flags"].items():
-        out["flags"][f] = (tp / max(1, tp + fp), tp / max(1, tp + fn), tp + fn)
+        out["flags"][f] = (tp / (tp + fp) if tp + fp else None, tp / max(1, tp + fn), tp + fn)
     for f, (ok, n) in c["content"].items():
         out["content"][f] = ok / max(1, n)
     return out
@@ -164,6 +164,7 @@ def print_table(per: dict[str, dict[str, Any]], pooled: dict[str, Any]) -> None:
     row("missing S/A/R exact", lambda r: r["missing"])
     for f in ("negative", "off_topic", "hypothetical"):
         row(f"{f} precision", lambda r, f=f: r["flags"][f][0] if f in r["flags"] else None)
+        # precision n/a: no sentence was flagged
         row(f"{f} recall", lambda r, f=f: r["flags"][f][1] if f in r["flags"] else None)
     for f in ("specific", "on_topic", "result_concrete", "competency_shown"):
         row(f"{f} accuracy", lambda r, f=f: r["content"].get(f))
