@@ -73,9 +73,11 @@ def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
                 sent_emb: np.ndarray) -> np.ndarray:
     """Features of the flag classifiers.
 
-    The grammatical features (of the sentence and its neighbours), the stance signals, the STAR
-    probabilities and how close the sentence is to the rest of the answer; the raw embedding is
-    left out (too many dimensions for the few flagged sentences there are to learn from).
+    The grammatical features (of the sentence and its neighbours), the stance signals of the
+    sentence and of the whole answer, the STAR probabilities and how close the sentence is to the
+    rest of the answer. The raw embedding is left out (too many dimensions for the few flagged
+    sentences to learn from); ``TextModel.flag_proba`` adds its projection on one learned
+    direction per flag instead.
     """
     dim = sent_emb.shape[1]
     n = len(cleaned)
