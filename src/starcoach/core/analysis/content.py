@@ -119,8 +119,10 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
         tips.append(f"Digression: {quote(texts[off[0]])} does not serve the answer; cut it.")
     if not result.specific and texts:
         i = _most(reading.flag_proba["hypothetical"]) or 0
+        fix = ("Tell one particular time it happened." if kind == "behavioral" else
+               "Back it with a concrete fact: where, what you did, how many, how long.")
         tips.append(f"Generic: {quote(texts[i])} is a claim about yourself, not an example. "
-                    "Tell one particular time it happened.")
+                    + fix)
     hyp = [i for i, f in enumerate(flags) if "hypothetical" in f]
     if hyp and kind == "behavioral" and result.specific:
         tips.append(f"{quote(texts[hyp[0]])} says what you would or always do; the question "
@@ -132,8 +134,9 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
             tips.append(f"Your result {quote(texts[i])} is not concrete: say what changed, "
                         "with a number, or what the customer did next.")
     if result.competency_shown is False and result.competency_asked and texts:
-        i = _most(reading.star_proba[:, 2]) or 0
-        tips.append(f"The question probes {result.competency_asked}, and the answer shows "
-                    f"little of it: even {quote(texts[i])} does not show it. Add one moment "
-                    f"where you showed {result.competency_asked}.")
+        sims = reading.competency_sim
+        i = (_most(sims) if sims is not None else None) or 0
+        tips.append(f"The question probes {result.competency_asked}, and little in the answer "
+                    f"shows it (the closest is {quote(texts[i])}). Add one moment where you "
+                    f"showed {result.competency_asked}.")
     return tuple(tips)

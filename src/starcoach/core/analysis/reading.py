@@ -55,6 +55,8 @@ class Reading:
     """The competency the question probes (given or inferred), or None."""
     q_sim: np.ndarray
     """(n,) similarity of each sentence to the question (0 without one)."""
+    competency_sim: np.ndarray | None = None
+    """(n,) similarity of each sentence to the asked competency (None without one)."""
 
 
 def competency_text(name: str) -> str:
@@ -199,8 +201,9 @@ def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
     content = {c: mix[c] * float(model.content[c].proba(cv[None, :])[0, 1])
                + (1 - mix[c]) * pooled[c] for c in CONTENT_FIELDS}
     q_sim = emb.sentences @ emb.question if emb.question is not None else np.zeros(n)
+    c_sim = emb.sentences @ emb.competency if emb.competency is not None else None
     return Reading(tuple(cleaned), proba, labels, flag_proba, flags, content, competency,
-                   q_sim.astype(np.float32))
+                   q_sim.astype(np.float32), c_sim)
 
 
 def content_sentence_matrix(x: np.ndarray, emb: Embedded) -> np.ndarray:
