@@ -39,20 +39,31 @@ class Hyper:
     """Training settings."""
 
     star_l2: float = 30.0
+    """L2 penalty of the STAR classifier."""
+    star_balanced: bool = False
+    """Weight STAR training sentences inversely to their label's frequency."""
     flag_l2: float = 100.0
+    """L2 penalty of the flag classifiers."""
     content_l2: float = 10.0
+    """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
+    """Gradient steps per classifier."""
     flag_thresholds: tuple[float, ...] = (0.8, 0.9, 0.7)
     """Per ``FLAGS`` flag: probability at or above which it is set."""
     flag_balanced: bool = True
+    """Weight flagged sentences up to balance the classes."""
     missing_threshold: float = 0.4
+    """A part is missing when unlabeled and no sentence is this likely to be it."""
     folds: int = 3
     """Flags and content learn from STAR probabilities predicted out of fold (as at run time)."""
     content_mix: tuple[float, ...] = (1.0, 1.0, 0.0, 0.5)
     """Per ``CONTENT_FIELDS`` field: answer-level weight against pooled sentence classifier."""
     prior_weight: float = 0.5
+    """Share of the log label prior divided out of the STAR probabilities before decoding."""
     transition_weight: float = 0.3
+    """Scale of the counted transition log-weights in decoding."""
     transition_smooth: float = 5.0
+    """Add-k smoothing of the transition counts."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     feats = [_features(p) for p in prepared]
     x = np.vstack(feats)
     y = np.concatenate([p.labels for p in prepared])
-    star = fit_softmax(x, y, len(STAR_LABELS), h.star_l2, h.iters)
+    star = fit_softmax(x, y, len(STAR_LABELS), h.star_l2, h.iters, balanced=h.star_balanced)
     counts = np.bincount(y, minlength=len(STAR_LABELS)) + 1.0
     log_start, log_trans, log_end = count_transitions([p.labels for p in prepared],
                                                       len(STAR_LABELS), h.transition_smooth)
@@ -170,7 +181,7 @@ def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h
         train_idx = [i for i in range(len(feats)) if i % h.folds != k]
         model = fit_softmax(np.vstack([feats[i] for i in train_idx]),
                             np.concatenate([labels[i] for i in train_idx]), len(STAR_LABELS),
-                            h.star_l2, h.iters)
+                            h.star_l2, h.iters, balanced=h.star_balanced)
         for i in test:
             out[i] = model.proba(feats[i])
     return out
