@@ -64,6 +64,8 @@ class Hyper:
     """Scale of the counted transition log-weights in decoding."""
     transition_smooth: float = 5.0
     """Add-k smoothing of the transition counts."""
+    end_weight: float = 0.5
+    """Extra scale of the end log-weights (a last action is not pushed towards result)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
                      log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), directions,
                      {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
-                     h.transition_weight)
+                     h.transition_weight, h.end_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
@@ -169,7 +171,7 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
                      base.flag_thresholds, directions, content, sentence_content,
                      dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
                      phrases, h.missing_threshold,
-                     h.prior_weight, h.transition_weight)
+                     h.prior_weight, h.transition_weight, h.end_weight)
 
 
 def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper

@@ -209,6 +209,8 @@ class TextModel:
     """How much of the label prior is divided out of the probabilities before decoding."""
     transition_weight: float = 1.0
     """Scale of the start/transition/end log-weights against the sentence probabilities."""
+    end_weight: float = 1.0
+    """Extra scale of the end log-weights (how much "stories end with a result" counts)."""
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat dict of arrays for ``numpy.savez``."""
@@ -226,7 +228,8 @@ class TextModel:
                    missing_threshold=np.array(self.missing_threshold),
                    content_mix=np.array([self.content_mix[c] for c in CONTENT_FIELDS]),
                    prior_weight=np.array(self.prior_weight),
-                   transition_weight=np.array(self.transition_weight))
+                   transition_weight=np.array(self.transition_weight),
+                   end_weight=np.array(self.end_weight))
         for k, v in self.flag_thresholds.items():
             out[f"flag_threshold.{k}"] = np.array(v)
             out[f"flag_direction.{k}"] = self.flag_directions[k]
@@ -264,6 +267,7 @@ class TextModel:
                 missing_threshold=float(arrays["missing_threshold"]),
                 prior_weight=float(arrays["prior_weight"]),
                 transition_weight=float(arrays["transition_weight"]),
+                end_weight=float(arrays["end_weight"]),
             )
         except KeyError as exc:
             raise ValueError(f"text model lacks {exc.args[0]}") from None
@@ -277,4 +281,5 @@ class TextModel:
         """STAR label indices for an answer from its (n, 5) sentence probabilities."""
         emit = np.log(np.maximum(proba, 1e-9)) - self.prior_weight * self.log_prior
         tw = self.transition_weight
-        return viterbi(emit, tw * self.log_start, tw * self.log_trans, tw * self.log_end)
+        ew = tw * self.end_weight
+        return viterbi(emit, tw * self.log_start, tw * self.log_trans, ew * self.log_end)
