@@ -96,12 +96,18 @@ def strip_marks(text: str) -> str:
     return re.sub(r"\[\[|\]\]|[{}]", "", text)
 
 
-def clean_sentence(text: str) -> str:
-    """Lower-case sentence words with fillers removed (what the features read)."""
+def clean_sentence(text: str, remove_fillers: bool = True) -> str:
+    """Lower-case sentence words, fillers removed (what the features read).
+
+    Args:
+        text: The sentence.
+        remove_fillers: False when the fillers were already taken out (in the answer's context).
+    """
     words = words_from_text(text)
-    mask = filler_word_mask(words, find_fillers(words))
-    kept = (normalize(w.text) for w, m in zip(words, mask, strict=True) if not m)
-    return " ".join(n for n in kept if n)
+    if remove_fillers:
+        mask = filler_word_mask(words, find_fillers(words))
+        words = [w for w, m in zip(words, mask, strict=True) if not m]
+    return " ".join(n for n in (normalize(w.text) for w in words) if n)
 
 
 def _is_past(tok: str) -> bool:

@@ -152,7 +152,7 @@ def embed_answer(embedder: Embedder, cleaned: Sequence[str], question: str | Non
 
 def read_answer(
     texts: Sequence[str], question: str | None, kind: str | None, competency: str | None,
-    embedder: Embedder, model: TextModel,
+    embedder: Embedder, model: TextModel, fillers_removed: bool = False,
 ) -> Reading:
     """Apply the learned models to one answer.
 
@@ -163,11 +163,12 @@ def read_answer(
         competency: The competency the question probes; None to infer it from the question.
         embedder: Sentence embedder.
         model: Learned weights.
+        fillers_removed: The texts are already free of fillers.
 
     Returns:
         Labels, flags and content probabilities.
     """
-    cleaned = [clean_sentence(t) for t in texts]
+    cleaned = [clean_sentence(t, not fillers_removed) for t in texts]
     q = question.strip() if question and question.strip() else None
     known = competency in model.competencies
     emb = embed_answer(embedder, cleaned, q, None if known else competency)

@@ -161,7 +161,7 @@ def analyze_star(
     kind = "behavioral" if behavioral else kind or question_kind(question, behavioral)
     reading = None
     if embedder is not None and model is not None and texts:
-        reading = read_answer(texts, question, kind, competency, embedder, model)
+        reading = read_answer(texts, question, kind, competency, embedder, model, True)
     if behavioral is None:
         behavioral = kind == "behavioral" if kind else bool(reading and _story_like(reading))
     if reading is None:
