@@ -68,7 +68,7 @@ class MiniLMEmbedder:
         model_path: Path | None = None,
         tokenizer_path: Path = TOKENIZER_PATH,
         threads: int = 1,
-        batch_size: int = 32,
+        batch_size: int = 4,
         expected_sha256: str = MODEL_SHA256,
     ) -> None:
         """Set up; nothing is loaded until ``load`` or ``embed`` is called.
