@@ -1,14 +1,17 @@
 """Accuracy of the analysis: fillers, pace, pauses and STAR, on text and on real audio.
 
 Prints numbers for
-1. ``../shared/corpus/answers.json`` (labeled text answers): filler precision/recall and STAR
-   sentence-label accuracy (text only, no transcriber);
+1. ``../shared/corpus`` (labeled text answers): filler precision/recall on ``answers.json``, and
+   the learned STAR labeller, sentence flags and content judgements measured leave one source
+   out (trained on three of the four sources, scored on the fourth; ``star_eval.py``), plus the
+   speed of text analysis after the models load;
 2. the project's recorded fixtures in ``audio_fixtures/``: the real transcriber + analysis
    against ground truth (filler recall/precision, words-per-minute error, pauses, STAR labels);
 3. ``../shared/real_speech/`` (real recordings, when present): filled pauses kept by the
    transcriber (recall/precision by count), word error rate on read speech.
 
     .venv/bin/python benchmarks/accuracy.py [--model NAME] [--skip-real] [--skip-fixtures]
+                                            [--text-only]
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from text_accuracy import filler_scores, label_scores, load_answers  # noqa: E402
+from text_accuracy import filler_scores, load_answers  # noqa: E402
 
 from starcoach.adapters.audio_files import load_audio  # noqa: E402
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber  # noqa: E402
@@ -48,13 +51,66 @@ def corpus_numbers() -> None:
     answers = load_answers(path)
     f = filler_scores(answers)
     f_plain = filler_scores(answers, lambda t: t.replace(",", "").lower())
-    s = label_scores(answers)
-    print(f"corpus ({len(answers)} answers, {s['total']} sentences)")
+    print(f"corpus ({len(answers)} answers)")
     print(f"  fillers, text as written:        precision {f['precision']:.3f}  "
           f"recall {f['recall']:.3f}  (tp {f['tp']}, fp {f['fp']}, fn {f['fn']})")
     print(f"  fillers, no commas, lower case:  precision {f_plain['precision']:.3f}  "
           f"recall {f_plain['recall']:.3f}")
-    print(f"  STAR sentence labels: accuracy {s['accuracy']:.3f} ({s['correct']}/{s['total']})")
+
+
+def learned_numbers() -> None:
+    """Leave-one-source-out figures of the learned text models, then the speed line."""
+    from star_eval import load_sources, loao, print_table
+
+    from starcoach.adapters.embedding import default_embedder
+    from starcoach.core.analysis.model_training import prepare
+
+    embedder = default_embedder()
+    prepared = {name: prepare(ans, embedder) for name, ans in load_sources().items()}
+    per, pooled = loao(prepared)
+    print("learned STAR / flags / content, leave one source out (train on 3 of the 4 sources, "
+          "test on the 4th; v1 open answers left out of STAR: v1 labels them all 'other'):")
+    print_table(per, pooled)
+    speed_numbers()
+
+
+def speed_numbers() -> None:
+    """Model load time (fresh process) and text analysis time of a 2-minute answer."""
+    import subprocess
+
+    code = ("import time; t=time.perf_counter(); "
+            "from starcoach.adapters.embedding import MiniLMEmbedder, load_text_model; "
+            "e=MiniLMEmbedder(); e.load(); load_text_model(); "
+            "print(time.perf_counter()-t)")
+    load_s = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout)
+    from starcoach.pipeline import analyze_text
+
+    sentences = [
+        "Last spring I was working the returns desk at a busy hardware store.",
+        "A man came in upset because the drill he bought had stopped working after a week.",
+        "He had no receipt and the line behind him was about ten people deep.",
+        "I had to find a fair answer for him without breaking the store's policy.",
+        "First I let him explain the whole story without interrupting him.",
+        "Then I looked up his card payment and found the purchase from nine days earlier.",
+        "I swapped the drill for a new one and checked that the battery charged properly.",
+        "He thanked me and came back the next month to buy a saw from me.",
+    ]
+    text = " ".join(sentences * 2 + sentences[:4])  # 283 words: two minutes at 140 wpm
+    question = QuestionRef(text="Tell me about a time you helped an unhappy customer.")
+    analyze_text(text, question)
+    runs, cpu = [], []
+    for _ in range(7):
+        t0, c0 = time.perf_counter(), time.process_time()
+        analyze_text(text, question)
+        runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    runs.sort()
+    cpu.sort()
+    print(f"speed: models load in {load_s:.2f} s (fresh process); text analysis of a "
+          f"{len(text.split())}-word (2-minute) answer: median {runs[3] * 1000:.0f} ms wall "
+          f"(min {runs[0] * 1000:.0f}, max {runs[-1] * 1000:.0f}), median "
+          f"{cpu[3] * 1000:.0f} ms CPU")
 
 
 def fixture_numbers(transcriber: WhisperTranscriber) -> None:
@@ -206,8 +262,12 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-fixtures", action="store_true")
+    parser.add_argument("--text-only", action="store_true", help="corpus figures only")
     args = parser.parse_args()
     corpus_numbers()
+    learned_numbers()
+    if args.text_only:
+        return
     transcriber = WhisperTranscriber(args.model)
     if not args.skip_fixtures:
         fixture_numbers(transcriber)

@@ -9,8 +9,10 @@ from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
 from starcoach.core.analysis.text import words_from_text
+from starcoach.core.analysis.text_model import TextModel
 from starcoach.core.errors import AudioInputError
 from starcoach.core.models import AudioClip, Transcript
+from starcoach.core.ports import Embedder
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
@@ -33,6 +35,7 @@ def analyze_clip(
     tone: bool = True,
     regions: list[tuple[float, float]] | None = None,
     tone_tracks: Any = None,
+    embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
 
@@ -50,7 +53,7 @@ def analyze_clip(
     if regions is None:
         regions = transcriber.speech_regions(clip)
     activity = detect_activity(clip, regions)
-    analysis = analyze(transcript, question, activity, settings)
+    analysis = analyze(transcript, question, activity, settings, *_text_models(embedder))
     if tone:
         spans = [
             (s["start"], s["end"]) for s in analysis["star"]["sentences"]
@@ -61,7 +64,8 @@ def analyze_clip(
 
 
 def analyze_text(text: str, question: QuestionRef | None = None,
-                 settings: Settings | None = None, source: str = "text") -> dict[str, Any]:
+                 settings: Settings | None = None, source: str = "text",
+                 embedder: Embedder | None = None) -> dict[str, Any]:
     """Analyse a typed or transcribed answer without timing (fillers and STAR only).
 
     Raises:
@@ -70,7 +74,15 @@ def analyze_text(text: str, question: QuestionRef | None = None,
     words = words_from_text(text)
     if not words:
         raise AudioInputError(f"{source} is empty: nothing to analyse")
-    return analyze(Transcript(tuple(words), None, text.strip()), question, None, settings)
+    return analyze(Transcript(tuple(words), None, text.strip()), question, None, settings,
+                   *_text_models(embedder))
+
+
+def _text_models(embedder: Embedder | None) -> tuple[Embedder, TextModel]:
+    """The given embedder (or the bundled MiniLM) and the bundled learned text model."""
+    from starcoach.adapters.embedding import default_embedder, load_text_model
+
+    return embedder or default_embedder(), load_text_model()
 
 
 def read_text_file(path: Path) -> str:

@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+import numpy as np
+
 from starcoach.core.models import AudioClip, Transcript
 
 
@@ -38,4 +40,16 @@ class Speaker(Protocol):
 
     def speak(self, text: str) -> None:
         """Say ``text`` aloud; blocks until it has been spoken."""
+        ...
+
+
+class Embedder(Protocol):
+    """Sentences to fixed-length vectors (unit length, so a dot product is a cosine)."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed sentences; returns a float32 array of shape (len(texts), dim).
+
+        Raises:
+            ModelError: the embedding model cannot be loaded.
+        """
         ...

@@ -6,21 +6,26 @@ never renamed or dropped. Bump ``SCHEMA`` only for additions that change meaning
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starcoach.core.analysis.activity import Activity
 from starcoach.core.analysis.boundaries import restore_boundaries
+from starcoach.core.analysis.content import content_tips, is_red_flag, judge_content
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
 from starcoach.core.analysis.length import measure_length
 from starcoach.core.analysis.pace import TARGET_WPM, measure_pace
 from starcoach.core.analysis.pauses import LONG_PAUSE_S, PauseReport, find_pauses
-from starcoach.core.analysis.star import analyze_star
+from starcoach.core.analysis.star import StarResult, analyze_star
+from starcoach.core.analysis.text_model import TextModel
 from starcoach.core.models import Transcript, Word
+from starcoach.core.ports import Embedder
 
 SCHEMA = 1
 """Version of the JSON object."""
+_AMOUNT = re.compile(r"\$?\d[\d,.:]*%?|\b(?:percent|half|twice|double[d]?|tripled?)\b")
 FILLERS_PER_MIN_OK = 3.0
 """Fillers per minute at or below which filler use is fine."""
 
@@ -54,6 +59,8 @@ def analyze(
     question: QuestionRef | None = None,
     activity: Activity | None = None,
     settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    model: TextModel | None = None,
 ) -> dict[str, Any]:
     """Analyse one answer.
 
@@ -62,6 +69,9 @@ def analyze(
         question: The question, when known.
         activity: Audibility of the audio, to confirm pauses; None for text or words only.
         settings: Thresholds; defaults when None.
+        embedder: Sentence embedder for the learned STAR labeller and content coach.
+        model: The learned weights. Without ``embedder`` and ``model`` no sentence is labeled
+            (all "other"), nothing is reported missing and the content fields are null.
 
     Returns:
         The JSON-ready analysis.
@@ -75,8 +85,12 @@ def analyze(
     hits = find_fillers(sentence_words)
     mask = filler_word_mask(words, hits)
     filled = _filled_pause_mask(words, hits)
-    star = analyze_star(sentence_words, question.text, question.behavioral)
+    star = analyze_star(sentence_words, question.text, question.behavioral, embedder, model,
+                        question.extra.get("competency"), question.extra.get("kind"))
     star_dict = star.to_dict()
+    content = _content_dict(star, model, bool(question.text and question.text.strip()))
+    star_dict["result_concrete"] = content["result_concrete"] is True
+    star_dict["result_evidence"] = _result_evidence(star)
     behavioral = bool(star_dict.get("behavioral"))
     span = (pauses.speech_end - pauses.speech_start) if pauses else None
     pace = (
@@ -100,6 +114,7 @@ def analyze(
         "pauses": pauses.to_dict() if pauses else _untimed_pauses(settings),
         "fillers": _fillers_dict(hits, span, counted_words),
         "star": star_dict,
+        "content": content,
         "length": length.to_dict(),
     }
     result["tips"] = _tips(result, pauses)
@@ -153,7 +168,12 @@ def _question_dict(q: QuestionRef, behavioral: bool) -> dict[str, Any] | None:
 
 
 def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
-    tips: list[str] = []
+    """Every tip, most important first: red flags (negativity, off the question), STAR gaps,
+    the other content tips, then delivery (pace, fillers, pauses, length)."""
+    content = a["content"].get("tips", [])
+    major = [t for t in content if is_red_flag(t)]
+    tips: list[str] = [*major, *a["star"].get("tips", []),
+                       *(t for t in content if t not in major)]
     pace = a["pace"]
     if pace["verdict"] == "too fast":
         tips.append(f"You spoke at {pace['wpm']:.0f} wpm: slow down towards "
@@ -172,13 +192,33 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
         if pauses.speech_start > 3.0:
             tips.append(f"You took {pauses.speech_start:.1f} s to start: open with a one-line "
                         "summary while you think.")
-    tips.extend(a["star"].get("tips", []))
     verdict = a["length"]["verdict"]
     if verdict == "too short":
         tips.append("The answer was short: add detail on what you did and how it ended.")
     elif verdict == "too long":
         tips.append("The answer ran over 2 minutes: trim the situation and lead with actions.")
     return tips
+
+
+def _content_dict(star: StarResult, model: TextModel | None, has_question: bool
+                  ) -> dict[str, Any]:
+    """The ``content`` object; every judgement null when no model read the answer."""
+    if star.reading is None or model is None:
+        return {"specific": None, "on_topic": None, "result_concrete": None,
+                "competency": {"asked": None, "shown": None}, "tips": []}
+    judged = judge_content(star.reading, star.behavioral, has_question)
+    tips = content_tips(judged, star.reading, star.texts, "behavioral" if star.behavioral
+                        else star.kind)
+    return replace(judged, tips=tips).to_dict()
+
+
+def _result_evidence(star: StarResult) -> list[str]:
+    """Numbers and amounts quoted from the result sentences."""
+    found: list[str] = []
+    for text, label in zip(star.texts, star.labels, strict=True):
+        if label == "result":
+            found += [m.group(0) for m in _AMOUNT.finditer(text.lower())]
+    return list(dict.fromkeys(found))
 
 
 def _r(value: float | None) -> float | None:
