@@ -15,6 +15,7 @@ from starcoach.core.analysis.activity import Activity
 from starcoach.core.analysis.boundaries import restore_boundaries
 from starcoach.core.analysis.content import content_tips, is_red_flag, judge_content
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
+from starcoach.core.analysis.hedges import find_hedges, hedge_tip, hedges_dict
 from starcoach.core.analysis.length import measure_length
 from starcoach.core.analysis.pace import TARGET_WPM, measure_pace
 from starcoach.core.analysis.pauses import LONG_PAUSE_S, PauseReport, find_pauses
@@ -100,6 +101,11 @@ def analyze(
     )
     length = measure_length(span, behavioral)
     counted_words = sum(not f for f in filled)
+    hedge_hits = find_hedges(sentence_words, hits)
+    content["hedges"] = hedges_dict(hedge_hits, span)
+    hedge_advice = hedge_tip(hedge_hits, span, counted_words)
+    if hedge_advice:
+        content["tips"] = [*content["tips"], hedge_advice]
     result: dict[str, Any] = {
         "schema": SCHEMA,
         "duration_s": _r(transcript.duration_s),
