@@ -16,6 +16,7 @@ from starcoach.core.followups import (
     find_gaps,
 )
 from starcoach.core.questions import Question
+from starcoach.pipeline import label_story
 
 CUSTOMER_Q = Question("angry-customer-t", "Tell me about a time you calmed an upset customer.",
                       "patience", "behavioral",
@@ -208,7 +209,7 @@ def test_follow_up_sentences_are_read_as_the_end_of_the_story() -> None:
     """On its own a follow-up's first sentence reads as a scene; after the story, as its end."""
     follow = FollowUp("missing_result", "And how did that turn out?", "template")
     ending = ("situation", "In the end, the complaints stopped and she renewed her contract.")
-    combined = combine_answers(answer(SIT, TASK, ACT), answer(ending), follow)
+    combined = combine_answers(answer(SIT, TASK, ACT), answer(ending), follow, label_story)
     assert combined.filled is True
     assert combined.evidence == ending[1]
 
@@ -217,5 +218,5 @@ def test_vague_result_without_analysis_flag_is_judged_by_numbers() -> None:
     follow = FollowUp("vague_result", "How did you know it had worked?", "template")
     numbers = ("other", "As a result, our wait times fell from ten minutes to four.")
     combined = combine_answers(answer(SIT, TASK, ACT, VAGUE, concrete=False),
-                               answer(numbers), follow)
+                               answer(numbers), follow, label_story)
     assert combined.filled is True

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from starcoach.core.analysis.activity import detect_activity
-from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.text_model import TextModel
+from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.errors import AudioInputError
+from starcoach.core.limits import check_typed_answer
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.ports import Embedder
 
@@ -70,7 +72,9 @@ def analyze_text(text: str, question: QuestionRef | None = None,
 
     Raises:
         AudioInputError: the text is empty.
+        AppError: the text is over the typed-answer limit.
     """
+    check_typed_answer(text, source)
     words = words_from_text(text)
     if not words:
         raise AudioInputError(f"{source} is empty: nothing to analyse")
@@ -97,3 +101,11 @@ def read_text_file(path: Path) -> str:
         raise AudioInputError(f"{path}: not a UTF-8 text file") from None
     except OSError as exc:
         raise AudioInputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def label_story(texts: Sequence[str]) -> list[str]:
+    """STAR labels of a behavioral story's sentences, read in order with the bundled models."""
+    from starcoach.core.analysis.star import label_sentences
+
+    embedder, model = _text_models(None)
+    return label_sentences(list(texts), behavioral=True, embedder=embedder, model=model)

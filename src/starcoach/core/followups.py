@@ -19,7 +19,7 @@ it the gaps come from ``star`` alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -216,8 +216,13 @@ def choose_follow_up(
     return None
 
 
+Relabel = Callable[[Sequence[str]], list[str]]
+"""Labels the sentences of one behavioral story in order (the learned STAR labeller)."""
+
+
 def combine_answers(
-    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp
+    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp,
+    relabel: Relabel | None = None,
 ) -> CombinedAnswer:
     """Judge an answer and its follow-up answer together.
 
@@ -225,6 +230,8 @@ def combine_answers(
         first: Analysis of the original answer.
         second: Analysis of the answer to the follow-up.
         follow_up: The follow-up that was asked.
+        relabel: STAR labeller for both answers' sentences read as one story; without it
+            the follow-up's own labels count.
 
     Returns:
         Whether the gap was filled, the merged STAR coverage and a feedback sentence.
@@ -233,13 +240,14 @@ def combine_answers(
     coverage = {p: max(_part(star1, p), _part(star2, p)) for p in PARTS}
     behavioral = bool(star1.get("behavioral"))
     missing = tuple(p for p in PARTS if behavioral and coverage[p] <= 0.0)
-    filled, evidence = _filled(follow_up.gap, second, _labels_in_context(star1, star2))
+    filled, evidence = _filled(follow_up.gap, second, _labels_in_context(star1, star2, relabel))
     return CombinedAnswer(follow_up, filled, _feedback(follow_up.gap, filled, evidence),
                           coverage, missing, evidence)
 
 
 def combined_analysis(
-    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp
+    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp,
+    relabel: Relabel | None = None,
 ) -> dict[str, Any]:
     """The first answer's analysis with the follow-up answer folded in, for the feedback view.
 
@@ -251,7 +259,7 @@ def combined_analysis(
     Returns:
         A new dict; the inputs are not changed.
     """
-    combined = combine_answers(first, second, follow_up)
+    combined = combine_answers(first, second, follow_up, relabel)
     star = dict(first.get("star") or {})
     star.update(combined.coverage)
     star["missing"] = list(combined.missing)
@@ -293,24 +301,20 @@ def _template(gap: str, question: QuestionLike | None) -> str:
     return TEMPLATES[gap].format(for_whom=" for the customer" if about_customer else "")
 
 
-def _labels_in_context(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[str]:
+def _labels_in_context(first: Mapping[str, Any], second: Mapping[str, Any],
+                       relabel: Relabel | None) -> list[str]:
     """STAR labels of the follow-up's sentences read as the end of the first answer's story.
 
     A follow-up answer continues the story ("In the end..."), so its sentences are labelled
     after the first answer's; on its own the labeller would read its first sentence as a
-    situation. Falls back to the follow-up's own labels when the labeller is unavailable.
+    situation. Falls back to the follow-up's own labels without a labeller.
     """
     texts1 = [s.get("text") or "" for s in first.get("sentences") or []]
     texts2 = [s.get("text") or "" for s in second.get("sentences") or []]
     own = [s.get("label") or "other" for s in second.get("sentences") or []]
-    if not texts2 or not first.get("behavioral"):
+    if not texts2 or not first.get("behavioral") or relabel is None:
         return own
-    try:
-        from starcoach.core.analysis.star import label_sentences
-
-        labels = label_sentences([*texts1, *texts2], behavioral=True)[len(texts1):]
-    except (ImportError, TypeError, ValueError):
-        return own
+    labels = relabel([*texts1, *texts2])[len(texts1):]
     return labels if len(labels) == len(texts2) else own
 
 

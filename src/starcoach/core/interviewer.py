@@ -17,6 +17,7 @@ from typing import Any
 from starcoach.core.followups import (
     FollowUp,
     FollowUpSettings,
+    Relabel,
     choose_follow_up,
     combined_analysis,
 )
@@ -27,13 +28,16 @@ from starcoach.core.scorecard import Scorecard, build_scorecard
 class Interviewer:
     """Follow-up bookkeeping per question, and the answers of a session in order."""
 
-    def __init__(self, settings: FollowUpSettings | None = None) -> None:
+    def __init__(self, settings: FollowUpSettings | None = None,
+                 relabel: Relabel | None = None) -> None:
         """Start a session with no answers.
 
         Args:
             settings: Follow-ups on or off and how many per question; defaults when None.
+            relabel: STAR labeller that reads a follow-up answer as the end of the story.
         """
         self.settings = settings or FollowUpSettings()
+        self.relabel = relabel
         self._asked: dict[str, list[FollowUp]] = {}
         self._answers: list[tuple[Question, Mapping[str, Any]]] = []
 
@@ -72,7 +76,7 @@ class Interviewer:
         asked = self.asked(question.id)
         if not asked:
             raise ValueError(f"no follow-up was asked about '{question.id}'")
-        merged = combined_analysis(first, second, asked[-1])
+        merged = combined_analysis(first, second, asked[-1], self.relabel)
         self._keep(question, merged)
         return merged
 
