@@ -233,6 +233,33 @@ async def test_no_microphone_offers_typing_the_answer(services) -> None:
         assert analysis["star"]["sentences"]
 
 
+async def test_overlong_typed_answer_is_refused_and_kept(services) -> None:
+    """A typed answer over the size limit is refused with a notice; the text stays to edit."""
+    from textual.widgets import TextArea
+
+    from starcoach.core.limits import MAX_TYPED_CHARS
+    from starcoach.ui.screens.modals import TypedAnswerScreen
+
+    services.make_recorder = lambda path: BrokenMicrophone()
+    app = InterviewApp(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for_state(app, pilot, "failed")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, TypedAnswerScreen), "typing")
+        long_text = "I helped a customer. " * (MAX_TYPED_CHARS // 20)
+        app.screen.query_one(TextArea).text = long_text
+        await pilot.press("ctrl+s")
+
+        def limit_notices() -> list[str]:
+            return [n.message for n in app._notifications if "characters" in n.message]
+
+        await wait_until(pilot, lambda: bool(limit_notices()), "the limit notice")
+        assert "the limit is 20,000" in limit_notices()[0]
+        assert isinstance(app.screen, TypedAnswerScreen)
+        assert app.screen.query_one(TextArea).text == long_text
+
+
 async def test_help_reaches_every_key_and_close_at_80x24(services) -> None:
     app = InterviewApp(services)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, Static, TextArea
 
+from starcoach.core.limits import typed_answer_problem
+
 HELP = """\
 # starcoach keys
 
@@ -77,6 +79,10 @@ class TypedAnswerScreen(ModalScreen[str | None]):
         text = self.query_one(TextArea).text.strip()
         if not text:
             self.notify("Type an answer first.", severity="warning")
+            return
+        problem = typed_answer_problem(text)
+        if problem:
+            self.notify(problem, severity="error")
             return
         self.dismiss(text)
 
