@@ -13,6 +13,7 @@ import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pytest
@@ -20,6 +21,18 @@ import pytest
 from starcoach.adapters import virtual_audio as va
 
 _INSTALL_HINT = "apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
+
+
+def in_ci() -> bool:
+    """True when running in CI (``CI=true``, as CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A device test cannot run: skip locally, fail in CI (where the tools must be there)."""
+    if in_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def reinitialize_portaudio() -> None:
@@ -38,19 +51,21 @@ def reinitialize_portaudio() -> None:
 def virtual_audio() -> Iterator[dict[str, str]]:
     """Start a virtual PulseAudio server for the session and point PortAudio at it.
 
+    Skips the test when the server cannot start; in CI (``CI=true``) fails it instead.
+
     Yields:
         The environment variables clients need (already set in ``os.environ``).
     """
     if not va.available():
-        pytest.skip(f"pulseaudio/pactl/paplay/parec not installed ({_INSTALL_HINT})")
+        unavailable(f"pulseaudio/pactl/paplay/parec not installed ({_INSTALL_HINT})")
     try:
         import sounddevice  # noqa: F401
     except OSError as exc:
-        pytest.skip(f"PortAudio library missing: {exc} ({_INSTALL_HINT})")
+        unavailable(f"PortAudio library missing: {exc} ({_INSTALL_HINT})")
     try:
         env = va.start()
     except va.VirtualAudioError as exc:
-        pytest.skip(f"virtual PulseAudio server did not start: {exc}")
+        unavailable(f"virtual PulseAudio server did not start: {exc}")
     saved = {key: os.environ.get(key) for key in (*env, "PULSE_SERVER")}
     os.environ.pop("PULSE_SERVER", None)
     os.environ.update(env)
