@@ -32,12 +32,7 @@ from starcoach.commands.check import clipped_fraction, meter_line, verdict
 from starcoach.commands.devices import format_devices
 from starcoach.core.errors import AudioInputError, DeviceError
 from starcoach.core.models import SAMPLE_RATE, AudioClip
-from tests.audio_support import (
-    chirp_bursts,
-    read_wav_samples,
-    virtual_audio,  # noqa: F401  (fixture; remove once conftest.py provides it)
-    write_wav,
-)
+from tests.audio_support import chirp_bursts, read_wav_samples, unavailable, write_wav
 
 SR = SAMPLE_RATE
 _T = np.arange(SR) / SR
@@ -60,6 +55,48 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> Any:
     )
 
 
+def start_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """The same CLI as ``run_cli``, running, with its output on pipes."""
+    return subprocess.Popen([sys.executable, "-c", _CLI, *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def record_streams() -> int:
+    """How many recording streams the virtual server has (``parec`` is one once attached)."""
+    listed = subprocess.run(["pactl", "list", "short", "source-outputs"], env=va._client_env(),
+                            capture_output=True, text=True, timeout=30, check=True)
+    return len(listed.stdout.splitlines())
+
+
+def start_capture(path: Path) -> subprocess.Popen[bytes]:
+    """``parec`` capturing the speaker into ``path``, returned once the server lists its
+    stream (a handshake with the server, not a sleep)."""
+    before = record_streams()
+    parec = va.capture_speaker(path)
+    deadline = time.monotonic() + 60.0
+    while record_streams() <= before:
+        assert parec.poll() is None, "parec exited"
+        assert time.monotonic() < deadline, "parec never attached to the speaker"
+    return parec
+
+
+def wait_heard(parec: subprocess.Popen[bytes], path: Path, peak_db: float,
+               timeout: float = 60.0) -> np.ndarray:
+    """Wait until the capture file holds audio peaking above ``peak_db`` (``parec`` writes
+    in bursts of about 2 s), then stop ``parec``; returns the captured samples."""
+    deadline = time.monotonic() + timeout
+    heard = np.zeros(0, np.float32)
+    while peak_dbfs(heard) <= peak_db and time.monotonic() < deadline:
+        data = path.read_bytes()[44:] if path.exists() else b""
+        heard = np.frombuffer(data[: len(data) // 2 * 2], "<i2").astype(np.float32) / 32768
+        if peak_dbfs(heard) <= peak_db:
+            assert parec.poll() is None, "parec exited"
+            time.sleep(0.05)  # polls a file; the deadline only catches a hang
+    parec.terminate()
+    parec.wait(timeout=10)
+    return heard
+
+
 def env_without_server(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
     empty = tmp_path / "no-server"
@@ -74,29 +111,43 @@ def has_sound_card() -> bool:
 
 
 class Recording:
-    """``recorder.record`` running on a thread, with the blocks it has delivered so far."""
+    """``recorder.record`` running on a thread, with the blocks it has delivered so far.
+
+    The test waits on what the recorder delivers (blocks of audio, clocked by the sound
+    server), never on the wall clock.
+    """
 
     def __init__(self, recorder: Any) -> None:
         self.stop = threading.Event()
         self.blocks: list[AudioClip] = []
         self.error: Exception | None = None
         self.clip: AudioClip | None = None
+        self._arrived = threading.Condition()
         self._thread = threading.Thread(target=self._run, args=(recorder,), daemon=True)
         self._thread.start()
 
     def _run(self, recorder: Any) -> None:
         try:
-            self.clip = recorder.record(self.stop, self.blocks.append)
+            self.clip = recorder.record(self.stop, self._on_block)
         except Exception as exc:  # noqa: BLE001  (re-raised by the test's thread)
             self.error = exc
+        with self._arrived:
+            self._arrived.notify_all()
 
-    def wait_blocks(self, count: int, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.blocks) < count:
-            if self.error is not None:
-                raise self.error
-            assert time.monotonic() < deadline, f"only {len(self.blocks)} blocks arrived"
-            time.sleep(0.02)
+    def _on_block(self, block: AudioClip) -> None:
+        with self._arrived:
+            self.blocks.append(block)
+            self._arrived.notify_all()
+
+    def wait_blocks(self, count: int, timeout: float = 60.0) -> None:
+        """Block until ``count`` blocks have arrived (the timeout only catches a hang)."""
+        with self._arrived:
+            arrived = self._arrived.wait_for(
+                lambda: len(self.blocks) >= count or self.error is not None
+                or not self._thread.is_alive(), timeout)
+        if self.error is not None:
+            raise self.error
+        assert arrived and len(self.blocks) >= count, f"only {len(self.blocks)} blocks arrived"
 
     def finish(self) -> AudioClip:
         self.stop.set()
@@ -224,14 +275,49 @@ def test_fixture_recorder_delivers_blocks_and_honours_stop(
     np.testing.assert_allclose(clip.samples, original[: len(clip.samples)], atol=1e-6)
 
 
-def test_fixture_recorder_realtime_paces_and_stops_promptly(two_second_wav: Path) -> None:
-    stop = threading.Event()
-    threading.Timer(0.45, stop.set).start()
-    started = time.monotonic()
-    clip = FixtureRecorder(two_second_wav, realtime=True).record(stop, lambda block: None)
-    elapsed = time.monotonic() - started
-    assert 0.4 <= elapsed < 0.8
-    assert 0.4 <= clip.duration_s <= 0.7  # about as much audio as time passed, not the file
+class FakeClock:
+    """``time.monotonic`` that only moves when a stop event is waited on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class ClockedStop(threading.Event):
+    """A stop event whose ``wait`` advances a fake clock; it sets itself at ``stop_at_s``."""
+
+    def __init__(self, clock: FakeClock, stop_at_s: float) -> None:
+        super().__init__()
+        self.clock, self.stop_at = clock, clock.now + stop_at_s
+
+    def wait(self, timeout: float | None = None) -> bool:
+        assert timeout is not None and timeout >= 0
+        self.clock.waits.append(timeout)
+        self.clock.now += timeout
+        if self.clock.now >= self.stop_at - 1e-9:
+            self.set()
+        return self.is_set()
+
+
+def test_fixture_recorder_realtime_paces_and_stops_promptly(
+    two_second_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starcoach.adapters import fixtures
+
+    clock = FakeClock()
+    monkeypatch.setattr(fixtures, "time", SimpleNamespace(monotonic=clock.monotonic))
+    stop = ClockedStop(clock, stop_at_s=0.45)
+    delivered: list[float] = []  # fake time at which each block was handed over
+    clip = FixtureRecorder(two_second_wav, realtime=True).record(
+        stop, lambda block: delivered.append(clock.now))
+    # Each 0.1 s block is followed by a wait until real time catches up with the audio...
+    assert clock.waits == pytest.approx([0.1] * 5)
+    assert np.diff(delivered) == pytest.approx([0.1] * 4)
+    # ...and the stop is honoured at the next block boundary, not at the end of the file.
+    assert clip.duration_s == pytest.approx(0.5)
 
 
 def test_fixture_recorder_missing_file_is_app_error(tmp_path: Path) -> None:
@@ -269,8 +355,7 @@ class _FakeStream:
         for _ in range(self.blocks):
             block = np.full((self.blocksize, 1), 0.25, np.float32)
             self.callback(block, self.blocksize, None, None)
-            time.sleep(0.01)
-        self.active = False
+        self.active = False  # after its last block, as PortAudio's stream does
 
     def stop(self) -> None:
         self.active = False
@@ -374,8 +459,8 @@ def test_recorder_hears_what_is_played_into_the_mic(tmp_path: Path) -> None:
     wav_path = tmp_path / "recorded.wav"
     recording = Recording(SoundDeviceRecorder(wav_path=wav_path))
     recording.wait_blocks(1)
-    assert va.play_into_mic(source).wait(timeout=20) == 0
-    time.sleep(0.4)
+    assert va.play_into_mic(source).wait(timeout=60) == 0
+    recording.wait_blocks(len(recording.blocks) + 4)  # 0.4 s more audio: the tail is in
     clip = recording.finish()
     score, segment = normalized_xcorr(clip.samples, played)
     assert score > 0.9
@@ -419,16 +504,13 @@ def test_speak_blocks_while_speaking_and_reaches_the_speaker(speaker: Any, tmp_p
     with wave.open(str(synthesized)) as wav:
         speech_s = wav.getnframes() / wav.getframerate()
     captured = tmp_path / "captured.wav"
-    parec = va.capture_speaker(captured)
-    time.sleep(0.3)
+    parec = start_capture(captured)  # the capture is running before anything is said
     started = time.monotonic()
     speaker.speak(text)
     took = time.monotonic() - started
-    time.sleep(0.3)
-    parec.terminate()
-    parec.wait(timeout=10)
-    assert 0.8 * speech_s <= took <= speech_s + 4.0
-    heard, _ = read_wav_samples(captured)
+    heard = wait_heard(parec, captured, -20.0)
+    assert took >= 0.8 * speech_s  # speak() returns once the question has been said
+    assert took <= speech_s + 30.0  # ...and does not hang
     assert peak_dbfs(heard) > -20.0
     assert synthesized.stat().st_size > 44  # speak() did not overwrite the saved file
 
@@ -439,15 +521,11 @@ def test_playback_reaches_the_speaker(tmp_path: Path) -> None:
     from starcoach.adapters import playback
 
     captured = tmp_path / "captured.wav"
-    parec = va.capture_speaker(captured)
-    time.sleep(0.3)
+    parec = start_capture(captured)
     started = time.monotonic()
     playback.play(AudioClip(chirp_bursts(1.0)))
     assert time.monotonic() - started >= 0.9
-    time.sleep(0.3)
-    parec.terminate()
-    parec.wait(timeout=10)
-    heard, _ = read_wav_samples(captured)
+    heard = wait_heard(parec, captured, -12.0)
     assert peak_dbfs(heard) > -12.0
 
 
@@ -481,8 +559,11 @@ def test_devices_command_lists_the_virtual_devices() -> None:
 @pytest.mark.slow
 def test_device_vanishing_mid_answer_is_device_error_and_keeps_wav(tmp_path: Path) -> None:
     if not va.available():
-        pytest.skip("pulseaudio not installed")
-    server = va.start_server()
+        unavailable("pulseaudio not installed")
+    try:
+        server = va.start_server()
+    except va.VirtualAudioError as exc:
+        unavailable(f"virtual PulseAudio server did not start: {exc}")
     wav_path = tmp_path / "answer.wav"
     script = (
         "import sys, threading; from pathlib import Path\n"
@@ -500,8 +581,9 @@ def test_device_vanishing_mid_answer_is_device_error_and_keeps_wav(tmp_path: Pat
         text=True,
     )
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "block"
-        time.sleep(1.0)
+        assert child.stdout is not None
+        for _ in range(10):  # 1 s of audio recorded (and written) before the server goes
+            assert child.stdout.readline().strip() == "block"
     finally:
         va.stop_server(server)
     out, _ = child.communicate(timeout=20)
@@ -515,18 +597,28 @@ def test_device_vanishing_mid_answer_is_device_error_and_keeps_wav(tmp_path: Pat
 @pytest.mark.usefixtures("virtual_audio")
 @pytest.mark.model
 def test_check_command_transcribes_speech(speaker: Any, tmp_path: Path) -> None:
-    pytest.importorskip("starcoach.adapters.whisper_transcriber")
     speech = speaker.synthesize_to_file(
         "Tell me about a time you disagreed with a teammate.", tmp_path / "speech.wav"
     )
-    env = dict(os.environ)
-    player = subprocess.Popen(
-        ["bash", "-c", f"sleep 1.5; paplay -d {va.MIC_SINK} {speech}"], env=env
-    )
+    with wave.open(str(speech)) as wav:
+        speech_s = wav.getnframes() / wav.getframerate()
+    # Handshake, no timer: play the sentence once `check` says it is recording; the recording
+    # is clocked by the sound server, so it then holds the whole sentence plus the margin.
+    check = start_cli(["check", "--seconds", f"{speech_s + 2.5:.1f}"], dict(os.environ))
     try:
-        done = run_cli(["check", "--seconds", "5"], env, timeout=180)
+        assert check.stderr is not None
+        before: list[str] = []
+        for line in check.stderr:  # PortAudio may log before the meter starts
+            if line.startswith("Recording"):
+                break
+            before.append(line)
+        else:
+            raise AssertionError("check never started recording: " + "".join(before))
+        player = va.play_into_mic(speech)
+        out, err = check.communicate(timeout=180)
+        assert player.wait(timeout=30) == 0
     finally:
-        player.wait(timeout=30)
-    assert done.returncode == 0, done.stderr
-    heard = done.stdout.split("Heard:")[1].lower()
+        check.kill()
+    assert check.returncode == 0, "".join(before) + err
+    heard = out.split("Heard:")[1].lower()
     assert "teammate" in heard
