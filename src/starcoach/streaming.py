@@ -3,12 +3,19 @@
 Audio arrives in blocks. A worker thread cuts the stream at pauses (found in the signal) once
 a few seconds have accumulated and transcribes each chunk with its time offset, so that when
 the speaker stops only the last few seconds remain to be transcribed.
+
+On a busy machine the worker can fall behind the speaker. It measures its backlog (audio
+received but not yet transcribed) and how long each decode takes against the audio it
+covers; when behind it sheds optional work (provisional caption previews) and cuts longer
+chunks, since every Whisper call pays for a whole 30 s window whatever the chunk's length.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,6 +45,29 @@ TRAILING_SILENCE_S = 1.2
 """After this much silence at the end of the audio, transcribe what came before at once."""
 CUT_MARGIN_FRAMES = 15
 """Frames of silence kept at the end of a chunk cut before a trailing silence."""
+BEHIND_S = 12.0
+"""A backlog above this (seconds of audio waiting) means the worker is behind the speaker."""
+CATCH_UP_CHUNK_S = 28.0
+"""When behind, cut chunks up to this long (one Whisper window): fewer decodes, same audio."""
+PREVIEW_MAX_LOAD = 0.5
+"""No caption previews when the last decode took more than this fraction of its audio's
+length (the machine is busy: previews would delay the transcript itself)."""
+
+
+@dataclass(frozen=True)
+class StreamStats:
+    """How the live transcriber kept up (for the latency benchmark and diagnostics)."""
+
+    chunks: int
+    """Chunks decoded."""
+    max_backlog_s: float
+    """Largest backlog seen when the worker looked for work (seconds of audio)."""
+    load: float
+    """Last decode's time over its audio's duration (0 before the first decode)."""
+    previews: int
+    """Caption previews decoded."""
+    previews_shed: int
+    """Caption previews skipped because the worker was behind or the machine busy."""
 
 
 class IncrementalTranscriber:
@@ -64,6 +94,13 @@ class IncrementalTranscriber:
         self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
         self._previewer = getattr(transcriber, "previewer", None) if on_update else None
         self._last_preview = 0  # samples received at the last caption preview
+        self._chunks = 0
+        self._max_backlog = 0.0
+        self._load = 0.0  # last decode's seconds per second of audio
+        self._previews = 0
+        self._shed = 0
+        self._looked_at = 0  # samples the worker has dealt with (cut, decoded or kept pending)
+        self._settled = threading.Condition()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
@@ -83,6 +120,34 @@ class IncrementalTranscriber:
         """Words transcribed so far (for live captions)."""
         with self._lock:
             return list(self._words)
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until the worker has dealt with all the audio fed so far: every chunk it could
+        cut is transcribed (and a due caption preview shown). For tests that pace the audio
+        by the worker instead of the clock. Returns False on timeout."""
+        with self._lock:
+            target = self._total
+        with self._settled:
+            return self._settled.wait_for(
+                lambda: self._looked_at >= target or not self._worker.is_alive(), timeout)
+
+    @property
+    def backlog_s(self) -> float:
+        """Seconds of audio received but not yet transcribed."""
+        with self._lock:
+            return (self._total - self._done_until) / self._rate
+
+    @property
+    def behind(self) -> bool:
+        """True when the backlog is larger than a chunk the worker would normally cut."""
+        return self.backlog_s > BEHIND_S
+
+    @property
+    def stats(self) -> StreamStats:
+        """Counters of the work done and shed so far."""
+        with self._lock:
+            return StreamStats(self._chunks, self._max_backlog, self._load, self._previews,
+                               self._shed)
 
     @property
     def speech_regions(self) -> list[tuple[float, float]]:
@@ -121,10 +186,16 @@ class IncrementalTranscriber:
                 with self._lock:
                     closing = self._closing
                 clip = self.audio()
+                with self._lock:
+                    backlog = (len(clip.samples) - self._done_until) / self._rate
+                    self._max_backlog = max(self._max_backlog, backlog)
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if not closing and self._preview_due(len(clip.samples)):
                     self._preview(clip.samples)
+                with self._settled:
+                    self._looked_at = len(clip.samples)
+                    self._settled.notify_all()
                 if closing:
                     if len(clip.samples) > self._done_until:
                         self._transcribe(clip.samples, len(clip.samples))
@@ -151,24 +222,38 @@ class IncrementalTranscriber:
             return None
         run_frames = int(CUT_SILENCE_S / FRAME_S)
         first = int(MIN_CHUNK_S / FRAME_S)
-        run = 0
-        for i in range(first, len(quiet)):
+        behind = pending > BEHIND_S
+        # Normally the first pause after MIN_CHUNK_S; when behind, the last pause within a
+        # whole window, to catch up with fewer decodes.
+        last = min(len(quiet), int(CATCH_UP_CHUNK_S / FRAME_S)) if behind else len(quiet)
+        run, found = 0, None
+        for i in range(first, last):
             run = run + 1 if quiet[i] else 0
             if run >= run_frames:
-                middle = i - run_frames // 2
-                return start + int(middle * FRAME_S * self._rate)
+                found = i - run_frames // 2
+                if not behind:
+                    break
+        if found is not None:
+            return start + int(found * FRAME_S * self._rate)
         if pending >= MAX_CHUNK_S:
-            i = first + int(np.argmin(level[first:]))
+            i = first + int(np.argmin(level[first:last]))
             return start + int(i * FRAME_S * self._rate)
         return None
 
     def _preview_due(self, received: int) -> bool:
         pending = received - self._done_until
-        # No preview when a chunk is about to be cut (or the worker is behind): it is decoded
-        # properly in a moment, and a preview then would only delay the final words.
-        return (self._previewer is not None
-                and PREVIEW_MIN_S * self._rate <= pending < MIN_CHUNK_S * self._rate
-                and received - self._last_preview >= PREVIEW_EVERY_S * self._rate)
+        if (self._previewer is None or pending < PREVIEW_MIN_S * self._rate
+                or received - self._last_preview < PREVIEW_EVERY_S * self._rate):
+            return False
+        # Shed the preview when a chunk is about to be cut or the worker is behind (it is
+        # decoded properly in a moment; a preview then would only delay the final words),
+        # and when the machine is busy (decodes slow against real time).
+        if pending >= MIN_CHUNK_S * self._rate or self._load > PREVIEW_MAX_LOAD:
+            self._last_preview = received
+            with self._lock:
+                self._shed += 1
+            return False
+        return True
 
     def _preview(self, samples: np.ndarray) -> None:
         """Live captions of audio not yet in a chunk: a quick greedy decode of its last
@@ -178,6 +263,8 @@ class IncrementalTranscriber:
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
         part = self._previewer.transcribe(AudioClip(samples[start:], self._rate),
                                           offset_s=start / self._rate)
+        with self._lock:
+            self._previews += 1
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
     def _audible(self, samples: np.ndarray) -> bool:
@@ -194,10 +281,14 @@ class IncrementalTranscriber:
         chunk = AudioClip(samples[start:cut], self._rate)
         if chunk.duration_s >= 0.1 and self._audible(chunk.samples):
             offset = start / self._rate
+            began = time.monotonic()
             part = self._transcriber.transcribe(chunk, offset_s=offset)
+            took = time.monotonic() - began
             vad = getattr(self._transcriber, "speech_regions", None)
             regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
             with self._lock:
+                self._chunks += 1
+                self._load = took / chunk.duration_s
                 self._words.extend(part.words)
                 self._regions.extend(regions)
                 if part.text.strip():
@@ -213,7 +304,8 @@ def _trailing_run(mask: np.ndarray) -> int:
     return int(len(mask) - 1 - falses[-1]) if falses.size else len(mask)
 
 
-def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02) -> list[tuple[float, float]]:
+def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02
+                  ) -> list[tuple[float, float]]:
     """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
     merged: list[tuple[float, float]] = []
     for a, b in sorted(regions):
