@@ -117,10 +117,11 @@ class TimedTranscriber(BurstTranscriber):
         return super().transcribe(clip, offset_s)
 
 
-@pytest.mark.parametrize(("load", "previews"), [(0.1, True), (0.9, False)])
-def test_caption_previews_are_shed_when_decoding_is_slow(
-    monkeypatch: pytest.MonkeyPatch, load: float, previews: bool
+@pytest.mark.parametrize(("load", "kind"), [(0.1, "drafts"), (0.45, "previews"), (0.9, "none")])
+def test_provisional_captions_follow_the_machine_load(
+    monkeypatch: pytest.MonkeyPatch, load: float, kind: str
 ) -> None:
+    """Fast machine: full drafts up to the last pause; slower: greedy previews; busy: none."""
     clock = [0.0]
     monkeypatch.setattr(streaming, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     fake = TimedTranscriber(clock, load)
@@ -130,13 +131,33 @@ def test_caption_previews_are_shed_when_decoding_is_slow(
     inc.finish()
     stats = inc.stats
     assert stats.load == pytest.approx(load)
-    assert stats.chunks == len(fake.chunks) >= 3
-    if previews:  # every chunk after the first got previews while it was pending
-        assert stats.previews >= len(fake.chunks) - 1 and fake.previewer.chunks
-        assert any(u.duration_s is not None and u.duration_s % 1 == 0 for u in updates)
-    else:  # after the first decode showed the machine is slow, previews are shed
-        previewed_after_first = [c for c in fake.previewer.chunks if c[0] > fake.chunks[0][1]]
-        assert previewed_after_first == [] and stats.previews_shed >= 2
+    after_first = [c for c in fake.previewer.chunks if c[0] > fake.chunks[0][1]]
+    # Before the first decode the load is unknown: at most one draft then.
+    if kind == "drafts":
+        assert stats.drafts >= 4 and stats.previews == 0 and not fake.previewer.chunks
+        assert len(fake.chunks) == stats.chunks + stats.drafts
+    elif kind == "previews":
+        assert stats.drafts <= 1 and stats.previews >= 4 and after_first
+    else:  # after the first decode showed the machine is slow, nothing provisional
+        assert stats.drafts <= 1 and after_first == [] and stats.previews_shed >= 2
+    assert len(updates) > stats.chunks  # chunks, plus provisional captions unless shed
+
+
+def test_answer_ending_between_cuts_reuses_the_draft() -> None:
+    audio = np.concatenate([bursts(14), np.zeros(int(0.2 * SAMPLE_RATE), np.float32)])  # 12 s
+    batch = BurstTranscriber().transcribe(AudioClip(audio))
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake, on_update=lambda t: None)
+    feed(inc, audio, step_s=1.0)
+    drafted = list(fake.chunks)
+    result = inc.finish()
+    assert_same_words(result, batch)
+    assert inc.stats.drafts >= 1
+    # The end of the answer decoded only what came after the last draft's pause.
+    draft_end = drafted[-1][1]
+    assert fake.chunks[-1][0] == pytest.approx(draft_end)
+    assert fake.chunks[-1][1] - fake.chunks[-1][0] < 4.0
+    assert inc.stats.tail_s == pytest.approx(len(audio) / SAMPLE_RATE - draft_end, abs=0.01)
 
 
 def test_live_tone_tracks_equal_the_whole_clip_analysis() -> None:

@@ -52,6 +52,10 @@ CATCH_UP_CHUNK_S = 28.0
 PREVIEW_MAX_LOAD = 0.5
 """No caption previews when the last decode took more than this fraction of its audio's
 length (the machine is busy: previews would delay the transcript itself)."""
+DRAFT_MAX_LOAD = 0.35
+"""Draft decodes (below) only while the last decode took at most this fraction of its audio."""
+MIN_DRAFT_S = 1.0
+"""A draft covers at least this much audio."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class StreamStats:
     """Caption previews decoded."""
     previews_shed: int
     """Caption previews skipped because the worker was behind or the machine busy."""
+    drafts: int = 0
+    """Draft decodes of the pending audio up to its last pause (captions, and the tail's
+    head if the answer ends before the next cut)."""
+    tail_s: float = 0.0
+    """Audio that was left to decode when ``finish`` was called, after any draft."""
 
 
 class IncrementalTranscriber:
@@ -99,6 +108,11 @@ class IncrementalTranscriber:
         self._load = 0.0  # last decode's seconds per second of audio
         self._previews = 0
         self._shed = 0
+        self._drafts = 0
+        self._tail = 0.0
+        # A full-quality decode of [start, end) of the pending audio, ending in a pause:
+        # (start, end, transcript, regions, seconds it took). Used if the answer ends first.
+        self._draft: tuple[int, int, Transcript, list[tuple[float, float]], float] | None = None
         self._looked_at = 0  # samples the worker has dealt with (cut, decoded or kept pending)
         self._settled = threading.Condition()
         self._lock = threading.Lock()
@@ -147,7 +161,7 @@ class IncrementalTranscriber:
         """Counters of the work done and shed so far."""
         with self._lock:
             return StreamStats(self._chunks, self._max_backlog, self._load, self._previews,
-                               self._shed)
+                               self._shed, self._drafts, self._tail)
 
     @property
     def speech_regions(self) -> list[tuple[float, float]]:
@@ -189,10 +203,18 @@ class IncrementalTranscriber:
                 with self._lock:
                     backlog = (len(clip.samples) - self._done_until) / self._rate
                     self._max_backlog = max(self._max_backlog, backlog)
+                if closing:
+                    self._use_draft()
+                    with self._lock:
+                        self._tail = (len(clip.samples) - self._done_until) / self._rate
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if not closing and self._preview_due(len(clip.samples)):
-                    self._preview(clip.samples)
+                    draft_end = self._draft_end(clip.samples)
+                    if draft_end is not None:
+                        self._make_draft(clip.samples, draft_end)
+                    elif self._previewer is not None:
+                        self._preview(clip.samples)
                 with self._settled:
                     self._looked_at = len(clip.samples)
                     self._settled.notify_all()
@@ -242,7 +264,7 @@ class IncrementalTranscriber:
 
     def _preview_due(self, received: int) -> bool:
         pending = received - self._done_until
-        if (self._previewer is None or pending < PREVIEW_MIN_S * self._rate
+        if (self._on_update is None or pending < PREVIEW_MIN_S * self._rate
                 or received - self._last_preview < PREVIEW_EVERY_S * self._rate):
             return False
         # Shed the preview when a chunk is about to be cut or the worker is behind (it is
@@ -254,6 +276,47 @@ class IncrementalTranscriber:
                 self._shed += 1
             return False
         return True
+
+    def _draft_end(self, samples: np.ndarray) -> int | None:
+        """Where a draft would end (the middle of the last pause in the pending audio), or
+        None when no draft should be made now (machine busy, no pause)."""
+        if self._load > DRAFT_MAX_LOAD:
+            return None
+        start = self._done_until
+        level = frame_levels(samples[start:], self._rate)
+        if level.size == 0:
+            return None
+        quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
+        run_frames = int(CUT_SILENCE_S / FRAME_S)
+        runs = np.convolve(quiet.astype(int), np.ones(run_frames, int), mode="valid")
+        ends = np.flatnonzero(runs == run_frames)  # a silent run starts at each
+        first = int(MIN_DRAFT_S / FRAME_S)
+        ends = ends[ends >= first]
+        if ends.size == 0:
+            return None
+        end = start + int((ends[-1] + run_frames // 2) * FRAME_S * self._rate)
+        if self._draft is not None and self._draft[:2] == (start, end):
+            return None  # no new pause since the last draft
+        return end
+
+    def _make_draft(self, samples: np.ndarray, end: int) -> None:
+        """Decode the pending audio up to ``end`` in full: captions now, and the head of
+        the tail later if the answer ends before the next cut."""
+        self._last_preview = len(samples)
+        start = self._done_until
+        draft = self._decode(samples, start, end)
+        with self._lock:
+            self._drafts += 1
+        self._draft = draft
+        if self._on_update is not None:
+            words = tuple(self.words) + draft[2].words
+            self._on_update(Transcript(words, len(samples) / self._rate))
+
+    def _use_draft(self) -> None:
+        """At the end of the answer: keep the draft of the pending audio, if there is one."""
+        draft, self._draft = self._draft, None
+        if draft is not None and draft[0] == self._done_until:
+            self._commit(*draft)
 
     def _preview(self, samples: np.ndarray) -> None:
         """Live captions of audio not yet in a chunk: a quick greedy decode of its last
@@ -277,25 +340,39 @@ class IncrementalTranscriber:
         return int(loud.sum()) * FRAME_S >= MIN_SPEECH_S
 
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
-        start = self._done_until
-        chunk = AudioClip(samples[start:cut], self._rate)
-        if chunk.duration_s >= 0.1 and self._audible(chunk.samples):
-            offset = start / self._rate
-            began = time.monotonic()
-            part = self._transcriber.transcribe(chunk, offset_s=offset)
-            took = time.monotonic() - began
-            vad = getattr(self._transcriber, "speech_regions", None)
-            regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
-            with self._lock:
+        self._draft = None  # the chunk is decoded whole, with all its context
+        self._commit(*self._decode(samples, self._done_until, cut))
+
+    def _decode(self, samples: np.ndarray, start: int, end: int
+                ) -> tuple[int, int, Transcript, list[tuple[float, float]], float]:
+        """Transcribe ``samples[start:end]`` (nothing for silence); returns what ``_commit``
+        takes."""
+        chunk = AudioClip(samples[start:end], self._rate)
+        offset = start / self._rate
+        if chunk.duration_s < 0.1 or not self._audible(chunk.samples):
+            return start, end, Transcript((), chunk.duration_s, ""), [], 0.0
+        began = time.monotonic()
+        part = self._transcriber.transcribe(chunk, offset_s=offset)
+        took = time.monotonic() - began
+        vad = getattr(self._transcriber, "speech_regions", None)
+        regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
+        with self._lock:
+            self._load = took / chunk.duration_s
+        return start, end, part, regions, took
+
+    def _commit(self, start: int, end: int, part: Transcript,
+                regions: list[tuple[float, float]], took: float) -> None:
+        """Keep a decoded chunk; the transcript now reaches ``end``."""
+        with self._lock:
+            if took > 0:
                 self._chunks += 1
-                self._load = took / chunk.duration_s
-                self._words.extend(part.words)
-                self._regions.extend(regions)
-                if part.text.strip():
-                    self._texts.append(part.text.strip())
-        self._done_until = cut
+            self._words.extend(part.words)
+            self._regions.extend(regions)
+            if part.text.strip():
+                self._texts.append(part.text.strip())
+        self._done_until = end
         if self._on_update is not None:
-            self._on_update(Transcript(tuple(self.words), cut / self._rate))
+            self._on_update(Transcript(tuple(self.words), end / self._rate))
 
 
 def _trailing_run(mask: np.ndarray) -> int:
