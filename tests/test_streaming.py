@@ -21,6 +21,7 @@ from starcoach.streaming import (
     BEHIND_S,
     CATCH_UP_CHUNK_S,
     MIN_CHUNK_S,
+    TRAILING_SILENCE_S,
     IncrementalTranscriber,
 )
 from tests.fakes import ScriptTranscriber, burst_wav
@@ -143,21 +144,26 @@ def test_provisional_captions_follow_the_machine_load(
     assert len(updates) > stats.chunks  # chunks, plus provisional captions unless shed
 
 
-def test_answer_ending_between_cuts_reuses_the_draft() -> None:
-    audio = np.concatenate([bursts(14), np.zeros(int(0.2 * SAMPLE_RATE), np.float32)])  # 12 s
+@pytest.mark.parametrize("silence_s", [0.2, 2.0])
+def test_answer_ending_between_cuts_reuses_the_draft(silence_s: float) -> None:
+    audio = np.concatenate([bursts(14), np.zeros(int(silence_s * SAMPLE_RATE), np.float32)])
     batch = BurstTranscriber().transcribe(AudioClip(audio))
     fake = BurstTranscriber()
     inc = IncrementalTranscriber(fake, on_update=lambda t: None)
-    feed(inc, audio, step_s=1.0)
-    drafted = list(fake.chunks)
+    feed(inc, audio[: int(11.9 * SAMPLE_RATE)], step_s=1.0)  # up to the end of the speech
+    draft_end = fake.chunks[-1][1]
+    feed(inc, audio[int(11.9 * SAMPLE_RATE) :], step_s=1.0)
+    before_finish = list(fake.chunks)
     result = inc.finish()
     assert_same_words(result, batch)
     assert inc.stats.drafts >= 1
-    # The end of the answer decoded only what came after the last draft's pause.
-    draft_end = drafted[-1][1]
+    # The end of the answer decoded only what came after the last draft's pause...
     assert fake.chunks[-1][0] == pytest.approx(draft_end)
     assert fake.chunks[-1][1] - fake.chunks[-1][0] < 4.0
-    assert inc.stats.tail_s == pytest.approx(len(audio) / SAMPLE_RATE - draft_end, abs=0.01)
+    if silence_s > TRAILING_SILENCE_S:  # ...already during the trailing silence
+        assert before_finish == fake.chunks and inc.stats.tail_s < silence_s
+    else:  # ...once the answer was stopped
+        assert inc.stats.tail_s == pytest.approx(len(audio) / SAMPLE_RATE - draft_end, abs=0.01)
 
 
 def test_live_tone_tracks_equal_the_whole_clip_analysis() -> None:

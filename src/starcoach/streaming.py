@@ -238,8 +238,11 @@ class IncrementalTranscriber:
         trailing = _trailing_run(quiet)
         if trailing * FRAME_S >= TRAILING_SILENCE_S:
             # The speaker has stopped (or paused long): transcribe what came before now, so
-            # that only silence is left if this is the end of the answer.
-            return start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
+            # that only silence is left if this is the end of the answer (a draft of its
+            # first part is kept, as at the end: this is most likely the end).
+            cut = start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
+            self._use_draft()
+            return cut if cut > self._done_until else None
         if pending < MIN_CHUNK_S + CUT_SILENCE_S:
             return None
         run_frames = int(CUT_SILENCE_S / FRAME_S)
