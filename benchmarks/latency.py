@@ -78,8 +78,9 @@ def live(path: Path, transcriber: WhisperTranscriber, silence_stop_s: float = 1e
     stats = result.stream_stats
     kept_up = [f"{stats.chunks} chunks, backlog max {stats.max_backlog_s:.1f} s, last decode "
                f"{stats.load:.2f} s per s of audio, {stats.drafts} drafts, previews "
-               f"{stats.previews} shown {stats.previews_shed} shed, {stats.tail_s:.1f} s left "
-               "at the end"] if stats is not None else []
+               f"{stats.previews} shown {stats.previews_shed} shed; at the end "
+               f"{stats.tail_s:.1f} s left, busy with {stats.busy_at_finish or 'nothing'}, "
+               f"finish {stats.finish_s:.2f} s"] if stats is not None else []
     return latency, analysis, kept_up
 
 

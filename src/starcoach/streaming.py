@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -62,21 +62,26 @@ MIN_DRAFT_S = 1.0
 class StreamStats:
     """How the live transcriber kept up (for the latency benchmark and diagnostics)."""
 
-    chunks: int
-    """Chunks decoded."""
-    max_backlog_s: float
+    chunks: int = 0
+    """Chunks decoded and kept."""
+    max_backlog_s: float = 0.0
     """Largest backlog seen when the worker looked for work (seconds of audio)."""
-    load: float
+    load: float = 0.0
     """Last decode's time over its audio's duration (0 before the first decode)."""
-    previews: int
-    """Caption previews decoded."""
-    previews_shed: int
-    """Caption previews skipped because the worker was behind or the machine busy."""
+    previews: int = 0
+    """Greedy caption previews decoded."""
+    previews_shed: int = 0
+    """Provisional captions skipped because the worker was behind or the machine busy."""
     drafts: int = 0
-    """Draft decodes of the pending audio up to its last pause (captions, and the tail's
-    head if the answer ends before the next cut)."""
+    """Full decodes of the pending audio up to its last pause (captions, and the head of
+    the tail if the answer ends before the next cut)."""
     tail_s: float = 0.0
-    """Audio that was left to decode when ``finish`` was called, after any draft."""
+    """Audio left to decode when ``finish`` was called, after any draft."""
+    busy_at_finish: str = ""
+    """What the worker was decoding when ``finish`` was called ("chunk", "draft",
+    "preview"; "" when idle): ``finish`` waits for it."""
+    finish_s: float = 0.0
+    """Seconds ``finish`` took (that decode, then the tail)."""
 
 
 class IncrementalTranscriber:
@@ -103,13 +108,8 @@ class IncrementalTranscriber:
         self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
         self._previewer = getattr(transcriber, "previewer", None) if on_update else None
         self._last_preview = 0  # samples received at the last caption preview
-        self._chunks = 0
-        self._max_backlog = 0.0
-        self._load = 0.0  # last decode's seconds per second of audio
-        self._previews = 0
-        self._shed = 0
-        self._drafts = 0
-        self._tail = 0.0
+        self._stats = StreamStats()
+        self._busy = ""  # what the worker is decoding now
         # A full-quality decode of [start, end) of the pending audio, ending in a pause:
         # (start, end, transcript, regions, seconds it took). Used if the answer ends first.
         self._draft: tuple[int, int, Transcript, list[tuple[float, float]], float] | None = None
@@ -136,9 +136,8 @@ class IncrementalTranscriber:
             return list(self._words)
 
     def settle(self, timeout: float | None = None) -> bool:
-        """Wait until the worker has dealt with all the audio fed so far: every chunk it could
-        cut is transcribed (and a due caption preview shown). For tests that pace the audio
-        by the worker instead of the clock. Returns False on timeout."""
+        """Wait until the worker has dealt with all audio fed so far (chunks cut and decoded,
+        captions shown): tests pace audio by the worker, not the clock. False on timeout."""
         with self._lock:
             target = self._total
         with self._settled:
@@ -160,8 +159,7 @@ class IncrementalTranscriber:
     def stats(self) -> StreamStats:
         """Counters of the work done and shed so far."""
         with self._lock:
-            return StreamStats(self._chunks, self._max_backlog, self._load, self._previews,
-                               self._shed, self._drafts, self._tail)
+            return self._stats
 
     @property
     def speech_regions(self) -> list[tuple[float, float]]:
@@ -182,10 +180,13 @@ class IncrementalTranscriber:
         Raises:
             Exception: whatever the transcriber raised in the worker.
         """
+        began = time.monotonic()
         with self._lock:
             self._closing = True
+            self._stats = replace(self._stats, busy_at_finish=self._busy)
         self._wake.set()
         self._worker.join()
+        self._note(finish_s=time.monotonic() - began)
         if self._error is not None:
             raise self._error
         clip = self.audio()
@@ -200,13 +201,11 @@ class IncrementalTranscriber:
                 with self._lock:
                     closing = self._closing
                 clip = self.audio()
-                with self._lock:
-                    backlog = (len(clip.samples) - self._done_until) / self._rate
-                    self._max_backlog = max(self._max_backlog, backlog)
+                backlog = (len(clip.samples) - self._done_until) / self._rate
+                self._note(max_backlog_s=max(self._stats.max_backlog_s, backlog))
                 if closing:
                     self._use_draft()
-                    with self._lock:
-                        self._tail = (len(clip.samples) - self._done_until) / self._rate
+                    self._note(tail_s=(len(clip.samples) - self._done_until) / self._rate)
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if not closing and self._preview_due(len(clip.samples)):
@@ -237,9 +236,8 @@ class IncrementalTranscriber:
         quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
         trailing = _trailing_run(quiet)
         if trailing * FRAME_S >= TRAILING_SILENCE_S:
-            # The speaker has stopped (or paused long): transcribe what came before now, so
-            # that only silence is left if this is the end of the answer (a draft of its
-            # first part is kept, as at the end: this is most likely the end).
+            # The speaker has stopped (or paused long): transcribe what came before now, so that
+            # only silence is left if this is the end (keeping a draft of it, as at the end).
             cut = start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
             self._use_draft()
             return cut if cut > self._done_until else None
@@ -273,17 +271,16 @@ class IncrementalTranscriber:
         # Shed the preview when a chunk is about to be cut or the worker is behind (it is
         # decoded properly in a moment; a preview then would only delay the final words),
         # and when the machine is busy (decodes slow against real time).
-        if pending >= MIN_CHUNK_S * self._rate or self._load > PREVIEW_MAX_LOAD:
+        if pending >= MIN_CHUNK_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
             self._last_preview = received
-            with self._lock:
-                self._shed += 1
+            self._note(previews_shed=self._stats.previews_shed + 1)
             return False
         return True
 
     def _draft_end(self, samples: np.ndarray) -> int | None:
         """Where a draft would end (the middle of the last pause in the pending audio), or
         None when no draft should be made now (machine busy, no pause)."""
-        if self._load > DRAFT_MAX_LOAD:
+        if self._stats.load > DRAFT_MAX_LOAD:
             return None
         start = self._done_until
         level = frame_levels(samples[start:], self._rate)
@@ -307,9 +304,10 @@ class IncrementalTranscriber:
         the tail later if the answer ends before the next cut."""
         self._last_preview = len(samples)
         start = self._done_until
+        self._busy = "draft"
         draft = self._decode(samples, start, end)
-        with self._lock:
-            self._drafts += 1
+        self._busy = ""
+        self._note(drafts=self._stats.drafts + 1)
         self._draft = draft
         if self._on_update is not None:
             words = tuple(self.words) + draft[2].words
@@ -327,10 +325,11 @@ class IncrementalTranscriber:
         assert self._previewer is not None and self._on_update is not None
         self._last_preview = len(samples)
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
+        self._busy = "preview"
         part = self._previewer.transcribe(AudioClip(samples[start:], self._rate),
                                           offset_s=start / self._rate)
-        with self._lock:
-            self._previews += 1
+        self._busy = ""
+        self._note(previews=self._stats.previews + 1)
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
     def _audible(self, samples: np.ndarray) -> bool:
@@ -344,7 +343,13 @@ class IncrementalTranscriber:
 
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
         self._draft = None  # the chunk is decoded whole, with all its context
+        self._busy = "chunk"
         self._commit(*self._decode(samples, self._done_until, cut))
+        self._busy = ""
+
+    def _note(self, **changes: float | int | str) -> None:
+        with self._lock:
+            self._stats = replace(self._stats, **changes)  # type: ignore[arg-type]
 
     def _decode(self, samples: np.ndarray, start: int, end: int
                 ) -> tuple[int, int, Transcript, list[tuple[float, float]], float]:
@@ -359,8 +364,7 @@ class IncrementalTranscriber:
         took = time.monotonic() - began
         vad = getattr(self._transcriber, "speech_regions", None)
         regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
-        with self._lock:
-            self._load = took / chunk.duration_s
+        self._note(load=took / chunk.duration_s)
         return start, end, part, regions, took
 
     def _commit(self, start: int, end: int, part: Transcript,
@@ -368,7 +372,7 @@ class IncrementalTranscriber:
         """Keep a decoded chunk; the transcript now reaches ``end``."""
         with self._lock:
             if took > 0:
-                self._chunks += 1
+                self._stats = replace(self._stats, chunks=self._stats.chunks + 1)
             self._words.extend(part.words)
             self._regions.extend(regions)
             if part.text.strip():
