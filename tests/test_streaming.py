@@ -118,7 +118,7 @@ class TimedTranscriber(BurstTranscriber):
         return super().transcribe(clip, offset_s)
 
 
-@pytest.mark.parametrize(("load", "kind"), [(0.1, "drafts"), (0.45, "previews"), (0.9, "none")])
+@pytest.mark.parametrize(("load", "kind"), [(0.1, "drafts"), (0.28, "previews"), (0.9, "none")])
 def test_provisional_captions_follow_the_machine_load(
     monkeypatch: pytest.MonkeyPatch, load: float, kind: str
 ) -> None:

@@ -49,10 +49,10 @@ BEHIND_S = 12.0
 """A backlog above this (seconds of audio waiting) means the worker is behind the speaker."""
 CATCH_UP_CHUNK_S = 28.0
 """When behind, cut chunks up to this long (one Whisper window): fewer decodes, same audio."""
-PREVIEW_MAX_LOAD = 0.5
+PREVIEW_MAX_LOAD = 0.3
 """No caption previews when the last decode took more than this fraction of its audio's
 length (the machine is busy: previews would delay the transcript itself)."""
-DRAFT_MAX_LOAD = 0.35
+DRAFT_MAX_LOAD = 0.25
 """Draft decodes (below) only while the last decode took at most this fraction of its audio."""
 MIN_DRAFT_S = 1.0
 """A draft covers at least this much audio."""
