@@ -10,6 +10,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,11 @@ def record_answer(
     ended = time.monotonic()
     if on_stopped is not None:
         on_stopped(reason[0])
-    tracks = tone.finish(clip)  # the last seconds of pitch: milliseconds
-    transcript = incremental.finish()
-    return LiveResult(clip, transcript, reason[0], path, ended,
-                      incremental.speech_regions, tracks, incremental.stats)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
+        tracks = pool.submit(tone.finish, clip)  # the last seconds of pitch, meanwhile
+        transcript = incremental.finish()
+        return LiveResult(clip, transcript, reason[0], path, ended,
+                          incremental.speech_regions, tracks.result(), incremental.stats)
 
 
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:
