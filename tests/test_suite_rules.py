@@ -46,7 +46,7 @@ def suite(pytester: pytest.Pytester, tmp_path: Path,
     return pytester
 
 
-FLAGS = ("-v", "-p", "no:cacheprovider", "-p", "no:textual-snapshot")
+FLAGS = ("-v", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-p", "no:asyncio")
 """Verbose; without plugins that keep state between sessions in one process."""
 
 
