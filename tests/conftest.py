@@ -43,7 +43,7 @@ def shared_path() -> Path:
     return Path(os.environ.get("STARCOACH_TEST_SHARED") or SHARED)
 
 
-def _skip_reason(report: pytest.TestReport) -> str:
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
@@ -76,6 +76,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if why is not None:
         report.outcome = "failed"
         report.longrepr = f"skipped ({reason}), reported as a failure: {why}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """The same for a whole module skipped at collection (``importorskip`` at the top)."""
+    outcome = yield
+    report: pytest.CollectReport = outcome.get_result()
+    if report.skipped:
+        reason = _skip_reason(report)
+        why = _why_it_must_fail(reason)
+        if why is not None:
+            report.outcome = "failed"
+            report.longrepr = f"skipped ({reason}), reported as a failure: {why}"
 
 
 def pytest_report_header(config: pytest.Config) -> str:

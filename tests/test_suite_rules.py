@@ -41,7 +41,9 @@ def suite(pytester: pytest.Pytester, tmp_path: Path,
           monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     missing = tmp_path / "no-shared-here"
     pytester.makeconftest("from tests.conftest import *  # noqa: F403\n")
-    pytester.makepyfile(test_small=SUITE.format(missing=str(missing)))
+    module_skip = 'import pytest\npytest.importorskip("no_such_module_here")\n'
+    pytester.makepyfile(test_small=SUITE.format(missing=str(missing)),
+                        test_module_skip=module_skip + "def test_never():\n    pass\n")
     monkeypatch.setenv("STARCOACH_TEST_SHARED", str(missing))
     return pytester
 
@@ -79,11 +81,13 @@ def test_missing_shared_fails_outside_ci(suite: pytest.Pytester,
 def test_in_ci_only_hardware_skips_stay_skips(suite: pytest.Pytester,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")
-    result = suite.runpytest(*FLAGS)
+    result = suite.runpytest(*FLAGS, "--continue-on-collection-errors")
     found = outcomes(result)
     assert found["test_needs_a_tool"] == "FAILED"
     assert found["test_sound_card"] == "SKIPPED"
     assert found["test_plain"] == "PASSED"
+    result.stdout.fnmatch_lines(["*ERROR collecting test_module_skip.py*",
+                                 "*no_such_module_here*nothing may skip in CI*"])
     result.stdout.fnmatch_lines(["*frobnicator is not installed*nothing may skip in CI*"])
 
 
