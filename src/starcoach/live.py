@@ -115,7 +115,7 @@ def _finish_quietly(incremental: IncrementalTranscriber) -> None:
         incremental.finish()
 
 
-SEGMENT_S = 5.0
+SEGMENT_S = 2.0
 """The live pitch tracker works through the recording in pieces of this length."""
 MARGIN_FRAMES = 10
 """Pitch frames computed on each side of a piece and thrown away, so that the voiced runs at
