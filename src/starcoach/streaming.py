@@ -1,13 +1,12 @@
 """Incremental transcription: transcribe an answer while it is still being spoken.
 
-Audio arrives in blocks. A worker thread cuts the stream at pauses (found in the signal) once
-a few seconds have accumulated and transcribes each chunk with its time offset, so that when
-the speaker stops only the last few seconds remain to be transcribed.
+Audio arrives in blocks. A worker thread cuts the stream at pauses once a few seconds have
+accumulated and transcribes each chunk with its offset; while idle it drafts the pending audio
+up to its last pause (captions; if the answer ends, only what follows the draft is left).
 
-On a busy machine the worker can fall behind the speaker. It measures its backlog (audio
-received but not yet transcribed) and how long each decode takes against the audio it
-covers; when behind it sheds optional work (provisional caption previews) and cuts longer
-chunks, since every Whisper call pays for a whole 30 s window whatever the chunk's length.
+The worker measures its backlog (audio not yet transcribed) and each decode's time against
+its audio. It sheds optional work (drafts, then greedy caption previews) as decoding slows,
+and when behind cuts longer chunks: every Whisper call pays for a whole 30 s window.
 """
 
 from __future__ import annotations
