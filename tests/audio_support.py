@@ -9,16 +9,18 @@ Import the fixture in ``tests/conftest.py`` (``from tests.audio_support import v
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 import pytest
 
 from starcoach.adapters import virtual_audio as va
+from starcoach.core.errors import DeviceError
 
 _INSTALL_HINT = "apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
 
@@ -106,3 +108,42 @@ def chirp_bursts(seconds: float, sample_rate: int = 16_000, amplitude: float = 0
     chirp = np.sin(2 * np.pi * (200 * t + 1400 / (2 * seconds) * t**2))
     gate = np.sin(2 * np.pi * 1.5 * t) > 0
     return (amplitude * chirp * gate).astype(np.float32)
+
+
+# Runs the real CLI error handling with only the audio commands registered, so that
+# other commands being unfinished cannot break the audio tests.
+_CLI = (
+    "import sys, starcoach.commands as c; c.COMMAND_MODULES = ('devices', 'check'); "
+    "from starcoach.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> Any:
+    """Run ``starcoach ARGS`` (devices and check only) to completion."""
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def start_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """The same CLI as ``run_cli``, running, with its output on pipes."""
+    return subprocess.Popen([sys.executable, "-c", _CLI, *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.fixture(scope="module")
+def speaker() -> Any:
+    """A pyttsx3 (espeak-ng) speaker for the module; skips (fails in CI) without one."""
+    from starcoach.adapters.tts_speaker import TtsSpeaker
+
+    try:
+        tts = TtsSpeaker()
+    except DeviceError as exc:
+        pytest.skip(f"text to speech unavailable: {exc.message}")
+    yield tts
+    tts.close()

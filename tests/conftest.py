@@ -1,6 +1,7 @@
 """Shared fixtures and the suite's rules about skipping.
 
-- ``virtual_audio`` (tests/audio_support.py): a virtual PulseAudio server for device tests.
+- ``virtual_audio`` (tests/audio_support.py): a virtual PulseAudio server for device tests;
+  ``speaker``: a pyttsx3 text-to-speech speaker.
 - ``shared_dir``: the read-only ``../shared`` folder (text corpus, real speech). A test that
   needs it FAILS when it is missing, locally and in CI.
 - In CI (``CI=true``) nothing may skip: a skipped test is reported as failed (device tests
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.audio_support import in_ci, virtual_audio  # noqa: F401
+from tests.audio_support import in_ci, speaker, virtual_audio  # noqa: F401
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 """The shared data folder next to the repository (``../shared``)."""
