@@ -9,17 +9,32 @@ Import the fixture in ``tests/conftest.py`` (``from tests.audio_support import v
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 import pytest
 
+from starcoach.core.errors import DeviceError
 from tests import virtual_audio as va
 
 _INSTALL_HINT = "apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
+
+
+def in_ci() -> bool:
+    """True when running in CI (``CI=true``, as CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A device test cannot run: skip locally, fail in CI (where the tools must be there)."""
+    if in_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def reinitialize_portaudio() -> None:
@@ -38,19 +53,21 @@ def reinitialize_portaudio() -> None:
 def virtual_audio() -> Iterator[dict[str, str]]:
     """Start a virtual PulseAudio server for the session and point PortAudio at it.
 
+    Skips the test when the server cannot start; in CI (``CI=true``) fails it instead.
+
     Yields:
         The environment variables clients need (already set in ``os.environ``).
     """
     if not va.available():
-        pytest.skip(f"pulseaudio/pactl/paplay/parec not installed ({_INSTALL_HINT})")
+        unavailable(f"pulseaudio/pactl/paplay/parec not installed ({_INSTALL_HINT})")
     try:
         import sounddevice  # noqa: F401
     except OSError as exc:
-        pytest.skip(f"PortAudio library missing: {exc} ({_INSTALL_HINT})")
+        unavailable(f"PortAudio library missing: {exc} ({_INSTALL_HINT})")
     try:
         env = va.start()
     except va.VirtualAudioError as exc:
-        pytest.skip(f"virtual PulseAudio server did not start: {exc}")
+        unavailable(f"virtual PulseAudio server did not start: {exc}")
     saved = {key: os.environ.get(key) for key in (*env, "PULSE_SERVER")}
     os.environ.pop("PULSE_SERVER", None)
     os.environ.update(env)
@@ -91,3 +108,42 @@ def chirp_bursts(seconds: float, sample_rate: int = 16_000, amplitude: float = 0
     chirp = np.sin(2 * np.pi * (200 * t + 1400 / (2 * seconds) * t**2))
     gate = np.sin(2 * np.pi * 1.5 * t) > 0
     return (amplitude * chirp * gate).astype(np.float32)
+
+
+# Runs the real CLI error handling with only the audio commands registered, so that
+# other commands being unfinished cannot break the audio tests.
+_CLI = (
+    "import sys, starcoach.commands as c; c.COMMAND_MODULES = ('devices', 'check'); "
+    "from starcoach.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> Any:
+    """Run ``starcoach ARGS`` (devices and check only) to completion."""
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def start_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """The same CLI as ``run_cli``, running, with its output on pipes."""
+    return subprocess.Popen([sys.executable, "-c", _CLI, *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.fixture(scope="module")
+def speaker() -> Any:
+    """A pyttsx3 (espeak-ng) speaker for the module; skips (fails in CI) without one."""
+    from starcoach.adapters.tts_speaker import TtsSpeaker
+
+    try:
+        tts = TtsSpeaker()
+    except DeviceError as exc:
+        pytest.skip(f"text to speech unavailable: {exc.message}")
+    yield tts
+    tts.close()

@@ -1,13 +1,11 @@
-"""Audio I/O adapters: recorder, speaker, playback, fixtures, virtual server, CLI commands.
-
-Tests marked ``device`` run the real PortAudio/pyttsx3 code against a virtual PulseAudio
-server (see ``audio_support.py``); the rest need no audio hardware.
+"""Audio I/O adapters without audio hardware: levels, the WAV writer, verdicts, the fixture
+recorder, the recorder's logic on a fake PortAudio, commands without a sound server, speech
+synthesis to a file. The same adapters on a virtual sound server: test_audio_devices.py.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -31,33 +29,10 @@ from starcoach.commands.check import clipped_fraction, meter_line, verdict
 from starcoach.commands.devices import format_devices
 from starcoach.core.errors import AudioInputError, DeviceError
 from starcoach.core.models import SAMPLE_RATE, AudioClip
-from tests import virtual_audio as va
-from tests.audio_support import (
-    chirp_bursts,
-    read_wav_samples,
-    virtual_audio,  # noqa: F401  (fixture; remove once conftest.py provides it)
-    write_wav,
-)
+from tests.audio_support import chirp_bursts, read_wav_samples, run_cli, write_wav
 
 SR = SAMPLE_RATE
 _T = np.arange(SR) / SR
-# Runs the real CLI error handling with only this module's commands registered, so that
-# other commands being unfinished cannot break these tests.
-_CLI = (
-    "import sys, starcoach.commands as c; c.COMMAND_MODULES = ('devices', 'check'); "
-    "from starcoach.cli import main; sys.exit(main(sys.argv[1:]))"
-)
-
-
-def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> Any:
-    return subprocess.run(
-        [sys.executable, "-c", _CLI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def env_without_server(tmp_path: Path) -> dict[str, str]:
@@ -71,50 +46,6 @@ def env_without_server(tmp_path: Path) -> dict[str, str]:
 def has_sound_card() -> bool:
     snd = Path("/dev/snd")
     return snd.is_dir() and any(p.name.startswith("pcm") for p in snd.iterdir())
-
-
-class Recording:
-    """``recorder.record`` running on a thread, with the blocks it has delivered so far."""
-
-    def __init__(self, recorder: Any) -> None:
-        self.stop = threading.Event()
-        self.blocks: list[AudioClip] = []
-        self.error: Exception | None = None
-        self.clip: AudioClip | None = None
-        self._thread = threading.Thread(target=self._run, args=(recorder,), daemon=True)
-        self._thread.start()
-
-    def _run(self, recorder: Any) -> None:
-        try:
-            self.clip = recorder.record(self.stop, self.blocks.append)
-        except Exception as exc:  # noqa: BLE001  (re-raised by the test's thread)
-            self.error = exc
-
-    def wait_blocks(self, count: int, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.blocks) < count:
-            if self.error is not None:
-                raise self.error
-            assert time.monotonic() < deadline, f"only {len(self.blocks)} blocks arrived"
-            time.sleep(0.02)
-
-    def finish(self) -> AudioClip:
-        self.stop.set()
-        self._thread.join(timeout=30)
-        if self.error is not None:
-            raise self.error
-        assert self.clip is not None
-        return self.clip
-
-
-def normalized_xcorr(recorded: np.ndarray, played: np.ndarray) -> tuple[float, np.ndarray]:
-    """Best normalised correlation of ``played`` within ``recorded``, and that segment."""
-    scores = np.correlate(recorded, played, mode="valid")
-    lag = int(np.argmax(np.abs(scores)))
-    segment = recorded[lag : lag + len(played)]
-    norm = float(np.linalg.norm(segment) * np.linalg.norm(played)) or 1.0
-    return abs(float(np.dot(segment, played))) / norm, segment
-
 
 # --- levels, WAV writer, verdicts (no hardware) ---------------------------------------
 
@@ -224,14 +155,49 @@ def test_fixture_recorder_delivers_blocks_and_honours_stop(
     np.testing.assert_allclose(clip.samples, original[: len(clip.samples)], atol=1e-6)
 
 
-def test_fixture_recorder_realtime_paces_and_stops_promptly(two_second_wav: Path) -> None:
-    stop = threading.Event()
-    threading.Timer(0.45, stop.set).start()
-    started = time.monotonic()
-    clip = FixtureRecorder(two_second_wav, realtime=True).record(stop, lambda block: None)
-    elapsed = time.monotonic() - started
-    assert 0.4 <= elapsed < 0.8
-    assert 0.4 <= clip.duration_s <= 0.7  # about as much audio as time passed, not the file
+class FakeClock:
+    """``time.monotonic`` that only moves when a stop event is waited on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class ClockedStop(threading.Event):
+    """A stop event whose ``wait`` advances a fake clock; it sets itself at ``stop_at_s``."""
+
+    def __init__(self, clock: FakeClock, stop_at_s: float) -> None:
+        super().__init__()
+        self.clock, self.stop_at = clock, clock.now + stop_at_s
+
+    def wait(self, timeout: float | None = None) -> bool:
+        assert timeout is not None and timeout >= 0
+        self.clock.waits.append(timeout)
+        self.clock.now += timeout
+        if self.clock.now >= self.stop_at - 1e-9:
+            self.set()
+        return self.is_set()
+
+
+def test_fixture_recorder_realtime_paces_and_stops_promptly(
+    two_second_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starcoach.adapters import fixtures
+
+    clock = FakeClock()
+    monkeypatch.setattr(fixtures, "time", SimpleNamespace(monotonic=clock.monotonic))
+    stop = ClockedStop(clock, stop_at_s=0.45)
+    delivered: list[float] = []  # fake time at which each block was handed over
+    clip = FixtureRecorder(two_second_wav, realtime=True).record(
+        stop, lambda block: delivered.append(clock.now))
+    # Each 0.1 s block is followed by a wait until real time catches up with the audio...
+    assert clock.waits == pytest.approx([0.1] * 5)
+    assert np.diff(delivered) == pytest.approx([0.1] * 4)
+    # ...and the stop is honoured at the next block boundary, not at the end of the file.
+    assert clip.duration_s == pytest.approx(0.5)
 
 
 def test_fixture_recorder_missing_file_is_app_error(tmp_path: Path) -> None:
@@ -269,8 +235,7 @@ class _FakeStream:
         for _ in range(self.blocks):
             block = np.full((self.blocksize, 1), 0.25, np.float32)
             self.callback(block, self.blocksize, None, None)
-            time.sleep(0.01)
-        self.active = False
+        self.active = False  # after its last block, as PortAudio's stream does
 
     def stop(self) -> None:
         self.active = False
@@ -337,18 +302,6 @@ def test_devices_without_devices_says_so(tmp_path: Path) -> None:
 # --- speech synthesis (espeak-ng, no audio device needed) -----------------------------
 
 
-@pytest.fixture(scope="module")
-def speaker() -> Any:
-    from starcoach.adapters.tts_speaker import TtsSpeaker
-
-    try:
-        tts = TtsSpeaker()
-    except DeviceError as exc:
-        pytest.skip(f"text to speech unavailable: {exc.message}")
-    yield tts
-    tts.close()
-
-
 def test_synthesize_to_file_writes_speech_even_after_listing_voices(
     speaker: Any, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -361,172 +314,3 @@ def test_synthesize_to_file_writes_speech_even_after_listing_voices(
     assert 0.5 < duration < 5.0
     assert level_dbfs(samples) > -40.0
     assert "Audio saved to" not in capfd.readouterr().out
-
-
-# --- real devices on the virtual server -------------------------------------------------
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_recorder_hears_what_is_played_into_the_mic(tmp_path: Path) -> None:
-    played = chirp_bursts(2.0)
-    source = write_wav(tmp_path / "played.wav", played)
-    wav_path = tmp_path / "recorded.wav"
-    recording = Recording(SoundDeviceRecorder(wav_path=wav_path))
-    recording.wait_blocks(1)
-    assert va.play_into_mic(source).wait(timeout=20) == 0
-    time.sleep(0.4)
-    clip = recording.finish()
-    score, segment = normalized_xcorr(clip.samples, played)
-    assert score > 0.9
-    assert level_dbfs(segment) == pytest.approx(level_dbfs(played), abs=1.5)
-    on_disk, rate = read_wav_samples(wav_path)
-    assert rate == SR and len(on_disk) == len(clip.samples)
-    np.testing.assert_allclose(on_disk, clip.samples, atol=2 / 32768)
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_wav_on_disk_is_readable_while_recording(tmp_path: Path) -> None:
-    wav_path = tmp_path / "partial.wav"
-    recording = Recording(SoundDeviceRecorder(wav_path=wav_path))
-    try:
-        recording.wait_blocks(8)
-        with wave.open(str(wav_path)) as wav:  # as a crash would leave it
-            frames = wav.getnframes()
-            assert (wav.getframerate(), wav.getnchannels()) == (SR, 1)
-            assert len(wav.readframes(frames)) == 2 * frames
-        assert frames >= 8 * 1600 * 0.9
-    finally:
-        clip = recording.finish()
-    assert len(clip.samples) >= frames
-    assert read_wav_samples(wav_path)[0].size == len(clip.samples)
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_unknown_input_device_lists_the_devices() -> None:
-    with pytest.raises(DeviceError) as caught:
-        SoundDeviceRecorder(device="no such mic").record(threading.Event(), lambda b: None)
-    assert "'default'" in caught.value.message and "--input-device" in caught.value.message
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_speak_blocks_while_speaking_and_reaches_the_speaker(speaker: Any, tmp_path: Path) -> None:
-    text = "Tell me about a time you disagreed with a teammate."
-    synthesized = speaker.synthesize_to_file(text, tmp_path / "question.wav")
-    with wave.open(str(synthesized)) as wav:
-        speech_s = wav.getnframes() / wav.getframerate()
-    captured = tmp_path / "captured.wav"
-    parec = va.capture_speaker(captured)
-    time.sleep(0.3)
-    started = time.monotonic()
-    speaker.speak(text)
-    took = time.monotonic() - started
-    time.sleep(0.3)
-    parec.terminate()
-    parec.wait(timeout=10)
-    assert 0.8 * speech_s <= took <= speech_s + 4.0
-    heard, _ = read_wav_samples(captured)
-    assert peak_dbfs(heard) > -20.0
-    assert synthesized.stat().st_size > 44  # speak() did not overwrite the saved file
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_playback_reaches_the_speaker(tmp_path: Path) -> None:
-    from starcoach.adapters import playback
-
-    captured = tmp_path / "captured.wav"
-    parec = va.capture_speaker(captured)
-    time.sleep(0.3)
-    started = time.monotonic()
-    playback.play(AudioClip(chirp_bursts(1.0)))
-    assert time.monotonic() - started >= 0.9
-    time.sleep(0.3)
-    parec.terminate()
-    parec.wait(timeout=10)
-    heard, _ = read_wav_samples(captured)
-    assert peak_dbfs(heard) > -12.0
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_check_command_reports_level_of_what_it_heard(tmp_path: Path) -> None:
-    source = write_wav(tmp_path / "loop.wav", chirp_bursts(8.0, amplitude=0.3))
-    player = va.play_into_mic(source)
-    try:
-        done = run_cli(["check", "--seconds", "2", "--no-transcribe"], dict(os.environ))
-    finally:
-        player.kill()
-        player.wait()
-    assert done.returncode == 0, done.stderr
-    assert "Verdict: good" in done.stdout
-    peak = float(done.stdout.split("Peak level:")[1].split("dBFS")[0])
-    assert peak == pytest.approx(peak_dbfs(chirp_bursts(1.0, amplitude=0.3)), abs=2.0)
-    assert done.stderr.count("dBFS") >= 15  # the meter was redrawn once per 0.1 s block
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-def test_devices_command_lists_the_virtual_devices() -> None:
-    done = run_cli(["devices"], dict(os.environ))
-    assert done.returncode == 0, done.stderr
-    inputs, outputs = done.stdout.split("Output devices:")
-    assert "default" in inputs and "[default]" in inputs and "Hz" in outputs
-
-
-@pytest.mark.device
-@pytest.mark.slow
-def test_device_vanishing_mid_answer_is_device_error_and_keeps_wav(tmp_path: Path) -> None:
-    if not va.available():
-        pytest.skip("pulseaudio not installed")
-    server = va.start_server()
-    wav_path = tmp_path / "answer.wav"
-    script = (
-        "import sys, threading; from pathlib import Path\n"
-        "from starcoach.adapters.sd_recorder import SoundDeviceRecorder\n"
-        "from starcoach.core.errors import DeviceError\n"
-        "def on_block(b): print('block', flush=True)\n"
-        "try: SoundDeviceRecorder(wav_path=Path(sys.argv[1])).record(threading.Event(), on_block)\n"
-        "except DeviceError as e: print('ERROR', e.message); sys.exit(3)\n"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", script, str(wav_path)],
-        env=server.client_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "block"
-        time.sleep(1.0)
-    finally:
-        va.stop_server(server)
-    out, _ = child.communicate(timeout=20)
-    assert child.returncode == 3
-    assert "stopped delivering audio" in out and str(wav_path) in out
-    samples, _ = read_wav_samples(wav_path)
-    assert len(samples) >= 0.8 * SR
-
-
-@pytest.mark.device
-@pytest.mark.usefixtures("virtual_audio")
-@pytest.mark.model
-def test_check_command_transcribes_speech(speaker: Any, tmp_path: Path) -> None:
-    pytest.importorskip("starcoach.adapters.whisper_transcriber")
-    speech = speaker.synthesize_to_file(
-        "Tell me about a time you disagreed with a teammate.", tmp_path / "speech.wav"
-    )
-    env = dict(os.environ)
-    player = subprocess.Popen(
-        ["bash", "-c", f"sleep 1.5; paplay -d {va.MIC_SINK} {speech}"], env=env
-    )
-    try:
-        done = run_cli(["check", "--seconds", "5"], env, timeout=180)
-    finally:
-        player.wait(timeout=30)
-    assert done.returncode == 0, done.stderr
-    heard = done.stdout.split("Heard:")[1].lower()
-    assert "teammate" in heard

@@ -1,25 +1,35 @@
-"""Recording an answer live: microphone blocks feed the level meter, the auto-stop and the
-incremental transcriber; when recording ends only the tail remains to transcribe.
+"""Recording an answer live: microphone blocks feed the level meter, the auto-stop, the
+incremental transcriber and the pitch tracker; when recording ends only the tail remains.
 
 Used by the interview and call screens from a worker thread (no UI imports here).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from starcoach.core.analysis.tone import tone_tracks
+import numpy as np
+
+from starcoach.core.analysis.tone import (
+    HOP_S,
+    LevelTrack,
+    PitchTrack,
+    level_track,
+    pitch_track,
+    tone_tracks,
+)
 from starcoach.core.errors import AppError
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.ports import Recorder, Transcriber
 from starcoach.core.session import SilenceMonitor, block_level_dbfs
-from starcoach.streaming import IncrementalTranscriber
+from starcoach.streaming import IncrementalTranscriber, StreamStats
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,9 @@ class LiveResult:
     speech_regions: list[tuple[float, float]]
     """Voice-activity regions found while recording."""
     tone_tracks: Any = None
-    """Pitch and level tracks, computed while the tail was transcribed."""
+    """Pitch and level tracks, computed while recording (as ``tone_tracks(clip)``)."""
+    stream_stats: StreamStats | None = None
+    """How the live transcriber kept up (backlog, previews shed)."""
 
 
 def record_answer(
@@ -68,10 +80,12 @@ def record_answer(
         AppError: the microphone failed (what was recorded stays in ``path``).
     """
     incremental = IncrementalTranscriber(transcriber, on_update=on_words)
+    tone = LiveTone()
     reason = ["stopped"]
 
     def on_block(block: AudioClip) -> None:
         incremental.feed(block.samples)
+        tone.feed(block.samples, block.sample_rate)
         level = block_level_dbfs(block.samples)
         why = monitor.update(level, block.duration_s)
         if on_level is not None:
@@ -84,19 +98,144 @@ def record_answer(
         clip = recorder.record(stop, on_block)
     except AppError:
         _finish_quietly(incremental)
+        tone.close()
         raise
     ended = time.monotonic()
     if on_stopped is not None:
         on_stopped(reason[0])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
-        tracks = pool.submit(tone_tracks, clip)  # numpy, in parallel with the last chunk
+        tracks = pool.submit(tone.finish, clip)  # the last seconds of pitch, meanwhile
         transcript = incremental.finish()
         return LiveResult(clip, transcript, reason[0], path, ended,
-                          incremental.speech_regions, tracks.result())
+                          incremental.speech_regions, tracks.result(), incremental.stats)
 
 
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the recorder's error is the one to report
         incremental.finish()
-    except Exception:  # noqa: BLE001 - the recorder's error is the one to report
-        pass
+
+
+SEGMENT_S = 2.0
+"""The live pitch tracker works through the recording in pieces of this length."""
+MARGIN_FRAMES = 10
+"""Pitch frames computed on each side of a piece and thrown away, so that the voiced runs at
+its edges are judged as in the whole recording (runs under 5 frames are dropped)."""
+LOOKAHEAD_S = 0.15
+"""Audio after a piece (and its margin) that its last frames' analysis windows reach into."""
+MIN_VOICED_RUN = 5
+"""As ``core.analysis.tone``: voiced runs shorter than this many frames are unvoiced."""
+
+
+class LiveTone:
+    """Pitch tracking while the answer is recorded, so that at the end only the last seconds
+    remain: ``finish(clip)`` returns exactly ``tone_tracks(clip)`` (same frames, same values).
+
+    Each piece of ``SEGMENT_S`` is tracked as if every frame were speech (with margins so its
+    frames match the whole-recording analysis); at the end the level track of the whole clip
+    (cheap) says which frames are speech, and voiced runs cut short by that gate are dropped,
+    as ``pitch_track`` does.
+    """
+
+    def __init__(self) -> None:
+        """Start the worker thread (it waits for audio)."""
+        self._blocks: list[np.ndarray] = []
+        self._received = 0
+        self._rate: int | None = None
+        self._parts: list[np.ndarray] = []  # f0 per frame, all frames treated as speech
+        self._frames_done = 0
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = False
+        self._failed = False
+        self._worker = threading.Thread(target=self._loop, name="live-tone", daemon=True)
+        self._worker.start()
+
+    def feed(self, samples: np.ndarray, sample_rate: int = 16_000) -> None:
+        """Add recorded samples (float32 mono)."""
+        with self._lock:
+            self._rate = self._rate or sample_rate
+            self._blocks.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+            self._received += len(self._blocks[-1])
+        self._wake.set()
+
+    def close(self) -> None:
+        """Stop the worker without a result."""
+        with self._lock:
+            self._closing = True
+        self._wake.set()
+        self._worker.join()
+
+    def finish(self, clip: AudioClip) -> tuple[LevelTrack, PitchTrack]:
+        """The level and pitch tracks of ``clip`` (the audio fed), as ``tone_tracks``."""
+        self.close()
+        samples = self._samples()
+        if self._failed or len(samples) != len(clip.samples) or clip.sample_rate != (
+            self._rate or clip.sample_rate
+        ):
+            return tone_tracks(clip)  # not what was fed: do it all now
+        self._track(samples, final=True)
+        levels = level_track(clip)
+        f0 = np.concatenate(self._parts) if self._parts else np.zeros(0)
+        if len(f0) != len(levels.times):
+            return tone_tracks(clip)
+        f0 = _drop_short_runs(np.where(levels.speech, f0, np.nan))
+        return levels, PitchTrack(times=levels.times.copy(), f0_hz=f0)
+
+    def _samples(self) -> np.ndarray:
+        with self._lock:
+            self._blocks = [np.concatenate(self._blocks)] if len(self._blocks) > 1 else self._blocks
+            return self._blocks[0] if self._blocks else np.zeros(0, np.float32)
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                with self._lock:
+                    closing = self._closing
+                if closing:
+                    return
+                if self._received >= self._needed():
+                    self._track(self._samples(), final=False)
+        except Exception:  # noqa: BLE001 - finish() then computes the tracks in one go
+            self._failed = True
+
+    def _needed(self) -> int:
+        """Samples needed before the next piece can be tracked."""
+        rate = self._rate or 16_000
+        hop = round(HOP_S * rate)
+        last = self._frames_done + round(SEGMENT_S / HOP_S)
+        return last * hop + MARGIN_FRAMES * hop + round(LOOKAHEAD_S * rate)
+
+    def _track(self, samples: np.ndarray, final: bool) -> None:
+        """Track every whole piece the audio allows (``final``: everything left)."""
+        rate = self._rate or 16_000
+        hop = round(HOP_S * rate)
+        total_frames = -(-len(samples) // hop)
+        margin, lookahead = MARGIN_FRAMES * hop, round(LOOKAHEAD_S * rate)
+        while self._frames_done < total_frames:
+            first = self._frames_done
+            last = first + round(SEGMENT_S / HOP_S)
+            if final:
+                last = total_frames
+            elif last * hop + margin + lookahead > len(samples):
+                return  # wait for more audio
+            start = max(0, first * hop - margin)
+            piece = samples[start : min(len(samples), last * hop + margin + lookahead)]
+            every = np.ones(-(-len(piece) // hop), dtype=bool)
+            speech = LevelTrack(np.zeros(len(every)), np.zeros(len(every)), every)
+            f0 = pitch_track(AudioClip(piece, rate), speech).f0_hz
+            skip = first - start // hop
+            self._parts.append(f0[skip : skip + last - first])
+            self._frames_done = last
+
+
+def _drop_short_runs(f0: np.ndarray) -> np.ndarray:
+    """Unvoice runs of fewer than ``MIN_VOICED_RUN`` consecutive voiced frames."""
+    voiced = np.concatenate([[False], np.isfinite(f0), [False]])
+    edges = np.flatnonzero(np.diff(voiced.astype(np.int8)))
+    out = f0.copy()
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        if stop - start < MIN_VOICED_RUN:
+            out[start:stop] = np.nan
+    return out

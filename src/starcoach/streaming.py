@@ -1,14 +1,20 @@
 """Incremental transcription: transcribe an answer while it is still being spoken.
 
-Audio arrives in blocks. A worker thread cuts the stream at pauses (found in the signal) once
-a few seconds have accumulated and transcribes each chunk with its time offset, so that when
-the speaker stops only the last few seconds remain to be transcribed.
+Audio arrives in blocks. A worker thread cuts the stream at pauses once a few seconds have
+accumulated and transcribes each chunk with its offset; while idle it drafts the pending audio
+up to its last pause (captions; if the answer ends, only what follows the draft is left).
+
+The worker measures its backlog (audio not yet transcribed) and each decode's time against
+its audio. It sheds optional work (drafts, then greedy caption previews) as decoding slows,
+and when behind cuts longer chunks: every Whisper call pays for a whole 30 s window.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +44,43 @@ TRAILING_SILENCE_S = 1.2
 """After this much silence at the end of the audio, transcribe what came before at once."""
 CUT_MARGIN_FRAMES = 15
 """Frames of silence kept at the end of a chunk cut before a trailing silence."""
+BEHIND_S = 12.0
+"""A backlog above this (seconds of audio waiting) means the worker is behind the speaker."""
+CATCH_UP_CHUNK_S = 28.0
+"""When behind, cut chunks up to this long (one Whisper window): fewer decodes, same audio."""
+PREVIEW_MAX_LOAD = 0.3
+"""No caption previews when the last decode took more than this fraction of its audio's
+length (the machine is busy: previews would delay the transcript itself)."""
+DRAFT_MAX_LOAD = 0.25
+"""Draft decodes (below) only while the last decode took at most this fraction of its audio."""
+MIN_DRAFT_S = 1.0
+"""A draft covers at least this much audio."""
+
+
+@dataclass(frozen=True)
+class StreamStats:
+    """How the live transcriber kept up (for the latency benchmark and diagnostics)."""
+
+    chunks: int = 0
+    """Chunks decoded and kept."""
+    max_backlog_s: float = 0.0
+    """Largest backlog seen when the worker looked for work (seconds of audio)."""
+    load: float = 0.0
+    """Last decode's time over its audio's duration (0 before the first decode)."""
+    previews: int = 0
+    """Greedy caption previews decoded."""
+    previews_shed: int = 0
+    """Provisional captions skipped because the worker was behind or the machine busy."""
+    drafts: int = 0
+    """Full decodes of the pending audio up to its last pause (captions, and the head of
+    the tail if the answer ends before the next cut)."""
+    tail_s: float = 0.0
+    """Audio left to decode when ``finish`` was called, after any draft."""
+    busy_at_finish: str = ""
+    """What the worker was decoding when ``finish`` was called ("chunk", "draft",
+    "preview"; "" when idle): ``finish`` waits for it."""
+    finish_s: float = 0.0
+    """Seconds ``finish`` took (that decode, then the tail)."""
 
 
 class IncrementalTranscriber:
@@ -64,6 +107,13 @@ class IncrementalTranscriber:
         self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
         self._previewer = getattr(transcriber, "previewer", None) if on_update else None
         self._last_preview = 0  # samples received at the last caption preview
+        self._stats = StreamStats()
+        self._busy = ""  # what the worker is decoding now
+        # A full-quality decode of [start, end) of the pending audio, ending in a pause:
+        # (start, end, transcript, regions, seconds it took). Used if the answer ends first.
+        self._draft: tuple[int, int, Transcript, list[tuple[float, float]], float] | None = None
+        self._looked_at = 0  # samples the worker has dealt with (cut, decoded or kept pending)
+        self._settled = threading.Condition()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
@@ -84,6 +134,32 @@ class IncrementalTranscriber:
         with self._lock:
             return list(self._words)
 
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until the worker has dealt with all audio fed so far (chunks cut and decoded,
+        captions shown): tests pace audio by the worker, not the clock. False on timeout."""
+        with self._lock:
+            target = self._total
+        with self._settled:
+            return self._settled.wait_for(
+                lambda: self._looked_at >= target or not self._worker.is_alive(), timeout)
+
+    @property
+    def backlog_s(self) -> float:
+        """Seconds of audio received but not yet transcribed."""
+        with self._lock:
+            return (self._total - self._done_until) / self._rate
+
+    @property
+    def behind(self) -> bool:
+        """True when the backlog is larger than a chunk the worker would normally cut."""
+        return self.backlog_s > BEHIND_S
+
+    @property
+    def stats(self) -> StreamStats:
+        """Counters of the work done and shed so far."""
+        with self._lock:
+            return self._stats
+
     @property
     def speech_regions(self) -> list[tuple[float, float]]:
         """Voice-activity regions found chunk by chunk (when the transcriber has a VAD)."""
@@ -103,10 +179,13 @@ class IncrementalTranscriber:
         Raises:
             Exception: whatever the transcriber raised in the worker.
         """
+        began = time.monotonic()
         with self._lock:
             self._closing = True
+            self._stats = replace(self._stats, busy_at_finish=self._busy)
         self._wake.set()
         self._worker.join()
+        self._note(finish_s=time.monotonic() - began)
         if self._error is not None:
             raise self._error
         clip = self.audio()
@@ -121,10 +200,22 @@ class IncrementalTranscriber:
                 with self._lock:
                     closing = self._closing
                 clip = self.audio()
+                backlog = (len(clip.samples) - self._done_until) / self._rate
+                self._note(max_backlog_s=max(self._stats.max_backlog_s, backlog))
+                if closing:
+                    self._use_draft()
+                    self._note(tail_s=(len(clip.samples) - self._done_until) / self._rate)
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if not closing and self._preview_due(len(clip.samples)):
-                    self._preview(clip.samples)
+                    draft_end = self._draft_end(clip.samples)
+                    if draft_end is not None:
+                        self._make_draft(clip.samples, draft_end)
+                    elif self._previewer is not None:
+                        self._preview(clip.samples)
+                with self._settled:
+                    self._looked_at = len(clip.samples)
+                    self._settled.notify_all()
                 if closing:
                     if len(clip.samples) > self._done_until:
                         self._transcribe(clip.samples, len(clip.samples))
@@ -144,31 +235,88 @@ class IncrementalTranscriber:
         quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
         trailing = _trailing_run(quiet)
         if trailing * FRAME_S >= TRAILING_SILENCE_S:
-            # The speaker has stopped (or paused long): transcribe what came before now, so
-            # that only silence is left if this is the end of the answer.
-            return start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
+            # The speaker has stopped (or paused long): transcribe what came before now, so that
+            # only silence is left if this is the end (keeping a draft of it, as at the end).
+            cut = start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
+            self._use_draft()
+            return cut if cut > self._done_until else None
         if pending < MIN_CHUNK_S + CUT_SILENCE_S:
             return None
         run_frames = int(CUT_SILENCE_S / FRAME_S)
         first = int(MIN_CHUNK_S / FRAME_S)
-        run = 0
-        for i in range(first, len(quiet)):
+        behind = pending > BEHIND_S
+        # Normally the first pause after MIN_CHUNK_S; when behind, the last pause within a
+        # whole window, to catch up with fewer decodes.
+        last = min(len(quiet), int(CATCH_UP_CHUNK_S / FRAME_S)) if behind else len(quiet)
+        run, found = 0, None
+        for i in range(first, last):
             run = run + 1 if quiet[i] else 0
             if run >= run_frames:
-                middle = i - run_frames // 2
-                return start + int(middle * FRAME_S * self._rate)
+                found = i - run_frames // 2
+                if not behind:
+                    break
+        if found is not None:
+            return start + int(found * FRAME_S * self._rate)
         if pending >= MAX_CHUNK_S:
-            i = first + int(np.argmin(level[first:]))
+            i = first + int(np.argmin(level[first:last]))
             return start + int(i * FRAME_S * self._rate)
         return None
 
     def _preview_due(self, received: int) -> bool:
         pending = received - self._done_until
-        # No preview when a chunk is about to be cut (or the worker is behind): it is decoded
-        # properly in a moment, and a preview then would only delay the final words.
-        return (self._previewer is not None
-                and PREVIEW_MIN_S * self._rate <= pending < MIN_CHUNK_S * self._rate
-                and received - self._last_preview >= PREVIEW_EVERY_S * self._rate)
+        if (self._on_update is None or pending < PREVIEW_MIN_S * self._rate
+                or received - self._last_preview < PREVIEW_EVERY_S * self._rate):
+            return False
+        # Shed the preview when a chunk is about to be cut or the worker is behind (it is
+        # decoded properly in a moment; a preview then would only delay the final words),
+        # and when the machine is busy (decodes slow against real time).
+        if pending >= MIN_CHUNK_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
+            self._last_preview = received
+            self._note(previews_shed=self._stats.previews_shed + 1)
+            return False
+        return True
+
+    def _draft_end(self, samples: np.ndarray) -> int | None:
+        """Where a draft would end (the middle of the last pause in the pending audio), or
+        None when no draft should be made now (machine busy, no pause)."""
+        if self._stats.load > DRAFT_MAX_LOAD:
+            return None
+        start = self._done_until
+        level = frame_levels(samples[start:], self._rate)
+        if level.size == 0:
+            return None
+        quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
+        run_frames = int(CUT_SILENCE_S / FRAME_S)
+        runs = np.convolve(quiet.astype(int), np.ones(run_frames, int), mode="valid")
+        ends = np.flatnonzero(runs == run_frames)  # a silent run starts at each
+        first = int(MIN_DRAFT_S / FRAME_S)
+        ends = ends[ends >= first]
+        if ends.size == 0:
+            return None
+        end = start + int((ends[-1] + run_frames // 2) * FRAME_S * self._rate)
+        if self._draft is not None and self._draft[:2] == (start, end):
+            return None  # no new pause since the last draft
+        return end
+
+    def _make_draft(self, samples: np.ndarray, end: int) -> None:
+        """Decode the pending audio up to ``end`` in full: captions now, and the head of
+        the tail later if the answer ends before the next cut."""
+        self._last_preview = len(samples)
+        start = self._done_until
+        self._busy = "draft"
+        draft = self._decode(samples, start, end)
+        self._busy = ""
+        self._note(drafts=self._stats.drafts + 1)
+        self._draft = draft
+        if self._on_update is not None:
+            words = tuple(self.words) + draft[2].words
+            self._on_update(Transcript(words, len(samples) / self._rate))
+
+    def _use_draft(self) -> None:
+        """At the end of the answer: keep the draft of the pending audio, if there is one."""
+        draft, self._draft = self._draft, None
+        if draft is not None and draft[0] == self._done_until:
+            self._commit(*draft)
 
     def _preview(self, samples: np.ndarray) -> None:
         """Live captions of audio not yet in a chunk: a quick greedy decode of its last
@@ -176,8 +324,11 @@ class IncrementalTranscriber:
         assert self._previewer is not None and self._on_update is not None
         self._last_preview = len(samples)
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
+        self._busy = "preview"
         part = self._previewer.transcribe(AudioClip(samples[start:], self._rate),
                                           offset_s=start / self._rate)
+        self._busy = ""
+        self._note(previews=self._stats.previews + 1)
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
     def _audible(self, samples: np.ndarray) -> bool:
@@ -190,21 +341,44 @@ class IncrementalTranscriber:
         return int(loud.sum()) * FRAME_S >= MIN_SPEECH_S
 
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
-        start = self._done_until
-        chunk = AudioClip(samples[start:cut], self._rate)
-        if chunk.duration_s >= 0.1 and self._audible(chunk.samples):
-            offset = start / self._rate
-            part = self._transcriber.transcribe(chunk, offset_s=offset)
-            vad = getattr(self._transcriber, "speech_regions", None)
-            regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
-            with self._lock:
-                self._words.extend(part.words)
-                self._regions.extend(regions)
-                if part.text.strip():
-                    self._texts.append(part.text.strip())
-        self._done_until = cut
+        self._draft = None  # the chunk is decoded whole, with all its context
+        self._busy = "chunk"
+        self._commit(*self._decode(samples, self._done_until, cut))
+        self._busy = ""
+
+    def _note(self, **changes: float | int | str) -> None:
+        with self._lock:
+            self._stats = replace(self._stats, **changes)  # type: ignore[arg-type]
+
+    def _decode(self, samples: np.ndarray, start: int, end: int
+                ) -> tuple[int, int, Transcript, list[tuple[float, float]], float]:
+        """Transcribe ``samples[start:end]`` (nothing for silence); returns what ``_commit``
+        takes."""
+        chunk = AudioClip(samples[start:end], self._rate)
+        offset = start / self._rate
+        if chunk.duration_s < 0.1 or not self._audible(chunk.samples):
+            return start, end, Transcript((), chunk.duration_s, ""), [], 0.0
+        began = time.monotonic()
+        part = self._transcriber.transcribe(chunk, offset_s=offset)
+        took = time.monotonic() - began
+        vad = getattr(self._transcriber, "speech_regions", None)
+        regions = [(a + offset, b + offset) for a, b in vad(chunk)] if vad else []
+        self._note(load=took / chunk.duration_s)
+        return start, end, part, regions, took
+
+    def _commit(self, start: int, end: int, part: Transcript,
+                regions: list[tuple[float, float]], took: float) -> None:
+        """Keep a decoded chunk; the transcript now reaches ``end``."""
+        with self._lock:
+            if took > 0:
+                self._stats = replace(self._stats, chunks=self._stats.chunks + 1)
+            self._words.extend(part.words)
+            self._regions.extend(regions)
+            if part.text.strip():
+                self._texts.append(part.text.strip())
+        self._done_until = end
         if self._on_update is not None:
-            self._on_update(Transcript(tuple(self.words), cut / self._rate))
+            self._on_update(Transcript(tuple(self.words), end / self._rate))
 
 
 def _trailing_run(mask: np.ndarray) -> int:
@@ -213,7 +387,8 @@ def _trailing_run(mask: np.ndarray) -> int:
     return int(len(mask) - 1 - falses[-1]) if falses.size else len(mask)
 
 
-def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02) -> list[tuple[float, float]]:
+def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02
+                  ) -> list[tuple[float, float]]:
     """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
     merged: list[tuple[float, float]] = []
     for a, b in sorted(regions):
