@@ -164,11 +164,14 @@ def star_text(analysis: dict[str, Any]) -> Text:
     if not star.get("behavioral", True):
         t.append("Not a behavioral question: STAR not scored.", style="dim")
         return t
+    hints = set(star.get("hints") or [])
     for part in STAR_PARTS:
         score = float(star.get(part) or 0.0)
         word = star_word(score)
-        t.append("✔ " if word == "clear" else ("~ " if word == "weak" else "✘ "),
-                 style="green" if word == "clear" else "yellow" if word == "weak" else "red")
+        if word == "missing" and part in hints:
+            word = "implied"  # not stated, but the story makes it plain: a hint, not a gap
+        t.append("✔ " if word == "clear" else ("✘ " if word == "missing" else "~ "),
+                 style="green" if word == "clear" else "red" if word == "missing" else "yellow")
         t.append(f"{part.capitalize()}: ", style="bold")
         t.append(f"{word}\n")
         for s in (x for x in star.get("sentences", []) if x["label"] == part):
