@@ -20,12 +20,14 @@ from starcoach.core.analysis.reading import (
     answer_vector,
     competency_text,
     content_sentence_matrix,
+    flag_columns,
     flag_matrix,
 )
 from starcoach.core.analysis.text_model import (
     CONTENT_FIELDS,
     FLAGS,
     STAR_LABELS,
+    Linear,
     TextModel,
     count_transitions,
     discriminant,
@@ -48,8 +50,11 @@ class Hyper:
     """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
     """Gradient steps per classifier."""
-    flag_thresholds: tuple[float, ...] = (0.8, 0.9, 0.7)
-    """Per ``FLAGS`` flag: probability at or above which it is set."""
+    flag_min_precision: float = 0.8
+    """Each flag's threshold is the lowest whose out-of-fold precision on the training answers
+    reaches this (the highest-precision one when none does)."""
+    flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
+    """Flags whose classifier also reads the sentence embedding (projected on one direction)."""
     flag_balanced: bool = True
     """Weight flagged sentences up to balance the classes."""
     missing_threshold: float = 0.4
@@ -141,37 +146,84 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
                                                       len(STAR_LABELS), h.transition_smooth)
     probas = _out_of_fold(feats, [p.labels for p in prepared], h) if h.folds > 1 else [
         star.proba(f) for f in feats]
-    flagged = [i for i, p in enumerate(prepared)
-               if all("flags" in s for s in p.answer["sentences"])]
-    flags = {}
-    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
-                                prepared[i].emb.sentences) for i in flagged])
-    fe = np.vstack([prepared[i].emb.sentences for i in flagged])
-    directions = {}
-    for f in FLAGS:
-        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
-                      dtype=np.int64)
-        directions[f] = discriminant(fe, fy)
-        proj = np.zeros(len(fy), dtype=np.float32)
-        rows = np.arange(len(fy))
-        for k in range(h.folds):  # out of fold, so the weight on it is not over-trusted
-            held = rows % h.folds == k
-            proj[held] = fe[held] @ discriminant(fe[~held], fy[~held])
-        flags[f] = fit_softmax(np.hstack([fx, proj[:, None]]), fy, 2, h.flag_l2, h.iters,
-                               balanced=h.flag_balanced)
+    flags, thresholds, directions, columns = fit_flags(prepared, feats, probas, h)
     empty = np.zeros((0, 1), np.float32)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), directions,
-                     {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
+                     log_end, flags, thresholds, directions, columns, {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
                      h.transition_weight, h.end_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, directions, content, sentence_content,
+                     thresholds, directions, columns, content, sentence_content,
                      dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
                      phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight, h.end_weight)
+
+
+def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
+              probas: Sequence[np.ndarray], h: Hyper) -> tuple[dict[str, Linear],
+                                                             dict[str, float],
+                                                             dict[str, np.ndarray],
+                                                             dict[str, np.ndarray]]:
+    """One binary classifier per flag, its threshold, embedding direction and input columns.
+
+    Fitted on the answers whose sentences carry flags. The threshold is chosen on these training
+    answers alone: classifiers fitted on two thirds of them score the last third, and the
+    threshold is set from those out-of-fold probabilities (``choose_threshold``).
+    """
+    flagged = [i for i, p in enumerate(prepared)
+               if all("flags" in s for s in p.answer["sentences"])]
+    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
+                                prepared[i].emb.sentences, prepared[i].emb.question)
+                    for i in flagged])
+    fe = np.vstack([prepared[i].emb.sentences for i in flagged])
+    answer_of = np.concatenate([[k] * len(prepared[i].cleaned) for k, i in enumerate(flagged)])
+    fold = answer_of % h.folds
+    flags, thresholds, directions, columns = {}, {}, {}, {}
+    for f in FLAGS:
+        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
+                      dtype=np.int64)
+        cols = flag_columns(f)
+        use = f in h.flag_embedding
+        directions[f] = discriminant(fe, fy) if use else np.zeros(fe.shape[1], np.float32)
+        proj = np.zeros(len(fy), dtype=np.float32)
+        for k in range(h.folds if use else 0):  # out of fold: its weight is not over-trusted
+            held = fold == k
+            proj[held] = fe[held] @ discriminant(fe[~held], fy[~held])
+        xf = np.hstack([fx[:, cols], proj[:, None]])
+        oof = np.zeros(len(fy))
+        for k in range(h.folds):
+            held = fold == k
+            inner = fit_softmax(xf[~held], fy[~held], 2, h.flag_l2, h.iters,
+                                balanced=h.flag_balanced)
+            oof[held] = inner.proba(xf[held])[:, 1]
+        flags[f] = fit_softmax(xf, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
+        thresholds[f] = choose_threshold(oof, fy, h.flag_min_precision)
+        columns[f] = cols
+    return flags, thresholds, directions, columns
+
+
+def choose_threshold(proba: np.ndarray, y: np.ndarray, min_precision: float) -> float:
+    """The lowest probability threshold whose precision on ``y`` reaches ``min_precision``.
+
+    Only thresholds flagging at least two sentences count; when none reaches the precision, the
+    one with the best precision (then recall) is returned; 0.5 when nothing is positive.
+    """
+    if not y.any():
+        return 0.5
+    best, best_key = 0.95, (-1.0, -1.0)
+    for t in np.round(np.arange(0.30, 0.96, 0.025), 3):
+        pred = proba >= t
+        if pred.sum() < 2:
+            continue
+        prec = float((pred & (y == 1)).sum() / pred.sum())
+        rec = float((pred & (y == 1)).sum() / y.sum())
+        if prec >= min_precision:
+            return float(t)
+        if (prec, rec) > best_key:
+            best, best_key = float(t), (prec, rec)
+    return best
 
 
 def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
@@ -197,7 +249,7 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
     for p, x, pr in zip(prepared, feats, probas, strict=True):
         if "content" not in p.answer:
             continue
-        fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences)
+        fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences, p.emb.question)
         fp = base.flag_proba(fx, p.emb.sentences)
         rows.append(answer_vector(x, p.emb, pr, fp, p.kind))
         targets.append(content_targets(p.answer))

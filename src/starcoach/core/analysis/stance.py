@@ -1,0 +1,165 @@
+"""Stance and digression signals of one sentence, for the ``negative`` and ``off_topic`` flags.
+
+Negativity is a judgement aimed at a person or an organisation: a target (my manager, the
+company, coworkers, the customer, "he", "they") plus contempt (lazy, useless, a joke), blame
+(it was their fault, threw me under the bus), neglect said of someone else (never listened,
+didn't care, wasn't much help), a sweeping claim about people (they always do, people like that)
+or a dismissive aside (whatever, come on, honestly). A neutral account of a hard moment ("the
+customer was furious", "we were short-staffed") names emotions and pressure, not faults; it is
+counted separately so the learned weights can tell the two apart. Negated contempt ("he wasn't
+rude") does not count, and fault taken on oneself ("it was my fault") is not blame.
+
+A digression is about the speaker's life away from the story (family, pets, hobbies, the
+weekend, the weather) or is announced as an aside ("funny thing", "long story", "anyway").
+
+Every list is general English vocabulary, not phrases of a particular answer; the weights that
+combine these signals are learned (``model_training``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_CONTEMPT = frozenset("""
+useless lazy rude incompetent clueless toxic stupid dumb idiot idiots idiotic moron morons jerk
+jerks arrogant selfish pathetic hopeless careless unprofessional ignorant condescending rude
+disrespectful dishonest liar liars shady sloppy greedy petty nasty lousy terrible awful horrible
+joke lunatic psycho clown clowns animals
+entitled spoiled bossy controlling obsessed two-faced fake spineless gutless hypocrite
+hypocritical cruel creepy annoying obnoxious unbearable clueless
+unreliable untrustworthy inept amateur amateurs cheap stingy cheapskate slacker slackers
+slacking lazier laziest brat brats snob snobby smug bully bullies tyrant backstabbing gossip
+gossipy disorganized dysfunctional unreasonable irresponsible
+""".split())
+"""Words that run a person or a place down."""
+_HARSH = frozenset("""
+worst disaster nightmare mess messy chaotic ridiculous crazy insane terrible awful horrible
+impossible miserable pointless hopeless weird
+""".split())
+"""Harsh words that describe situations as often as people: they count only when aimed at a
+person named just before them ("the management there is a disaster")."""
+_BLAME = re.compile(
+    r"\b(blam\w*|fault|under the bus|lied|lying|lies|took (all )?(the )?credit|messed (it |things )?up"
+    r"|screwed (it |things |us |me )?up|wrote (me|us) up|complained about (me|us)|set (me|us) up"
+    r"|not fair|wasn't fair|isn't fair|unfair|dumped (it|this|that|everything) on"
+    r"|left (me|us) to|made (me|us) look|got mad at (me|us)|yelled at (me|us)|on them|their problem"
+    r"|because of (him|her|them))\b")
+"""Blame put on someone (fault taken on oneself is checked apart)."""
+_SELF_FAULT = re.compile(r"\b(my|our) (own )?fault\b|\bi (messed|screwed) up\b|\bi blamed myself\b")
+_NOT_SELF_FAULT = re.compile(r"\b(not|isn't|wasn't|never) (really )?(my|our) fault\b")
+_NEG = r"(didn't|don't|doesn't|never|wouldn't|couldn't|can't|won't|wasn't|weren't|isn't|aren't|not)"
+_DUTY = re.compile(
+    rf"\b{_NEG} (\w+ ){{0,2}}(care|cared|cares|help|helped|helpful|listen|listened|listens"
+    r"|bother|bothered|know|knew|fix|fixed|answer|answered|answers|respond|responded|train"
+    r"|trained|support|supported|show up|showed up|do anything|did anything|do his|do her"
+    r"|do their|do the job|pick up|picked up|follow through|back (me|us) up"
+    r"|much help|any help|easy to work|there for)\b")
+"""Neglect: a duty not done ("never listened", "didn't care", "wasn't much help")."""
+_SWEEP = re.compile(
+    r"\b(they always|they never|people always|people never|people like (that|them|him|her)"
+    r"|always do|nobody (cared|cares|knew|listened|helped)|everybody knew|everyone knew"
+    r"|some people|those people|these people|a lot of (people|customers|them|the customers)"
+    r"|half of them|none of them|every single time|all the time|of course (he|she|they)"
+    r"|typical)\b")
+"""A sweeping claim about people."""
+_COUNTERFACTUAL = re.compile(
+    r"\b(he|she|they|him|her|them|manager|boss|supervisor|customer|management)( \w+)? (could've|"
+    r"should've|could have|should have|was supposed to|were supposed to|just|only|even)\b")
+"""Blame by what someone could have done, or a minimiser ("she could've just said")."""
+_ASIDE = re.compile(
+    r"\b(whatever|come on|i'm sorry but|no offense|honestly|frankly|for real|seriously"
+    r"|give me a break|it's not (that|rocket)|it's like|of course|literally|to be fair"
+    r"|to be honest|if you knew|you know the type|i swear)\b")
+"""A dismissive or editorial aside."""
+_TARGET = frozenset("""
+manager managers management boss bosses supervisor supervisors coworker coworkers co-worker
+co-workers colleague colleagues customer customers client clients guest guests caller callers
+passenger passengers patient patients people guy guys lady ladies girl woman man he she they
+them him her everybody everyone nobody company companies corporate employer owner owners
+director staff team department headquarters leadership teammate teammates
+""".split())
+"""Who or what a judgement can be aimed at."""
+_SELF = frozenset({"i", "we", "i'm", "we're", "i've", "i'd", "we'd"})
+_HARDSHIP = frozenset("""
+upset angry furious frustrated mad annoyed stressed stressful panicked panicking worried crying
+yelling shouting screaming emotional confused scared nervous tense heated irate livid busy
+short-staffed understaffed slammed swamped overwhelmed backed backlog rush chaos hectic long
+late delayed cancelled canceled broken down outage crashed difficult hard tough
+""".split())
+"""Emotion and pressure: how a neutral account of a hard situation sounds."""
+_LIFE = frozenset("""
+cousin cousins sister sisters brother brothers brother-in-law sister-in-law uncle aunt mom dad
+mother father grandma grandpa grandmother grandfather wife husband girlfriend boyfriend
+fiance fiancee kids son daughter nephew niece neighbor neighbour neighbors roommate
+in-laws family dog dogs puppy cat cats kitten pet pets hobby hobbies weekend weekends
+vacation holiday hike hiking gym workout lifting powerlifting squat yoga running marathon
+photography painting guitar piano band concert movie movies netflix show series game games
+gaming football soccer basketball baseball hockey golf fishing camping beach garden gardening
+cooking baking recipe weather rain snow sunny traffic towed parking car wedding birthday
+party trip travel apartment landlord church
+""".split())
+"""Life away from the story: family, pets, hobbies, leisure, weather, errands."""
+_DIGRESS = re.compile(
+    r"\b(anyway|anyways|funny thing|fun fact|side note|by the way|long story|whole other"
+    r"|whole thing|another story|different story|speaking of|random(ly)?|unrelated|tangent"
+    r"|off topic|but i digress|which is a story)\b")
+"""Words that announce an aside."""
+
+STANCE_NAMES = (
+    "contempt", "blame", "neglect", "sweep", "aside", "target", "target_many", "self_subject",
+    "self_fault", "hardship", "judged_target", "life", "digress", "third_subject", "harsh_aimed",
+    "counterfactual",
+)
+"""Names of the stance signals, in vector order."""
+
+
+def _negated(tokens: list[str], i: int) -> bool:
+    """Whether the word at ``i`` follows a negation within the two words before it."""
+    window = tokens[max(0, i - 3):i]
+    return any(t in {"not", "never", "no"} or t.endswith("n't") for t in window)
+
+
+def _said_of_self(before: str) -> bool:
+    """Whether the clause ending at a negation has "I" or "we" as its subject."""
+    words = before.split()[-3:]
+    return any(w in _SELF for w in words)
+
+
+def stance_features(clean: str) -> np.ndarray:
+    """The stance signals of one sentence (order: ``STANCE_NAMES``), each 0..1.
+
+    Args:
+        clean: The sentence lower-cased, punctuation and fillers removed (``clean_sentence``).
+    """
+    tokens = clean.split()
+    aimed = sum(t in _HARSH and any(u in _TARGET for u in tokens[max(0, i - 6):i])
+                and not _negated(tokens, i) for i, t in enumerate(tokens))
+    contempt = sum(t in _CONTEMPT and not _negated(tokens, i) for i, t in enumerate(tokens))
+    self_fault = bool(_SELF_FAULT.search(clean)) and not _NOT_SELF_FAULT.search(clean)
+    blame = len(_BLAME.findall(clean)) - (1 if self_fault else 0)
+    duty = [m for m in _DUTY.finditer(clean) if not _said_of_self(clean[:m.start()])]
+    target = sum(t in _TARGET for t in tokens)
+    first = next((t for t in tokens if t not in {"and", "but", "so", "then", "because"}), "")
+    self_subject = first in _SELF
+    third = first in _TARGET or first in {"my", "our", "the", "this", "that", "his", "their"}
+    judged = float(min(1, contempt + aimed + max(0, blame) + len(duty)) * (target > 0))
+    return np.array([
+        min(contempt, 2) / 2.0,
+        min(max(blame, 0), 2) / 2.0,
+        min(len(duty), 2) / 2.0,
+        float(bool(_SWEEP.search(clean))),
+        min(len(_ASIDE.findall(clean)), 2) / 2.0,
+        float(target > 0),
+        min(target, 4) / 4.0,
+        float(self_subject),
+        float(self_fault),
+        min(sum(t in _HARDSHIP for t in tokens), 2) / 2.0,
+        judged,
+        min(sum(t in _LIFE for t in tokens), 2) / 2.0,
+        float(bool(_DIGRESS.search(clean))),
+        float(third),
+        min(aimed, 1),
+        float(bool(_COUNTERFACTUAL.search(clean))),
+    ], dtype=np.float32)
