@@ -50,9 +50,9 @@ class Hyper:
     """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
     """Gradient steps per classifier."""
-    flag_min_precision: float = 0.8
-    """Each flag's threshold is the lowest whose out-of-fold precision on the training answers
-    reaches this (the highest-precision one when none does)."""
+    flag_beta: float = 1.0
+    """Each flag's threshold maximises F-beta of out-of-fold predictions on the training answers
+    (beta < 1 favours precision)."""
     flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
     """Flags whose classifier also reads the sentence embedding (projected on one direction)."""
     flag_balanced: bool = True
@@ -199,30 +199,27 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
                                 balanced=h.flag_balanced)
             oof[held] = inner.proba(xf[held])[:, 1]
         flags[f] = fit_softmax(xf, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
-        thresholds[f] = choose_threshold(oof, fy, h.flag_min_precision)
+        thresholds[f] = choose_threshold(oof, fy, h.flag_beta)
         columns[f] = cols
     return flags, thresholds, directions, columns
 
 
-def choose_threshold(proba: np.ndarray, y: np.ndarray, min_precision: float) -> float:
-    """The lowest probability threshold whose precision on ``y`` reaches ``min_precision``.
+def choose_threshold(proba: np.ndarray, y: np.ndarray, beta: float = 1.0) -> float:
+    """The probability threshold with the best F-beta score of ``proba`` against ``y``.
 
-    Only thresholds flagging at least two sentences count; when none reaches the precision, the
-    one with the best precision (then recall) is returned; 0.5 when nothing is positive.
+    Thresholds run from 0.30 to 0.95; ties go to the higher threshold. 0.5 when nothing is
+    positive.
     """
     if not y.any():
         return 0.5
-    best, best_key = 0.95, (-1.0, -1.0)
-    for t in np.round(np.arange(0.30, 0.96, 0.025), 3):
+    best, best_f = 0.95, -1.0
+    for t in np.round(np.arange(0.30, 0.951, 0.025), 3):
         pred = proba >= t
-        if pred.sum() < 2:
-            continue
-        prec = float((pred & (y == 1)).sum() / pred.sum())
-        rec = float((pred & (y == 1)).sum() / y.sum())
-        if prec >= min_precision:
-            return float(t)
-        if (prec, rec) > best_key:
-            best, best_key = float(t), (prec, rec)
+        tp = float((pred & (y == 1)).sum())
+        f = (1 + beta**2) * tp / max(1e-9, (1 + beta**2) * tp + beta**2 * (y.sum() - tp)
+                                     + (pred.sum() - tp))
+        if f >= best_f:
+            best, best_f = float(t), f
     return best
 
 

@@ -41,11 +41,10 @@ impossible miserable pointless hopeless weird
 """Harsh words that describe situations as often as people: they count only when aimed at a
 person named just before them ("the management there is a disaster")."""
 _BLAME = re.compile(
-    r"\b(blam\w*|fault|under the bus|lied|lying|lies|took (all )?(the )?credit|messed (it |things )?up"
+    r"\b(blam\w*|(his|her|their|its|\w+'s) fault|under the bus|lied|lying|lies|took (all )?(the )?credit|messed (it |things )?up"
     r"|screwed (it |things |us |me )?up|wrote (me|us) up|complained about (me|us)|set (me|us) up"
     r"|not fair|wasn't fair|isn't fair|unfair|dumped (it|this|that|everything) on"
-    r"|left (me|us) to|made (me|us) look|got mad at (me|us)|yelled at (me|us)|on them|their problem"
-    r"|because of (him|her|them))\b")
+    r"|left (me|us) to|made (me|us) look|got mad at (me|us)|yelled at (me|us)|their problem)\b")
 """Blame put on someone (fault taken on oneself is checked apart)."""
 _SELF_FAULT = re.compile(r"\b(my|our) (own )?fault\b|\bi (messed|screwed) up\b|\bi blamed myself\b")
 _NOT_SELF_FAULT = re.compile(r"\b(not|isn't|wasn't|never) (really )?(my|our) fault\b")
@@ -53,7 +52,7 @@ _NEG = r"(didn't|don't|doesn't|never|wouldn't|couldn't|can't|won't|wasn't|weren'
 _DUTY = re.compile(
     rf"\b{_NEG} (\w+ ){{0,2}}(care|cared|cares|help|helped|helpful|listen|listened|listens"
     r"|bother|bothered|know|knew|fix|fixed|answer|answered|answers|respond|responded|train"
-    r"|trained|support|supported|show up|showed up|do anything|did anything|do his|do her"
+    r"|trained|support|supported|do anything|did anything|do his|do her"
     r"|do their|do the job|pick up|picked up|follow through|back (me|us) up"
     r"|much help|any help|easy to work|there for)\b")
 """Neglect: a duty not done ("never listened", "didn't care", "wasn't much help")."""
@@ -66,8 +65,8 @@ _SWEEP = re.compile(
 """A sweeping claim about people."""
 _COUNTERFACTUAL = re.compile(
     r"\b(he|she|they|him|her|them|manager|boss|supervisor|customer|management)( \w+)? (could've|"
-    r"should've|could have|should have|was supposed to|were supposed to|just|only|even)\b")
-"""Blame by what someone could have done, or a minimiser ("she could've just said")."""
+    r"should've|could have|should have|was supposed to|were supposed to)\b")
+"""Blame by what someone else could have done ("she could've just said something")."""
 _ASIDE = re.compile(
     r"\b(whatever|come on|i'm sorry but|no offense|honestly|frankly|for real|seriously"
     r"|give me a break|it's not (that|rocket)|it's like|of course|literally|to be fair"
@@ -81,6 +80,8 @@ them him her everybody everyone nobody company companies corporate employer owne
 director staff team department headquarters leadership teammate teammates
 """.split())
 """Who or what a judgement can be aimed at."""
+_COPULA = frozenset({"is", "was", "are", "were", "'s", "they're", "he's", "she's", "being",
+                     "been"})
 _SELF = frozenset({"i", "we", "i'm", "we're", "i've", "i'd", "we'd"})
 _HARDSHIP = frozenset("""
 upset angry furious frustrated mad annoyed stressed stressful panicked panicking worried crying
@@ -121,6 +122,14 @@ def _negated(tokens: list[str], i: int) -> bool:
     return any(t in {"not", "never", "no"} or t.endswith("n't") for t in window)
 
 
+def _aimed(tokens: list[str], i: int) -> bool:
+    """Whether the word at ``i`` is said of a person: "<target> is/was (a) <word>", unnegated."""
+    before = tokens[max(0, i - 4):i]
+    copula = any(t in _COPULA for t in before)
+    target = any(t in _TARGET for t in tokens[max(0, i - 7):i])
+    return copula and target and not _negated(tokens, i)
+
+
 def _said_of_self(before: str) -> bool:
     """Whether the clause ending at a negation has "I" or "we" as its subject."""
     words = before.split()[-3:]
@@ -134,8 +143,7 @@ def stance_features(clean: str) -> np.ndarray:
         clean: The sentence lower-cased, punctuation and fillers removed (``clean_sentence``).
     """
     tokens = clean.split()
-    aimed = sum(t in _HARSH and any(u in _TARGET for u in tokens[max(0, i - 6):i])
-                and not _negated(tokens, i) for i, t in enumerate(tokens))
+    aimed = sum(t in _HARSH and _aimed(tokens, i) for i, t in enumerate(tokens))
     contempt = sum(t in _CONTEMPT and not _negated(tokens, i) for i, t in enumerate(tokens))
     self_fault = bool(_SELF_FAULT.search(clean)) and not _NOT_SELF_FAULT.search(clean)
     blame = len(_BLAME.findall(clean)) - (1 if self_fault else 0)
