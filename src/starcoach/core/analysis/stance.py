@@ -44,7 +44,8 @@ _BLAME = re.compile(
     r"\b(blam\w*|(his|her|their|its|\w+'s) fault|under the bus|lied|lying|lies|took (all )?(the )?credit|messed (it |things )?up"
     r"|screwed (it |things |us |me )?up|wrote (me|us) up|complained about (me|us)|set (me|us) up"
     r"|not fair|wasn't fair|isn't fair|unfair|dumped (it|this|that|everything) on"
-    r"|left (me|us) to|made (me|us) look|got mad at (me|us)|yelled at (me|us)|their problem)\b")
+    r"|left (me|us) to|made (me|us) look|(get|gets|got|getting) (mad|angry|upset) at (me|us)"
+    r"|(yell|yelled|yelling|snapped|screamed) at (me|us)|their problem)\b")
 """Blame put on someone (fault taken on oneself is checked apart)."""
 _SELF_FAULT = re.compile(r"\b(my|our) (own )?fault\b|\bi (messed|screwed) up\b|\bi blamed myself\b")
 _NOT_SELF_FAULT = re.compile(r"\b(not|isn't|wasn't|never) (really )?(my|our) fault\b")
@@ -56,6 +57,12 @@ _DUTY = re.compile(
     r"|do their|do the job|pick up|picked up|follow through|back (me|us) up"
     r"|much help|any help|easy to work|there for)\b")
 """Neglect: a duty not done ("never listened", "didn't care", "wasn't much help")."""
+_COMPLAINT = re.compile(
+    r"\b(took (forever|ages)|couldn't care less|couldn't be bothered|no idea what|not that hard"
+    r"|not rocket science|get away with|acting like|sick of|fed up|had enough|drove me (crazy|nuts)"
+    r"|drives me (crazy|nuts)|a pain|pain in the|for no reason|out of nowhere|zero (help|support)"
+    r"|talked down|looked down|passed the buck|cut corners|no clue)\b")
+"""Stock phrases of complaint about how someone behaved."""
 _SWEEP = re.compile(
     r"\b(they always|they never|people always|people never|people like (that|them|him|her)"
     r"|always do|nobody (cared|cares|knew|listened|helped)|everybody knew|everyone knew"
@@ -146,18 +153,21 @@ def stance_features(clean: str) -> np.ndarray:
     aimed = sum(t in _HARSH and _aimed(tokens, i) for i, t in enumerate(tokens))
     contempt = sum(t in _CONTEMPT and not _negated(tokens, i) for i, t in enumerate(tokens))
     self_fault = bool(_SELF_FAULT.search(clean)) and not _NOT_SELF_FAULT.search(clean)
-    blame = len(_BLAME.findall(clean)) - (1 if self_fault else 0)
+    blame = (len(_BLAME.findall(clean)) + bool(_NOT_SELF_FAULT.search(clean))
+             + len(_COMPLAINT.findall(clean)))
     duty = [m for m in _DUTY.finditer(clean) if not _said_of_self(clean[:m.start()])]
     target = sum(t in _TARGET for t in tokens)
     first = next((t for t in tokens if t not in {"and", "but", "so", "then", "because"}), "")
     self_subject = first in _SELF
     third = first in _TARGET or first in {"my", "our", "the", "this", "that", "his", "their"}
-    judged = float(min(1, contempt + aimed + max(0, blame) + len(duty)) * (target > 0))
+    sweep = bool(_SWEEP.search(clean))
+    counter = bool(_COUNTERFACTUAL.search(clean))
+    judged = float(min(1, contempt + aimed + blame + len(duty) + sweep + counter) * (target > 0))
     return np.array([
         min(contempt, 2) / 2.0,
-        min(max(blame, 0), 2) / 2.0,
+        min(blame, 2) / 2.0,
         min(len(duty), 2) / 2.0,
-        float(bool(_SWEEP.search(clean))),
+        float(sweep),
         min(len(_ASIDE.findall(clean)), 2) / 2.0,
         float(target > 0),
         min(target, 4) / 4.0,
@@ -169,5 +179,5 @@ def stance_features(clean: str) -> np.ndarray:
         float(bool(_DIGRESS.search(clean))),
         float(third),
         min(aimed, 1),
-        float(bool(_COUNTERFACTUAL.search(clean))),
+        float(counter),
     ], dtype=np.float32)
