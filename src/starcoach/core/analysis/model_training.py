@@ -44,15 +44,15 @@ class Hyper:
     """L2 penalty of the STAR classifier."""
     star_balanced: bool = False
     """Weight STAR training sentences inversely to their label's frequency."""
-    flag_l2: float = 100.0
-    """L2 penalty of the flag classifiers."""
+    flag_l2: tuple[float, ...] = (1000.0, 100.0, 100.0)
+    """Per ``FLAGS`` flag: L2 penalty of its classifier."""
     content_l2: float = 10.0
     """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
     """Gradient steps per classifier."""
-    flag_beta: float = 1.0
-    """Each flag's threshold maximises F-beta of out-of-fold predictions on the training answers
-    (beta < 1 favours precision)."""
+    flag_beta: tuple[float, ...] = (1.5, 1.0, 1.0)
+    """Per ``FLAGS`` flag: its threshold maximises F-beta of out-of-fold predictions on the
+    training answers (beta > 1 favours recall, < 1 precision)."""
     flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
     """Flags whose classifier also reads the sentence embedding (projected on one direction)."""
     flag_balanced: bool = True
@@ -181,7 +181,7 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
     answer_of = np.concatenate([[k] * len(prepared[i].cleaned) for k, i in enumerate(flagged)])
     fold = answer_of % h.folds
     flags, thresholds, directions, columns = {}, {}, {}, {}
-    for f in FLAGS:
+    for j, f in enumerate(FLAGS):
         fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
                       dtype=np.int64)
         cols = flag_columns(f)
@@ -195,11 +195,11 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
         oof = np.zeros(len(fy))
         for k in range(h.folds):
             held = fold == k
-            inner = fit_softmax(xf[~held], fy[~held], 2, h.flag_l2, h.iters,
+            inner = fit_softmax(xf[~held], fy[~held], 2, h.flag_l2[j], h.iters,
                                 balanced=h.flag_balanced)
             oof[held] = inner.proba(xf[held])[:, 1]
-        flags[f] = fit_softmax(xf, fy, 2, h.flag_l2, h.iters, balanced=h.flag_balanced)
-        thresholds[f] = choose_threshold(oof, fy, h.flag_beta)
+        flags[f] = fit_softmax(xf, fy, 2, h.flag_l2[j], h.iters, balanced=h.flag_balanced)
+        thresholds[f] = choose_threshold(oof, fy, h.flag_beta[j])
         columns[f] = cols
     return flags, thresholds, directions, columns
 

@@ -72,15 +72,13 @@ FLAG_FEATURE_NAMES = (
     "cohesion", "cohesion_rel", "q_sim_rel", "near_judged", "near_contempt",
 )
 """Columns of ``flag_matrix``, in order."""
-_NEGATIVE_GRAMMAR = ("subj_i", "subj_we", "subj_third", "subj_det_noun", "i_any", "we_any",
-                     "third_any", "you_any", "negation", "past_ratio", "present_ratio", "would",
-                     "habit", "kind_behavioral", "kind_open", "kind_situational")
 _OFF_TOPIC_GRAMMAR = ("subj_i", "subj_third", "subj_det_noun", "i_any", "we_any", "third_any",
                       "past_ratio", "present_ratio", "numbers", "log_words", "pos", "is_first",
                       "is_last", "q_sim", "kind_behavioral", "kind_open", "kind_situational")
 FLAG_INPUTS: dict[str, tuple[str, ...]] = {
-    "negative": (*_NEGATIVE_GRAMMAR, *STANCE_NAMES, *(f"answer.{n}" for n in STANCE_NAMES),
-                 *(f"p.{lab}" for lab in STAR_LABELS), "near_judged", "near_contempt"),
+    "negative": (*STANCE_NAMES, "near_judged", "near_contempt", "answer.judged_target",
+                 "answer.contempt", "answer.sweep", "answer.aside",
+                 *(f"p.{lab}" for lab in STAR_LABELS)),
     "off_topic": (*_OFF_TOPIC_GRAMMAR, "life", "digress", "aside", "target", "self_subject",
                   "answer.life", "answer.digress", *(f"p.{lab}" for lab in STAR_LABELS),
                   "cohesion", "cohesion_rel", "q_sim_rel"),
