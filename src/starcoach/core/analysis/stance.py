@@ -97,20 +97,22 @@ short-staffed understaffed slammed swamped overwhelmed backed backlog rush chaos
 late delayed cancelled canceled broken down outage crashed difficult hard tough
 """.split())
 """Emotion and pressure: how a neutral account of a hard situation sounds."""
-_LIFE = frozenset("""
+_KIN = frozenset("""
 cousin cousins sister sisters brother brothers brother-in-law sister-in-law uncle aunt mom dad
-mother father grandma grandpa grandmother grandfather wife husband girlfriend boyfriend
-fiance fiancee kids son daughter nephew niece neighbor neighbour neighbors roommate
-in-laws family dog dogs puppy cat cats kitten pet pets hobby hobbies weekend weekends
-vacation holiday hike hiking gym workout lifting powerlifting squat yoga running marathon
-photography painting guitar piano band concert movie movies netflix show series game games
-gaming football soccer basketball baseball hockey golf fishing camping beach garden gardening
-cooking baking recipe weather rain snow sunny traffic towed parking car wedding birthday
-party trip travel apartment landlord church
+mother father grandma grandpa grandmother grandfather wife husband girlfriend boyfriend fiance
+fiancee kids son daughter nephew niece neighbor neighbour neighbors roommate in-laws family dog
+dogs puppy cat cats kitten pet pets car apartment landlord house
 """.split())
-"""Life away from the story: family, pets, hobbies, leisure, weather, errands."""
+"""Family, pets and belongings: life away from the story when they are the speaker's own."""
+_LEISURE = frozenset("""
+hobby hobbies weekend weekends vacation hike hiking gym workout lifting powerlifting squat yoga
+marathon photography painting guitar piano concert movie movies netflix gaming football soccer
+basketball baseball hockey golf fishing camping beach gardening baking recipe weather rain snow
+sunny traffic towed wedding birthday church
+""".split())
+"""Leisure, weather and errands."""
 _DIGRESS = re.compile(
-    r"\b(anyway|anyways|funny thing|fun fact|side note|by the way|long story|whole other"
+    r"\b(funny thing|fun fact|side note|by the way|long story|whole other"
     r"|whole thing|another story|different story|speaking of|random(ly)?|unrelated|tangent"
     r"|off topic|but i digress|which is a story)\b")
 """Words that announce an aside."""
@@ -135,6 +137,13 @@ def _aimed(tokens: list[str], i: int) -> bool:
     copula = any(t in _COPULA for t in before)
     target = any(t in _TARGET for t in tokens[max(0, i - 7):i])
     return copula and target and not _negated(tokens, i)
+
+
+def _life(tokens: list[str]) -> int:
+    """Words about the speaker's life: "my"/"our" + kin, pet or belonging, or leisure words."""
+    own = sum(t in _KIN and bool({"my", "our"} & set(tokens[max(0, i - 2):i]))
+              for i, t in enumerate(tokens))
+    return own + sum(t in _LEISURE for t in tokens)
 
 
 def _said_of_self(before: str) -> bool:
@@ -175,7 +184,7 @@ def stance_features(clean: str) -> np.ndarray:
         float(self_fault),
         min(sum(t in _HARDSHIP for t in tokens), 2) / 2.0,
         judged,
-        min(sum(t in _LIFE for t in tokens), 2) / 2.0,
+        min(_life(tokens), 2) / 2.0,
         float(bool(_DIGRESS.search(clean))),
         float(third),
         min(aimed, 1),
