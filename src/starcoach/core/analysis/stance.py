@@ -111,6 +111,9 @@ basketball baseball hockey golf fishing camping beach gardening baking recipe we
 sunny traffic towed wedding birthday church
 """.split())
 """Leisure, weather and errands."""
+_OFF_WORK = re.compile(r"\b(outside (of )?work|in my (free|spare|own) time|on the side|for fun"
+                       r"|after work|on (the )?weekends?|back home|growing up)\b")
+"""Phrases that turn to the speaker's life outside work."""
 _DIGRESS = re.compile(
     r"\b(funny thing|fun fact|side note|by the way|long story|whole other"
     r"|whole thing|another story|different story|speaking of|random(ly)?|unrelated|tangent"
@@ -143,7 +146,7 @@ def _life(tokens: list[str]) -> int:
     """Words about the speaker's life: "my"/"our" + kin, pet or belonging, or leisure words."""
     own = sum(t in _KIN and bool({"my", "our"} & set(tokens[max(0, i - 2):i]))
               for i, t in enumerate(tokens))
-    return own + sum(t in _LEISURE for t in tokens)
+    return own + sum(t in _LEISURE for t in tokens) + len(_OFF_WORK.findall(" ".join(tokens)))
 
 
 def _said_of_self(before: str) -> bool:
