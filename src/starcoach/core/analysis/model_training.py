@@ -44,13 +44,13 @@ class Hyper:
     """L2 penalty of the STAR classifier."""
     star_balanced: bool = False
     """Weight STAR training sentences inversely to their label's frequency."""
-    flag_l2: tuple[float, ...] = (1000.0, 100.0, 100.0)
+    flag_l2: tuple[float, ...] = (1000.0, 1000.0, 100.0)
     """Per ``FLAGS`` flag: L2 penalty of its classifier."""
     content_l2: float = 10.0
     """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
     """Gradient steps per classifier."""
-    flag_beta: tuple[float, ...] = (1.5, 1.0, 1.0)
+    flag_beta: tuple[float, ...] = (1.5, 0.7, 1.0)
     """Per ``FLAGS`` flag: its threshold maximises F-beta of out-of-fold predictions on the
     training answers (beta > 1 favours recall, < 1 precision)."""
     flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
