@@ -53,6 +53,8 @@ class Hyper:
     flag_beta: tuple[float, ...] = (1.5, 0.7, 1.0)
     """Per ``FLAGS`` flag: its threshold maximises F-beta of out-of-fold predictions on the
     training answers (beta > 1 favours recall, < 1 precision)."""
+    flag_fixed_threshold: tuple[float | None, ...] = (None, None, 0.7)
+    """Per ``FLAGS`` flag: a fixed threshold instead of the F-beta choice (None: choose)."""
     flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
     """Flags whose classifier also reads the sentence embedding (projected on one direction)."""
     flag_balanced: bool = True
@@ -199,7 +201,8 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
                                 balanced=h.flag_balanced)
             oof[held] = inner.proba(xf[held])[:, 1]
         flags[f] = fit_softmax(xf, fy, 2, h.flag_l2[j], h.iters, balanced=h.flag_balanced)
-        thresholds[f] = choose_threshold(oof, fy, h.flag_beta[j])
+        fixed = h.flag_fixed_threshold[j]
+        thresholds[f] = choose_threshold(oof, fy, h.flag_beta[j]) if fixed is None else fixed
         columns[f] = cols
     return flags, thresholds, directions, columns
 

@@ -82,7 +82,8 @@ FLAG_INPUTS: dict[str, tuple[str, ...]] = {
     "off_topic": (*_OFF_TOPIC_GRAMMAR, "life", "digress", "aside", "target", "self_subject",
                   "answer.life", "answer.digress", *(f"p.{lab}" for lab in STAR_LABELS),
                   "cohesion", "cohesion_rel", "q_sim_rel"),
-    "hypothetical": tuple(n for n in FLAG_FEATURE_NAMES if not n.startswith("answer.")),
+    "hypothetical": tuple(n for n in FLAG_FEATURE_NAMES if not n.startswith(("answer.", "near_"))
+                          and n not in STANCE_NAMES),
 }
 """Which ``flag_matrix`` columns each flag classifier reads (few, general signals for the rare
 flags, so that 30-odd examples are enough to weigh them)."""
