@@ -210,20 +210,20 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
 def choose_threshold(proba: np.ndarray, y: np.ndarray, beta: float = 1.0) -> float:
     """The probability threshold with the best F-beta score of ``proba`` against ``y``.
 
-    Thresholds run from 0.30 to 0.95; ties go to the higher threshold. 0.5 when nothing is
-    positive.
+    Thresholds run from 0.30 to 0.95 in steps of 0.025; when several score the best, the middle
+    one is taken (the widest margin on both sides). 0.5 when nothing is positive.
     """
     if not y.any():
         return 0.5
-    best, best_f = 0.95, -1.0
-    for t in np.round(np.arange(0.30, 0.951, 0.025), 3):
+    grid = np.round(np.arange(0.30, 0.951, 0.025), 3)
+    scores = []
+    for t in grid:
         pred = proba >= t
         tp = float((pred & (y == 1)).sum())
-        f = (1 + beta**2) * tp / max(1e-9, (1 + beta**2) * tp + beta**2 * (y.sum() - tp)
-                                     + (pred.sum() - tp))
-        if f >= best_f:
-            best, best_f = float(t), f
-    return best
+        scores.append((1 + beta**2) * tp / max(1e-9, (1 + beta**2) * tp
+                                               + beta**2 * (y.sum() - tp) + (pred.sum() - tp)))
+    best = np.flatnonzero(np.array(scores) >= max(scores) - 1e-9)
+    return float(grid[best[len(best) // 2]])
 
 
 def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
