@@ -151,8 +151,9 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     flags, thresholds, directions, columns = fit_flags(prepared, feats, probas, h)
     empty = np.zeros((0, 1), np.float32)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, thresholds, directions, columns, {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
-                     h.transition_weight, h.end_weight)
+                     log_end, flags, thresholds, directions, columns, {}, {}, {}, (), empty,
+                     empty, h.missing_threshold, h.prior_weight, h.transition_weight,
+                     h.end_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)

@@ -22,7 +22,13 @@ import re
 
 import numpy as np
 
-_CONTEMPT = frozenset("""
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text, as a set."""
+    return frozenset(text.split())
+
+
+_CONTEMPT = _words("""
 useless lazy rude incompetent clueless toxic stupid dumb idiot idiots idiotic moron morons jerk
 jerks arrogant selfish pathetic hopeless careless unprofessional ignorant condescending rude
 disrespectful dishonest liar liars shady sloppy greedy petty nasty lousy terrible awful horrible
@@ -32,16 +38,17 @@ hypocritical cruel creepy annoying obnoxious unbearable clueless
 unreliable untrustworthy inept amateur amateurs cheap stingy cheapskate slacker slackers
 slacking lazier laziest brat brats snob snobby smug bully bullies tyrant backstabbing gossip
 gossipy disorganized dysfunctional unreasonable irresponsible
-""".split())
+""")
 """Words that run a person or a place down."""
-_HARSH = frozenset("""
+_HARSH = _words("""
 worst disaster nightmare mess messy chaotic ridiculous crazy insane terrible awful horrible
 impossible miserable pointless hopeless weird
-""".split())
+""")
 """Harsh words that describe situations as often as people: they count only when aimed at a
 person named just before them ("the management there is a disaster")."""
 _BLAME = re.compile(
-    r"\b(blam\w*|(his|her|their|its|\w+'s) fault|under the bus|lied|lying|lies|took (all )?(the )?credit|messed (it |things )?up"
+    r"\b(blam\w*|(his|her|their|its|\w+'s) fault|under the bus|lied|lying|lies"
+    r"|took (all )?(the )?credit|messed (it |things )?up"
     r"|screwed (it |things |us |me )?up|wrote (me|us) up|complained about (me|us)|set (me|us) up"
     r"|not fair|wasn't fair|isn't fair|unfair|dumped (it|this|that|everything) on"
     r"|left (me|us) to|made (me|us) look|(get|gets|got|getting) (mad|angry|upset) at (me|us)"
@@ -79,37 +86,37 @@ _ASIDE = re.compile(
     r"|give me a break|it's not (that|rocket)|it's like|of course|literally|to be fair"
     r"|to be honest|if you knew|you know the type|i swear)\b")
 """A dismissive or editorial aside."""
-_TARGET = frozenset("""
+_TARGET = _words("""
 manager managers management boss bosses supervisor supervisors coworker coworkers co-worker
 co-workers colleague colleagues customer customers client clients guest guests caller callers
 passenger passengers patient patients people guy guys lady ladies girl woman man he she they
 them him her everybody everyone nobody company companies corporate employer owner owners
 director staff team department headquarters leadership teammate teammates
-""".split())
+""")
 """Who or what a judgement can be aimed at."""
 _COPULA = frozenset({"is", "was", "are", "were", "'s", "they're", "he's", "she's", "being",
                      "been"})
 _SELF = frozenset({"i", "we", "i'm", "we're", "i've", "i'd", "we'd"})
-_HARDSHIP = frozenset("""
+_HARDSHIP = _words("""
 upset angry furious frustrated mad annoyed stressed stressful panicked panicking worried crying
 yelling shouting screaming emotional confused scared nervous tense heated irate livid busy
 short-staffed understaffed slammed swamped overwhelmed backed backlog rush chaos hectic long
 late delayed cancelled canceled broken down outage crashed difficult hard tough
-""".split())
+""")
 """Emotion and pressure: how a neutral account of a hard situation sounds."""
-_KIN = frozenset("""
+_KIN = _words("""
 cousin cousins sister sisters brother brothers brother-in-law sister-in-law uncle aunt mom dad
 mother father grandma grandpa grandmother grandfather wife husband girlfriend boyfriend fiance
 fiancee kids son daughter nephew niece neighbor neighbour neighbors roommate in-laws family dog
 dogs puppy cat cats kitten pet pets car apartment landlord house
-""".split())
+""")
 """Family, pets and belongings: life away from the story when they are the speaker's own."""
-_LEISURE = frozenset("""
+_LEISURE = _words("""
 hobby hobbies weekend weekends vacation hike hiking gym workout lifting powerlifting squat yoga
 marathon photography painting guitar piano concert movie movies netflix gaming football soccer
 basketball baseball hockey golf fishing camping beach gardening baking recipe weather rain snow
 sunny traffic towed wedding birthday church
-""".split())
+""")
 """Leisure, weather and errands."""
 _OFF_WORK = re.compile(r"\b(outside (of )?work|in my (free|spare|own) time|on the side|for fun"
                        r"|after work|on (the )?weekends?|back home|growing up)\b")

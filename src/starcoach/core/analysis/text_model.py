@@ -42,7 +42,8 @@ class Linear:
         z = ((x - self.mean) / self.scale) @ self.w.T + self.b
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return out
 
 
 def fit_softmax(
