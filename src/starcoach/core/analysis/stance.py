@@ -61,17 +61,20 @@ _DUTY = re.compile(
     rf"\b{_NEG} (\w+ ){{0,2}}(care|cared|cares|help|helped|helpful|listen|listened|listens"
     r"|bother|bothered|know|knew|fix|fixed|answer|answered|answers|respond|responded|train"
     r"|trained|support|supported|do anything|did anything|do his|do her"
-    r"|do their|do the job|pick up|picked up|follow through|back (me|us) up"
+    r"|do their|do the job|pick up|picked up|follow through|back (me|us) up|backed (me|us) up"
+    r"|stand up for|stood up for"
     r"|much help|any help|easy to work|there for)\b")
 """Neglect: a duty not done ("never listened", "didn't care", "wasn't much help")."""
 _COMPLAINT = re.compile(
     r"\b(took (forever|ages)|couldn't care less|couldn't be bothered|no idea what|not that hard"
     r"|not rocket science|get away with|acting like|sick of|fed up|had enough|drove me (crazy|nuts)"
     r"|drives me (crazy|nuts)|a pain|pain in the|for no reason|out of nowhere|zero (help|support)"
-    r"|talked down|looked down|passed the buck|cut corners|no clue)\b")
+    r"|talked down|looked down|passed the buck|cut corners|no clue|played favou?rites|favou?ritism"
+    r"|took it out on|went behind (my|our) back|backstab\w*|never (once )?thanked)\b")
 """Stock phrases of complaint about how someone behaved."""
 _SWEEP = re.compile(
-    r"\b(they always|they never|people always|people never|people like (that|them|him|her)"
+    r"\b(they always|they never|people always|people never"
+    r"|(people|customers|clients|guests|callers|folks|guys) like (that|them|this|him|her)"
     r"|always do|nobody (cared|cares|knew|listened|helped)|everybody knew|everyone knew"
     r"|some people|those people|these people|a lot of (people|customers|them|the customers)"
     r"|half of them|none of them|every single time|all the time|of course (he|she|they)"
