@@ -120,7 +120,7 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
                     "it. Restate the question to yourself and answer it directly.")
     off = [i for i, f in enumerate(flags) if "off_topic" in f]
     if off:
-        keep = "the story" if kind == "behavioral" else "the question"
+        keep = {"behavioral": "the story", None: "the point"}.get(kind, "the question")
         tips.append(f"Digression: {quote(texts[off[0]])}{_more(off)} does not help your answer; "
                     f"leave it out and keep to {keep}.")
     if not result.specific and texts:
