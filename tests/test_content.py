@@ -99,3 +99,34 @@ def test_without_a_question_topic_and_competency_are_not_judged() -> None:
     assert a["content"]["competency"] == {"asked": None, "shown": None}
     assert a["star"]["behavioral"] is True and a["content"]["result_concrete"] is True
     assert not any("question asked" in t for t in a["tips"])
+
+
+def test_blaming_a_former_manager_is_negative_and_tip_counts_the_rest() -> None:
+    text = STORY + (" My old supervisor was lazy and never listened to anyone on the team."
+                    " The other staff were useless too, they never answered the phone.")
+    a = analyze_text(text, ANGRY)
+    flags = [s["flags"] for s in a["star"]["sentences"]]
+    assert flags[-2:] == [["negative"], ["negative"]] and all(f == [] for f in flags[:-2])
+    tip = next(t for t in a["content"]["tips"] if t.startswith("Negative about"))
+    assert '"My old supervisor was lazy and never listened to anyone on the team"' in tip
+    assert "(and 1 more like it)" in tip
+
+
+def test_a_hard_situation_told_neutrally_is_not_negative() -> None:
+    text = ("Last winter I was on the service desk of a hardware store. "
+            "The customer was furious and kept shouting at me over the counter. "
+            "We were short-staffed that night and the phones never stopped ringing. "
+            "I listened, found his order and replaced the broken heater on the spot. "
+            "He calmed down and thanked me before he left.")
+    a = analyze_text(text, ANGRY)
+    assert all("negative" not in s["flags"] for s in a["star"]["sentences"])
+    assert not any(t.startswith("Negative") for t in a["content"]["tips"])
+
+
+def test_a_digression_about_home_life_is_off_topic_and_quoted() -> None:
+    text = STORY + " My brother has a golden retriever who loves the snow, we took him hiking."
+    a = analyze_text(text, ANGRY)
+    flags = [s["flags"] for s in a["star"]["sentences"]]
+    assert flags[-1] == ["off_topic"] and all(f == [] for f in flags[:-1])
+    tip = next(t for t in a["content"]["tips"] if t.startswith("Digression"))
+    assert '"My brother has a golden retriever' in tip and tip.endswith("keep to the story.")

@@ -92,6 +92,11 @@ def _most(values: np.ndarray, mask: Sequence[bool] | None = None) -> int | None:
     return max(idx, key=lambda i: float(values[i])) if idx else None
 
 
+def _more(found: Sequence[int]) -> str:
+    """The note after a quote when more sentences were found, e.g. " (and 2 more like it)"."""
+    return f" (and {len(found) - 1} more like it)" if len(found) > 1 else ""
+
+
 def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
                  kind: str | None) -> tuple[str, ...]:
     """Content tips, most important first, each quoting the sentence it rests on.
@@ -106,17 +111,18 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
     flags = reading.flags
     negative = [i for i, f in enumerate(flags) if "negative" in f]
     if negative:
-        i = negative[0]
-        more = f" (and {len(negative) - 1} more)" if len(negative) > 1 else ""
-        tips.append(f"Negative about someone you worked with or for: {quote(texts[i])}{more}. "
-                    "Describe the problem neutrally and focus on what you did.")
+        tips.append(f"Negative about a past employer, coworker or customer: "
+                    f"{quote(texts[negative[0]])}{_more(negative)}. Interviewers hear blame; "
+                    "describe the problem neutrally and focus on what you did.")
     if result.on_topic is False and texts:
         i = _most(-reading.q_sim) if reading.q_sim.size else 0
         tips.append(f"This may not answer the question asked: {quote(texts[i or 0])} drifts from "
                     "it. Restate the question to yourself and answer it directly.")
     off = [i for i, f in enumerate(flags) if "off_topic" in f]
     if off:
-        tips.append(f"Digression: {quote(texts[off[0]])} does not serve the answer; cut it.")
+        keep = {"behavioral": "the story", None: "the point"}.get(kind, "the question")
+        tips.append(f"Digression: {quote(texts[off[0]])}{_more(off)} does not help your answer; "
+                    f"leave it out and keep to {keep}.")
     if not result.specific and texts:
         i = _most(reading.flag_proba["hypothetical"]) or 0
         fix = ("Tell one particular time it happened." if kind == "behavioral" else

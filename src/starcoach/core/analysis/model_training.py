@@ -20,12 +20,14 @@ from starcoach.core.analysis.reading import (
     answer_vector,
     competency_text,
     content_sentence_matrix,
+    flag_columns,
     flag_matrix,
 )
 from starcoach.core.analysis.text_model import (
     CONTENT_FIELDS,
     FLAGS,
     STAR_LABELS,
+    Linear,
     TextModel,
     count_transitions,
     discriminant,
@@ -42,14 +44,19 @@ class Hyper:
     """L2 penalty of the STAR classifier."""
     star_balanced: bool = False
     """Weight STAR training sentences inversely to their label's frequency."""
-    flag_l2: float = 100.0
-    """L2 penalty of the flag classifiers."""
+    flag_l2: tuple[float, ...] = (1000.0, 1000.0, 100.0)
+    """Per ``FLAGS`` flag: L2 penalty of its classifier."""
     content_l2: float = 10.0
     """L2 penalty of the answer-level content classifiers (x10 for the sentence-level ones)."""
     iters: int = 300
     """Gradient steps per classifier."""
-    flag_thresholds: tuple[float, ...] = (0.8, 0.9, 0.7)
-    """Per ``FLAGS`` flag: probability at or above which it is set."""
+    flag_beta: tuple[float, ...] = (1.5, 0.7, 1.0)
+    """Per ``FLAGS`` flag: its threshold maximises F-beta of out-of-fold predictions on the
+    training answers (beta > 1 favours recall, < 1 precision)."""
+    flag_fixed_threshold: tuple[float | None, ...] = (None, None, 0.7)
+    """Per ``FLAGS`` flag: a fixed threshold instead of the F-beta choice (None: choose)."""
+    flag_embedding: tuple[str, ...] = ("off_topic", "hypothetical")
+    """Flags whose classifier also reads the sentence embedding (projected on one direction)."""
     flag_balanced: bool = True
     """Weight flagged sentences up to balance the classes."""
     missing_threshold: float = 0.4
@@ -141,37 +148,83 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
                                                       len(STAR_LABELS), h.transition_smooth)
     probas = _out_of_fold(feats, [p.labels for p in prepared], h) if h.folds > 1 else [
         star.proba(f) for f in feats]
-    flagged = [i for i, p in enumerate(prepared)
-               if all("flags" in s for s in p.answer["sentences"])]
-    flags = {}
-    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
-                                prepared[i].emb.sentences) for i in flagged])
-    fe = np.vstack([prepared[i].emb.sentences for i in flagged])
-    directions = {}
-    for f in FLAGS:
-        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
-                      dtype=np.int64)
-        directions[f] = discriminant(fe, fy)
-        proj = np.zeros(len(fy), dtype=np.float32)
-        rows = np.arange(len(fy))
-        for k in range(h.folds):  # out of fold, so the weight on it is not over-trusted
-            held = rows % h.folds == k
-            proj[held] = fe[held] @ discriminant(fe[~held], fy[~held])
-        flags[f] = fit_softmax(np.hstack([fx, proj[:, None]]), fy, 2, h.flag_l2, h.iters,
-                               balanced=h.flag_balanced)
+    flags, thresholds, directions, columns = fit_flags(prepared, feats, probas, h)
     empty = np.zeros((0, 1), np.float32)
     base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, dict(zip(FLAGS, h.flag_thresholds, strict=True)), directions,
-                     {}, {}, {}, (), empty, empty, h.missing_threshold, h.prior_weight,
-                     h.transition_weight, h.end_weight)
+                     log_end, flags, thresholds, directions, columns, {}, {}, {}, (), empty,
+                     empty, h.missing_threshold, h.prior_weight, h.transition_weight,
+                     h.end_weight)
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
     return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     base.flag_thresholds, directions, content, sentence_content,
+                     thresholds, directions, columns, content, sentence_content,
                      dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
                      phrases, h.missing_threshold,
                      h.prior_weight, h.transition_weight, h.end_weight)
+
+
+def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
+              probas: Sequence[np.ndarray], h: Hyper) -> tuple[dict[str, Linear],
+                                                             dict[str, float],
+                                                             dict[str, np.ndarray],
+                                                             dict[str, np.ndarray]]:
+    """One binary classifier per flag, its threshold, embedding direction and input columns.
+
+    Fitted on the answers whose sentences carry flags. The threshold is chosen on these training
+    answers alone: classifiers fitted on two thirds of them score the last third, and the
+    threshold is set from those out-of-fold probabilities (``choose_threshold``).
+    """
+    flagged = [i for i, p in enumerate(prepared)
+               if all("flags" in s for s in p.answer["sentences"])]
+    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
+                                prepared[i].emb.sentences, prepared[i].emb.question)
+                    for i in flagged])
+    fe = np.vstack([prepared[i].emb.sentences for i in flagged])
+    answer_of = np.concatenate([[k] * len(prepared[i].cleaned) for k, i in enumerate(flagged)])
+    fold = answer_of % h.folds
+    flags, thresholds, directions, columns = {}, {}, {}, {}
+    for j, f in enumerate(FLAGS):
+        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
+                      dtype=np.int64)
+        cols = flag_columns(f)
+        use = f in h.flag_embedding
+        directions[f] = discriminant(fe, fy) if use else np.zeros(fe.shape[1], np.float32)
+        proj = np.zeros(len(fy), dtype=np.float32)
+        for k in range(h.folds if use else 0):  # out of fold: its weight is not over-trusted
+            held = fold == k
+            proj[held] = fe[held] @ discriminant(fe[~held], fy[~held])
+        xf = np.hstack([fx[:, cols], proj[:, None]])
+        oof = np.zeros(len(fy))
+        for k in range(h.folds):
+            held = fold == k
+            inner = fit_softmax(xf[~held], fy[~held], 2, h.flag_l2[j], h.iters,
+                                balanced=h.flag_balanced)
+            oof[held] = inner.proba(xf[held])[:, 1]
+        flags[f] = fit_softmax(xf, fy, 2, h.flag_l2[j], h.iters, balanced=h.flag_balanced)
+        fixed = h.flag_fixed_threshold[j]
+        thresholds[f] = choose_threshold(oof, fy, h.flag_beta[j]) if fixed is None else fixed
+        columns[f] = cols
+    return flags, thresholds, directions, columns
+
+
+def choose_threshold(proba: np.ndarray, y: np.ndarray, beta: float = 1.0) -> float:
+    """The probability threshold with the best F-beta score of ``proba`` against ``y``.
+
+    Thresholds run from 0.30 to 0.95 in steps of 0.025; when several score the best, the middle
+    one is taken (the widest margin on both sides). 0.5 when nothing is positive.
+    """
+    if not y.any():
+        return 0.5
+    grid = np.round(np.arange(0.30, 0.951, 0.025), 3)
+    scores = []
+    for t in grid:
+        pred = proba >= t
+        tp = float((pred & (y == 1)).sum())
+        scores.append((1 + beta**2) * tp / max(1e-9, (1 + beta**2) * tp
+                                               + beta**2 * (y.sum() - tp) + (pred.sum() - tp)))
+    best = np.flatnonzero(np.array(scores) >= max(scores) - 1e-9)
+    return float(grid[best[len(best) // 2]])
 
 
 def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
@@ -197,7 +250,7 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
     for p, x, pr in zip(prepared, feats, probas, strict=True):
         if "content" not in p.answer:
             continue
-        fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences)
+        fx = flag_matrix(x, pr, p.cleaned, p.emb.sentences, p.emb.question)
         fp = base.flag_proba(fx, p.emb.sentences)
         rows.append(answer_vector(x, p.emb, pr, fp, p.kind))
         targets.append(content_targets(p.answer))

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from starcoach.core.analysis.features import (
-    GRAMMAR_NAMES,
-    STANCE_NAMES,
-    clean_sentence,
-    sentence_matrix,
-    stance_features,
-)
+from starcoach.core.analysis.features import GRAMMAR_NAMES, clean_sentence, sentence_matrix
+from starcoach.core.analysis.stance import STANCE_NAMES, stance_features
 from starcoach.core.analysis.text_model import CONTENT_FIELDS, FLAGS, STAR_LABELS, TextModel
 from starcoach.core.ports import Embedder
 
@@ -71,15 +66,45 @@ def infer_competency(q_emb: np.ndarray | None, model: TextModel) -> str | None:
     return model.competencies[int(np.argmax(model.competency_centroids @ q_emb))]
 
 
+FLAG_FEATURE_NAMES = (
+    *GRAMMAR_NAMES, *(f"prev.{n}" for n in GRAMMAR_NAMES), *(f"next.{n}" for n in GRAMMAR_NAMES),
+    *STANCE_NAMES, *(f"answer.{n}" for n in STANCE_NAMES), *(f"p.{lab}" for lab in STAR_LABELS),
+    "cohesion", "cohesion_rel", "q_sim_rel", "near_judged", "near_contempt",
+)
+"""Columns of ``flag_matrix``, in order."""
+_OFF_TOPIC_GRAMMAR = ("subj_i", "subj_third", "subj_det_noun", "i_any", "we_any", "third_any",
+                      "past_ratio", "present_ratio", "numbers", "log_words", "pos", "is_first",
+                      "is_last", "q_sim", "kind_behavioral", "kind_open", "kind_situational")
+FLAG_INPUTS: dict[str, tuple[str, ...]] = {
+    "negative": (*STANCE_NAMES, "near_judged", "near_contempt", "answer.judged_target",
+                 "answer.contempt", "answer.sweep", "answer.aside",
+                 *(f"p.{lab}" for lab in STAR_LABELS)),
+    "off_topic": (*_OFF_TOPIC_GRAMMAR, "life", "digress", "aside", "target", "self_subject",
+                  "answer.life", "answer.digress", *(f"p.{lab}" for lab in STAR_LABELS),
+                  "cohesion", "cohesion_rel", "q_sim_rel"),
+    "hypothetical": tuple(n for n in FLAG_FEATURE_NAMES if not n.startswith(("answer.", "near_"))
+                          and n not in STANCE_NAMES),
+}
+"""Which ``flag_matrix`` columns each flag classifier reads (few, general signals for the rare
+flags, so that 30-odd examples are enough to weigh them)."""
+
+
+def flag_columns(flag: str) -> np.ndarray:
+    """Indices into ``flag_matrix`` columns of the inputs of one flag's classifier."""
+    index = {n: i for i, n in enumerate(FLAG_FEATURE_NAMES)}
+    return np.array([index[n] for n in FLAG_INPUTS[flag]], dtype=np.int64)
+
+
 def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
-                sent_emb: np.ndarray) -> np.ndarray:
-    """Features of the flag classifiers.
+                sent_emb: np.ndarray, q_emb: np.ndarray | None = None) -> np.ndarray:
+    """Features of the flag classifiers (columns: ``FLAG_FEATURE_NAMES``).
 
     The grammatical features (of the sentence and its neighbours), the stance signals of the
-    sentence and of the whole answer, the STAR probabilities and how close the sentence is to the
-    rest of the answer. The raw embedding is left out (too many dimensions for the few flagged
-    sentences to learn from); ``TextModel.flag_proba`` adds its projection on one learned
-    direction per flag instead.
+    sentence and their mean over the answer, the STAR probabilities, how close the sentence is
+    to the rest of the answer (and that against the answer's mean), and its similarity to the
+    question against the answer's mean. The raw embedding is left out (too many dimensions for
+    the few flagged sentences to learn from); ``TextModel.flag_proba`` adds its projection on
+    one learned direction per flag instead.
     """
     dim = sent_emb.shape[1]
     n = len(cleaned)
@@ -88,9 +113,18 @@ def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
     total = sent_emb.sum(axis=0, keepdims=True)
     rest = (total - sent_emb) / max(1, n - 1)
     rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)
-    cohesion = (sent_emb * rest).sum(axis=1, keepdims=True) if n > 1 else np.zeros((n, 1))
+    cohesion = (sent_emb * rest).sum(axis=1) if n > 1 else np.zeros(n)
+    q_sim = sent_emb @ q_emb if q_emb is not None else np.zeros(n)
     context = np.repeat(stance.mean(axis=0, keepdims=True), n, axis=0) if n else stance
-    return np.hstack([x[:, dim:], stance, context, star_proba, cohesion]).astype(np.float32)
+    near = np.zeros((n, 2), np.float32)
+    cols = [STANCE_NAMES.index("judged_target"), STANCE_NAMES.index("contempt")]
+    if n > 1:
+        padded = np.vstack([np.zeros((1, 2)), stance[:, cols], np.zeros((1, 2))])
+        near = np.maximum(padded[:-2], padded[2:])
+    rel = [cohesion, cohesion - cohesion.mean() if n else cohesion,
+           q_sim - q_sim.mean() if n else q_sim, near[:, 0], near[:, 1]]
+    return np.hstack([x[:, dim:], stance, context, star_proba,
+                      np.vstack(rel).T.reshape(n, 5)]).astype(np.float32)
 
 
 def content_vector(
@@ -192,7 +226,7 @@ def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
     x = sentence_matrix(cleaned, kind, emb.sentences, emb.question)
     proba = model.star.proba(x)
     labels = tuple(STAR_LABELS[i] for i in model.decode(proba))
-    fx = flag_matrix(x, proba, cleaned, emb.sentences)
+    fx = flag_matrix(x, proba, cleaned, emb.sentences, emb.question)
     flag_proba = model.flag_proba(fx, emb.sentences)
     flags = tuple(tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f])
                   for i in range(n))

@@ -20,7 +20,7 @@ FLAGS = ("negative", "off_topic", "hypothetical")
 """Sentence flags, one binary classifier each."""
 CONTENT_FIELDS = ("specific", "on_topic", "result_concrete", "competency_shown")
 """Answer-level judgements, one binary classifier each."""
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 """Bumped when the feature layout changes (a file of another version is refused)."""
 
 
@@ -42,7 +42,8 @@ class Linear:
         z = ((x - self.mean) / self.scale) @ self.w.T + self.b
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return out
 
 
 def fit_softmax(
@@ -191,6 +192,8 @@ class TextModel:
     flag_directions: dict[str, np.ndarray]
     """Per flag, a (d,) embedding direction (shrunk linear discriminant); the projection of a
     sentence's embedding on it is one more feature of that flag's classifier."""
+    flag_columns: dict[str, np.ndarray]
+    """Per flag, the indices of the flag-feature columns its classifier reads."""
     content: dict[str, Linear]
     """Per content field: answer features -> false/true."""
     content_sentence: dict[str, Linear]
@@ -233,6 +236,7 @@ class TextModel:
         for k, v in self.flag_thresholds.items():
             out[f"flag_threshold.{k}"] = np.array(v)
             out[f"flag_direction.{k}"] = self.flag_directions[k]
+            out[f"flag_columns.{k}"] = self.flag_columns[k]
         return out
 
     @classmethod
@@ -257,6 +261,7 @@ class TextModel:
                 flag_thresholds={f: float(arrays[f"flag_threshold.{f}"]) for f in FLAGS},
                 flag_directions={f: np.asarray(arrays[f"flag_direction.{f}"], np.float32)
                                  for f in FLAGS},
+                flag_columns={f: np.asarray(arrays[f"flag_columns.{f}"], np.int64) for f in FLAGS},
                 content={c: lin(f"content.{c}") for c in CONTENT_FIELDS},
                 content_sentence={c: lin(f"content_sentence.{c}") for c in CONTENT_FIELDS},
                 content_mix=dict(zip(CONTENT_FIELDS, map(float, arrays["content_mix"]),
@@ -274,8 +279,9 @@ class TextModel:
 
     def flag_proba(self, fx: np.ndarray, sent_emb: np.ndarray) -> dict[str, np.ndarray]:
         """Per flag, (n,) probabilities from flag features and the sentence embeddings."""
-        return {f: self.flags[f].proba(np.hstack([fx, (sent_emb @ self.flag_directions[f])
-                                                  [:, None]]))[:, 1] for f in FLAGS}
+        return {f: self.flags[f].proba(np.hstack([fx[:, self.flag_columns[f]],
+                                                  (sent_emb @ self.flag_directions[f])[:, None]])
+                                       )[:, 1] for f in FLAGS}
 
     def decode(self, proba: np.ndarray) -> list[int]:
         """STAR label indices for an answer from its (n, 5) sentence probabilities."""
