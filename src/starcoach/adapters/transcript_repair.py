@@ -1,0 +1,188 @@
+"""Checks that Whisper's words cover the speech the voice-activity detector found.
+
+Pure functions over word lists and speech regions (seconds), used by the Whisper adapter:
+
+- ``failed_segment``: a decoded segment that faster-whisper's own fallback rules would reject
+  (a repetition loop, or a very unlikely text);
+- ``drop_invented``: words that lie outside speech and are zero-length or unsure;
+- ``find_gaps``: stretches of speech that hold (almost) no words, to decode again;
+- ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from starcoach.core.models import Word
+
+Regions = Sequence[tuple[float, float]]
+
+MAX_COMPRESSION_RATIO = 2.4
+"""A segment whose text compresses better than this is a repetition loop (faster-whisper's
+``compression_ratio_threshold``)."""
+MIN_AVG_LOGPROB = -1.0
+"""A segment with a lower mean token log-probability is unlikely text (``log_prob_threshold``)."""
+MIN_WORDS_PER_S = 1.0
+"""Fewer words a second of speech than this: Whisper skipped it (speech is 2-3 words a second)."""
+MIN_GAP_SPEECH_S = 1.0
+"""Starved stretches holding less speech than this are left alone."""
+JOIN_GAP_S = 1.5
+"""Starved speech regions closer than this are decoded again together."""
+MAX_SPAN_S = 28.0
+"""Longest stretch decoded again in one go (inside one Whisper window)."""
+OUTSIDE_PAD_S = 0.25
+"""A word whose middle is this close to a speech region counts as inside speech."""
+OUTSIDE_MIN_PROBABILITY = 0.5
+"""Outside speech, words less sure than this are dropped (Whisper invents them in silence)."""
+MIN_WORD_S = 0.005
+"""Words shorter than this are zero-length."""
+WINDOW_S = 30.0
+"""Length of the coverage windows (Whisper's own window)."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch of speech to decode again."""
+
+    start: float
+    """Start of the audio to decode (seconds)."""
+    end: float
+    """End of the audio to decode (seconds)."""
+    speech_s: float
+    """Seconds of speech inside it."""
+
+    @property
+    def words_needed(self) -> float:
+        """Words a decode must return for the speech to count as covered."""
+        return MIN_WORDS_PER_S * self.speech_s
+
+
+@dataclass(frozen=True)
+class WindowCoverage:
+    """Speech time against words in one window."""
+
+    start: float
+    """Window start (seconds)."""
+    end: float
+    """Window end (seconds)."""
+    speech_s: float
+    """Seconds the VAD called speech."""
+    words: int
+    """Words whose middle falls in the window."""
+
+    @property
+    def covered(self) -> bool:
+        """True when the words plausibly account for the speech."""
+        return self.speech_s < MIN_GAP_SPEECH_S or self.words >= MIN_WORDS_PER_S * self.speech_s
+
+
+def failed_segment(compression_ratio: float, avg_logprob: float, no_speech_prob: float) -> bool:
+    """Whether a decoded segment is a repetition loop or unlikely text.
+
+    faster-whisper would fall back to random sampling for such a segment; with decoding kept
+    deterministic (temperature 0 only) the adapter drops it and decodes its speech again.
+    A segment Whisper itself calls silence (high no-speech probability) fails only for a loop.
+    """
+    if compression_ratio > MAX_COMPRESSION_RATIO:
+        return True
+    return avg_logprob < MIN_AVG_LOGPROB and no_speech_prob <= 0.6
+
+
+def middle(word: Word) -> float:
+    """Middle of a timed word (seconds)."""
+    return ((word.start or 0.0) + (word.end or 0.0)) / 2.0
+
+
+def inside(t: float, regions: Regions, pad: float = 0.0) -> bool:
+    """Whether ``t`` lies in a region widened by ``pad`` on both sides."""
+    return any(a - pad <= t <= b + pad for a, b in regions)
+
+
+def drop_invented(words: Sequence[Word], regions: Regions) -> list[Word]:
+    """Words without those invented outside speech.
+
+    A word whose middle lies outside every speech region (widened by ``OUTSIDE_PAD_S``) is
+    dropped when it is zero-length or below ``OUTSIDE_MIN_PROBABILITY``. Inside speech every
+    word stays: Whisper gives real words zero length now and then.
+    """
+    kept = []
+    for w in words:
+        zero = (w.end or 0.0) - (w.start or 0.0) < MIN_WORD_S
+        unsure = w.probability < OUTSIDE_MIN_PROBABILITY
+        if (zero or unsure) and not inside(middle(w), regions, OUTSIDE_PAD_S):
+            continue
+        kept.append(w)
+    return kept
+
+
+def words_in(words: Sequence[Word], start: float, end: float) -> int:
+    """Words whose middle lies in ``[start, end)``."""
+    return sum(1 for w in words if start <= middle(w) < end)
+
+
+def speech_in(regions: Regions, start: float, end: float) -> float:
+    """Seconds of speech inside ``[start, end]``."""
+    return sum(max(0.0, min(b, end) - max(a, start)) for a, b in regions)
+
+
+def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
+              pad_s: float = 0.2) -> list[Gap]:
+    """Stretches of speech that hold too few words.
+
+    A region is starved when it holds fewer than ``MIN_WORDS_PER_S`` words a second. Starved
+    regions closer than ``JOIN_GAP_S`` are joined (a window Whisper skipped is many short
+    regions), the next region is added (Whisper may have put the skipped words there), and
+    every stretch is cut to ``MAX_SPAN_S``. Stretches with under ``MIN_GAP_SPEECH_S`` of
+    speech are left alone.
+
+    Args:
+        words: Timed words.
+        regions: Speech regions in order.
+        duration_s: End of the audio (spans never pass it).
+        pad_s: Audio kept around each stretch.
+
+    Returns:
+        The stretches to decode again, in order, without overlaps.
+    """
+    starved = [i for i, (a, b) in enumerate(regions)
+               if words_in(words, a, b) < MIN_WORDS_PER_S * (b - a)]
+    groups: list[list[int]] = []
+    for i in starved:
+        if groups and regions[i][0] - regions[groups[-1][-1]][1] < JOIN_GAP_S and (
+            regions[i][1] - regions[groups[-1][0]][0] <= MAX_SPAN_S
+        ):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    gaps: list[Gap] = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        if last + 1 < len(regions) and regions[last + 1][1] - regions[first][0] <= MAX_SPAN_S:
+            last += 1
+        start = max(0.0, regions[first][0] - pad_s, gaps[-1].end if gaps else 0.0)
+        end = min(duration_s, regions[last][1] + pad_s)
+        speech = speech_in([regions[k] for k in group], start, end)
+        if speech >= MIN_GAP_SPEECH_S and end > start:
+            gaps.append(Gap(start, end, speech))
+    return gaps
+
+
+def replace_span(words: Sequence[Word], start: float, end: float,
+                 redone: Sequence[Word]) -> list[Word]:
+    """Words with those in ``[start, end)`` replaced by ``redone``, in time order."""
+    kept = [w for w in words if not start <= middle(w) < end]
+    return sorted([*kept, *(w for w in redone if start <= middle(w) < end)], key=middle)
+
+
+def coverage_windows(words: Sequence[Word], regions: Regions, duration_s: float,
+                     window_s: float = WINDOW_S) -> list[WindowCoverage]:
+    """Speech time and word count per window of ``window_s`` seconds."""
+    out = []
+    start = 0.0
+    while start < duration_s:
+        end = min(duration_s, start + window_s)
+        out.append(WindowCoverage(start, end, speech_in(regions, start, end),
+                                  words_in(words, start, end)))
+        start = end
+    return out
