@@ -156,13 +156,16 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
         else:
             groups.append([i])
     gaps: list[Gap] = []
-    for group in groups:
+    for whole in groups:
+        group = [k for k in whole if not gaps or regions[k][0] >= gaps[-1].end]
+        if not group:
+            continue  # already decoded with the stretch before
         first, last = group[0], group[-1]
         if last + 1 < len(regions) and regions[last + 1][1] - regions[first][0] <= MAX_SPAN_S:
             last += 1
         start = max(0.0, regions[first][0] - pad_s, gaps[-1].end if gaps else 0.0)
         end = min(duration_s, regions[last][1] + pad_s)
-        speech = speech_in([regions[k] for k in group], start, end)
+        speech = speech_in([regions[k] for k in starved], start, end)
         if speech >= MIN_GAP_SPEECH_S and end > start:
             gaps.append(Gap(start, end, speech))
     return gaps

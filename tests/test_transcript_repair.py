@@ -1,0 +1,92 @@
+"""Coverage checks between voice activity and Whisper's words (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from starcoach.adapters.transcript_repair import (
+    coverage_windows,
+    drop_invented,
+    failed_segment,
+    find_gaps,
+    replace_span,
+)
+from starcoach.core.models import Word
+
+
+def spaced(start: float, end: float, step: float = 0.4, text: str = "w") -> list[Word]:
+    out, t, i = [], start, 0
+    while t + step <= end + 1e-9:
+        out.append(Word(f"{text}{i}", round(t, 3), round(t + step * 0.8, 3), 0.9))
+        t += step
+        i += 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("ratio", "logprob", "no_speech", "failed"),
+    [(1.2, -0.3, 0.0, False), (39.3, -0.1, 0.5, True), (0.8, -1.8, 0.4, True),
+     (0.8, -1.8, 0.9, False), (2.5, -0.2, 0.9, True)],
+    ids=["fine", "repetition-loop", "unlikely-text", "silence-is-not-a-failure",
+         "loop-in-silence"],
+)
+def test_failed_segment(ratio: float, logprob: float, no_speech: float, failed: bool) -> None:
+    assert failed_segment(ratio, logprob, no_speech) is failed
+
+
+def test_invented_words_outside_speech_are_dropped_real_ones_kept() -> None:
+    regions = [(0.0, 1.3)]
+    words = [
+        Word("Montreal", 0.0, 0.58, 0.99),
+        Word("lot", 0.7, 0.7, 1.0),  # zero-length but inside speech: real
+        Word("liner", 1.1, 1.26, 0.9),
+        Word("you", 1.9, 1.9, 0.95),  # zero-length after the speech
+        Word("see", 2.0, 2.3, 0.2),  # unsure, after the speech
+        Word("there", 2.4, 2.7, 0.9),  # sure and long enough: kept (VAD may miss a word)
+    ]
+    kept = [w.text for w in drop_invented(words, regions)]
+    assert kept == ["Montreal", "lot", "liner", "there"]
+
+
+def test_a_skipped_window_is_one_gap_with_the_next_region() -> None:
+    # Speech in short regions from 0.5 to 30 s; Whisper wrote words only after 28 s.
+    regions = [(0.5 + 2.0 * k, 2.2 + 2.0 * k) for k in range(14)] + [(28.6, 31.0)]
+    words = spaced(28.6, 31.0)
+    gaps = find_gaps(words, regions, 32.0)
+    assert len(gaps) == 1
+    gap = gaps[0]
+    assert gap.start == pytest.approx(0.3)
+    assert gap.end <= 0.5 + 28.0 + 0.2 + 1e-9  # never longer than one Whisper window
+    assert gap.speech_s == pytest.approx(sum(b - a for a, b in regions[:-1]), rel=0.15)
+    assert gap.words_needed >= 20
+
+
+def test_covered_speech_has_no_gap_and_short_starved_speech_is_left_alone() -> None:
+    regions = [(0.0, 4.0), (5.0, 9.0), (10.0, 10.6)]
+    words = spaced(0.0, 4.0) + spaced(5.0, 9.0)
+    assert find_gaps(words, regions, 11.0) == []
+
+
+def test_gaps_do_not_overlap_and_stay_in_the_audio() -> None:
+    regions = [(0.0, 3.0), (3.1, 6.0), (20.0, 24.0), (40.0, 44.0)]
+    gaps = find_gaps([], regions, 44.1)
+    assert all(a.end <= b.start for a, b in zip(gaps, gaps[1:], strict=False))
+    assert gaps[0].start == 0.0 and gaps[-1].end <= 44.1
+    assert sum(g.speech_s for g in gaps) == pytest.approx(13.9)
+    assert gaps[-1].start >= 39.0  # the last stretch starts at its speech
+
+
+def test_replace_span_keeps_words_outside_and_orders_by_time() -> None:
+    old = [Word("a", 0.0, 0.2), Word("stray", 5.0, 5.2), Word("z", 9.0, 9.2)]
+    redone = [Word("b", 4.0, 4.3), Word("c", 6.0, 6.3), Word("outside", 8.5, 8.7)]
+    out = replace_span(old, 3.0, 8.0, redone)
+    assert [w.text for w in out] == ["a", "b", "c", "z"]
+
+
+def test_coverage_windows_flag_the_lost_window() -> None:
+    regions = [(1.0, 29.0), (31.0, 40.0)]
+    words = spaced(31.0, 40.0)
+    windows = coverage_windows(words, regions, 40.0)
+    assert [(w.start, w.end) for w in windows] == [(0.0, 30.0), (30.0, 40.0)]
+    assert [w.covered for w in windows] == [False, True]
+    assert windows[0].speech_s == pytest.approx(28.0)
