@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
+from starcoach.core.analysis.long_audio import windowed_tone_tracks
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.errors import AudioInputError
@@ -60,7 +61,8 @@ def analyze_clip(
             (s["start"], s["end"]) for s in analysis["star"]["sentences"]
             if s["start"] is not None and s["end"] is not None
         ]
-        analysis["tone"] = analyze_tone(clip, spans or None, tone_tracks).to_dict()
+        tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
+        analysis["tone"] = analyze_tone(clip, spans or None, tracks).to_dict()
     return analysis
 
 
