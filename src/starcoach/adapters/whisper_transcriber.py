@@ -89,8 +89,9 @@ REDECODE_PAD_S = 0.2
 """Audio kept around a stretch decoded again."""
 MAX_TOKENS_PER_S = 12.0
 """Most tokens a second of speech can need (fast speech is under 6); caps a repetition loop,
-which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores)."""
-LONG_PIECE_S = 240.0
+which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores). Never above 200: the
+prompt (up to 224 tokens of previous text) and the new tokens must fit in 448."""
+LONG_PIECE_S = 60.0
 """Longer clips are decoded in pieces of at most this, cut at pauses (faster-whisper builds
 the features of the whole input at once: about 50 MB a minute)."""
 
@@ -321,7 +322,7 @@ class WhisperTranscriber:
         kwargs = options.as_kwargs()
         duration_s = samples.size / SAMPLE_RATE
         if duration_s <= WINDOW_S:  # one window: a repetition loop cannot run to 224 tokens
-            kwargs["max_new_tokens"] = int(MAX_TOKENS_PER_S * duration_s) + 10
+            kwargs["max_new_tokens"] = min(int(MAX_TOKENS_PER_S * duration_s) + 10, 200)
         segments, _info = self._whisper().transcribe(
             samples, language="en", word_timestamps=True, **kwargs
         )

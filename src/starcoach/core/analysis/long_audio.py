@@ -24,8 +24,8 @@ from starcoach.core.analysis.tone import (
 )
 from starcoach.core.models import AudioClip
 
-WINDOW_S = 60.0
-"""Frames computed per window."""
+WINDOW_S = 20.0
+"""Frames computed per window (a 20 s window needs about 15 MB)."""
 MARGIN_S = 0.2
 """Audio either side of a window that its edge frames need (frame 40 ms + lag 16 ms, and the
 shortest voiced run, 50 ms)."""
