@@ -41,7 +41,7 @@ def test_invented_words_outside_speech_are_dropped_real_ones_kept() -> None:
         Word("lot", 0.7, 0.7, 1.0),  # zero-length but inside speech: real
         Word("liner", 1.1, 1.26, 0.9),
         Word("you", 1.9, 1.9, 0.95),  # zero-length after the speech
-        Word("see", 2.0, 2.3, 0.2),  # unsure, after the speech
+        Word("see", 2.0, 2.3, 0.1),  # unsure, after the speech
         Word("there", 2.4, 2.7, 0.9),  # sure and long enough: kept (VAD may miss a word)
     ]
     kept = [w.text for w in drop_invented(words, regions)]
@@ -90,3 +90,17 @@ def test_coverage_windows_flag_the_lost_window() -> None:
     assert [(w.start, w.end) for w in windows] == [(0.0, 30.0), (30.0, 40.0)]
     assert [w.covered for w in windows] == [False, True]
     assert windows[0].speech_s == pytest.approx(28.0)
+
+
+def test_an_audible_filler_outside_the_vad_regions_stays() -> None:
+    # The VAD does not call a drawn-out "uh" speech, and Whisper gives it p 0.01; the audio
+    # is loud there, so it is a real filled pause, not an invented word.
+    regions = [(1.78, 2.3)]
+    words = [Word("uh", 0.92, 1.44, 0.01), Word("so", 1.8, 2.2, 0.9), Word("you", 3.5, 3.5, 0.9)]
+
+    def audible(start: float, end: float) -> float:
+        return 1.0 if end > 0.9 and start < 1.5 else 0.0
+
+    kept = drop_invented(words, regions, audible)
+    assert [w.text for w in kept] == ["uh", "so"]
+    assert [w.text for w in drop_invented(words, regions)] == ["so"]  # without the audio

@@ -11,7 +11,7 @@ Pure functions over word lists and speech regions (seconds), used by the Whisper
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from starcoach.core.models import Word
@@ -24,7 +24,14 @@ MAX_COMPRESSION_RATIO = 2.4
 MIN_AVG_LOGPROB = -1.0
 """A segment with a lower mean token log-probability is unlikely text (``log_prob_threshold``)."""
 MIN_WORDS_PER_S = 1.0
-"""Fewer words a second of speech than this: Whisper skipped it (speech is 2-3 words a second)."""
+"""Words a second a decode must give a stretch of speech to cover it (speech is 2-3)."""
+STARVED_WORDS_PER_S = 0.5
+"""Fewer words a second than this in a speech region: Whisper may have skipped it. Lower than
+``MIN_WORDS_PER_S``: a drawn-out "uhhh" or a slow word is one word over a second or more."""
+MIN_GAIN = 1.5
+"""A decode replaces the words of a stretch only with this many times as many words (and at
+least two more): a re-decode without the prompt writes fewer fillers, so a near-tie keeps the
+first decode."""
 MIN_GAP_SPEECH_S = 1.0
 """Starved stretches holding less speech than this are left alone."""
 JOIN_GAP_S = 1.5
@@ -33,8 +40,12 @@ MAX_SPAN_S = 28.0
 """Longest stretch decoded again in one go (inside one Whisper window)."""
 OUTSIDE_PAD_S = 0.25
 """A word whose middle is this close to a speech region counts as inside speech."""
-OUTSIDE_MIN_PROBABILITY = 0.5
+OUTSIDE_MIN_PROBABILITY = 0.15
 """Outside speech, words less sure than this are dropped (Whisper invents them in silence)."""
+AUDIBLE_REACH_S = 0.15
+"""Audio either side of a word's middle checked for sound."""
+MIN_AUDIBLE = 0.2
+"""A word with less audible sound than this share around it, outside speech, is invented."""
 MIN_WORD_S = 0.005
 """Words shorter than this are zero-length."""
 WINDOW_S = 30.0
@@ -99,18 +110,30 @@ def inside(t: float, regions: Regions, pad: float = 0.0) -> bool:
     return any(a - pad <= t <= b + pad for a, b in regions)
 
 
-def drop_invented(words: Sequence[Word], regions: Regions) -> list[Word]:
+def drop_invented(words: Sequence[Word], regions: Regions,
+                  audible: Callable[[float, float], float] | None = None) -> list[Word]:
     """Words without those invented outside speech.
 
-    A word whose middle lies outside every speech region (widened by ``OUTSIDE_PAD_S``) is
-    dropped when it is zero-length or below ``OUTSIDE_MIN_PROBABILITY``. Inside speech every
-    word stays: Whisper gives real words zero length now and then.
+    A word is dropped when it is zero-length or below ``OUTSIDE_MIN_PROBABILITY``, its middle
+    lies outside every speech region (widened by ``OUTSIDE_PAD_S``), and, when ``audible``
+    is given, the audio around its middle is silent. Inside speech every word stays: Whisper
+    gives real words zero length now and then. Outside the VAD's regions a sound may still be
+    a filled pause ("uh" is not speech to the VAD, and Whisper is unsure of it: p 0.01), so an
+    audible word stays.
+
+    Args:
+        words: Timed words.
+        regions: Speech regions (seconds).
+        audible: Share of audible frames in ``(start, end)``; None to skip that check.
     """
     kept = []
     for w in words:
         zero = (w.end or 0.0) - (w.start or 0.0) < MIN_WORD_S
         unsure = w.probability < OUTSIDE_MIN_PROBABILITY
-        if (zero or unsure) and not inside(middle(w), regions, OUTSIDE_PAD_S):
+        t = middle(w)
+        if (zero or unsure) and not inside(t, regions, OUTSIDE_PAD_S) and (
+            audible is None or audible(t - AUDIBLE_REACH_S, t + AUDIBLE_REACH_S) < MIN_AUDIBLE
+        ):
             continue
         kept.append(w)
     return kept
@@ -130,7 +153,7 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
               pad_s: float = 0.2) -> list[Gap]:
     """Stretches of speech that hold too few words.
 
-    A region is starved when it holds fewer than ``MIN_WORDS_PER_S`` words a second. Starved
+    A region is starved when it holds fewer than ``STARVED_WORDS_PER_S`` words a second. Starved
     regions closer than ``JOIN_GAP_S`` are joined (a window Whisper skipped is many short
     regions), the next region is added (Whisper may have put the skipped words there), and
     every stretch is cut to ``MAX_SPAN_S``. Stretches with under ``MIN_GAP_SPEECH_S`` of
@@ -146,7 +169,7 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
         The stretches to decode again, in order, without overlaps.
     """
     starved = [i for i, (a, b) in enumerate(regions)
-               if words_in(words, a, b) < MIN_WORDS_PER_S * (b - a)]
+               if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)]
     groups: list[list[int]] = []
     for i in starved:
         if groups and regions[i][0] - regions[groups[-1][-1]][1] < JOIN_GAP_S and (
@@ -169,6 +192,11 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
         if speech >= MIN_GAP_SPEECH_S and end > start:
             gaps.append(Gap(start, end, speech))
     return gaps
+
+
+def better(redone: int, existing: int) -> bool:
+    """Whether a decode of ``redone`` words should replace ``existing`` words."""
+    return redone >= max(existing + 2, MIN_GAIN * existing)
 
 
 def replace_span(words: Sequence[Word], start: float, end: float,

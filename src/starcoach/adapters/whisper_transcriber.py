@@ -16,6 +16,7 @@ settings (``REDECODE_LADDER``) until they do. Long files are decoded in pieces o
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ import numpy as np
 from starcoach.adapters import language_check, transcript_repair
 from starcoach.adapters.transcript_repair import drop_invented, failed_segment, find_gaps
 from starcoach.adapters.vad import as_16k, plan_chunks, speech_regions
+from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.errors import ModelError
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 
@@ -236,7 +238,13 @@ class WhisperTranscriber:
         warnings: tuple[str, ...] = ()
         if self.fill_skipped:
             shifted = [(a + offset_s, b + offset_s) for a, b in regions]
-            words = self._fill_gaps(samples, drop_invented(words, shifted), shifted, offset_s)
+            sound = detect_activity(AudioClip(samples), regions)
+
+            def audible(start: float, end: float) -> float:
+                return sound.audible_fraction(start - offset_s, end - offset_s)
+
+            words = drop_invented(words, shifted, audible)
+            words = self._fill_gaps(samples, words, shifted, offset_s, audible)
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
         text = " ".join(word.text for word in words)
@@ -244,13 +252,14 @@ class WhisperTranscriber:
                           warnings=warnings)
 
     def _fill_gaps(self, samples: np.ndarray, words: list[Word],
-                   regions: list[tuple[float, float]], offset_s: float) -> list[Word]:
+                   regions: list[tuple[float, float]], offset_s: float,
+                   audible: Callable[[float, float], float]) -> list[Word]:
         """Decode again every stretch of speech the words do not cover.
 
         ``transcript_repair.find_gaps`` finds the stretches (per speech region, joined over a
         skipped window); each is decoded with the settings of ``REDECODE_LADDER`` in turn
         until its words cover its speech, and the decode with the most words replaces what
-        was there when it holds more.
+        was there when it holds clearly more (``transcript_repair.better``).
         """
         end_s = offset_s + samples.size / SAMPLE_RATE
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
@@ -260,11 +269,12 @@ class WhisperTranscriber:
             for changes in REDECODE_LADDER:
                 redone = drop_invented(
                     self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
-                    regions)
+                    regions, audible)
                 best = redone if len(redone) > len(best) else best
                 if len(best) >= gap.words_needed:
                     break
-            if len(best) > transcript_repair.words_in(words, gap.start, gap.end):
+            if transcript_repair.better(len(best), transcript_repair.words_in(words, gap.start,
+                                                                           gap.end)):
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
         return words
 
