@@ -6,13 +6,15 @@ Pure functions over word lists and speech regions (seconds), used by the Whisper
   (a repetition loop, or a very unlikely text);
 - ``drop_invented``: words that lie outside speech and are zero-length or unsure;
 - ``find_gaps``: stretches of speech that hold (almost) no words, to decode again;
-- ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks).
+- ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks);
+- ``convert_words``: faster-whisper words to ``core.models.Word``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starcoach.core.models import Word
 
@@ -217,3 +219,25 @@ def coverage_windows(words: Sequence[Word], regions: Regions, duration_s: float,
                                   words_in(words, start, end)))
         start = end
     return out
+
+
+def convert_words(words: Sequence[Any], offset_s: float) -> list[Word]:
+    """faster-whisper words as ``Word`` values shifted by ``offset_s`` (empty ones dropped)."""
+    converted = []
+    for word in words:
+        text = _capital_i(word.word.strip())
+        if text:
+            converted.append(
+                Word(
+                    text=text,
+                    start=round(float(word.start) + offset_s, 3),
+                    end=round(float(word.end) + offset_s, 3),
+                    probability=float(word.probability),
+                )
+            )
+    return converted
+
+
+def _capital_i(text: str) -> str:
+    """The verbatim (lower-case) style writes "i", "i'm": give the pronoun its capital."""
+    return "I" + text[1:] if text[:1] == "i" and (len(text) == 1 or text[1] in "'’") else text

@@ -12,7 +12,7 @@ VAD_MIN_SILENCE_MS = 200
 VAD_SPEECH_PAD_MS = 40
 """Padding added to both sides of each speech region."""
 
-VAD_BLOCK_S = 300.0
+VAD_BLOCK_S = 60.0
 """The detector runs over blocks of this many seconds (it copies its input twice)."""
 
 

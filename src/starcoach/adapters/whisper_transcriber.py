@@ -9,8 +9,8 @@ Nothing said is lost silently: decoding is deterministic (temperature 0 only, so
 audio always gives the same words), segments that faster-whisper would have re-sampled
 (repetition loops, unlikely text) are dropped, words invented outside speech are dropped,
 and every stretch of voice activity the words do not cover is decoded again with other
-settings (``REDECODE_LADDER``) until they do. Long files are decoded in pieces of at most
-``LONG_PIECE_S`` so memory stays bounded.
+settings (``REDECODE_LADDER``) until they do. Files longer than ``LONG_FILE_S`` are decoded
+in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from starcoach.adapters import language_check, transcript_repair
-from starcoach.adapters.transcript_repair import drop_invented, failed_segment, find_gaps
+from starcoach.adapters.transcript_repair import (
+    convert_words,
+    drop_invented,
+    failed_segment,
+    find_gaps,
+)
 from starcoach.adapters.vad import as_16k, plan_chunks, speech_regions
 from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.errors import ModelError
@@ -93,9 +98,12 @@ MAX_TOKENS_PER_S = 12.0
 """Most tokens a second of speech can need (fast speech is under 6); caps a repetition loop,
 which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores). Never above 200: the
 prompt (up to 224 tokens of previous text) and the new tokens must fit in 448."""
-LONG_PIECE_S = 60.0
-"""Longer clips are decoded in pieces of at most this, cut at pauses (faster-whisper builds
-the features of the whole input at once: about 50 MB a minute)."""
+LONG_FILE_S = 300.0
+"""Clips longer than this are decoded in pieces of at most ``LONG_PIECE_S``, cut at pauses:
+faster-whisper builds the features of its whole input at once (about 1 MB a second), so a
+60-minute file decoded whole grew memory by gigabytes. Answers (1-3 minutes) decode whole."""
+LONG_PIECE_S = 30.0
+"""Longest piece of a long file (one Whisper window)."""
 
 WINDOW_S = 30.0
 """Clips up to Whisper's window length are decoded whole, in one window."""
@@ -178,8 +186,8 @@ class WhisperTranscriber:
             cpu_threads: CTranslate2 threads (0 = library default).
             options: Decoding settings.
             chunk_s: Cut clips longer than ``WINDOW_S`` at pauses into pieces of at most
-                this many seconds (None = only past ``LONG_PIECE_S``; Whisper runs its own
-                windows inside each piece).
+                this many seconds (None = only files longer than ``LONG_FILE_S``, into
+                pieces of ``LONG_PIECE_S``).
             fill_skipped: Check the words against voice activity and repair gaps.
             check_language: Warn (and stop inventing English) when the speech is not English.
         """
@@ -192,6 +200,7 @@ class WhisperTranscriber:
         self._resolved: ResolvedModel | None = None
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
+        self._last_regions: tuple[tuple[int, int, float], list[tuple[float, float]]] | None = None
 
     @property
     def previewer(self) -> WhisperTranscriber:
@@ -229,8 +238,9 @@ class WhisperTranscriber:
         """
         samples = as_16k(clip)
         duration_s = samples.size / SAMPLE_RATE
-        needs_vad = self.fill_skipped or duration_s > min(LONG_PIECE_S, self.chunk_s or 1e9)
+        needs_vad = self.fill_skipped or duration_s > min(LONG_FILE_S, self.chunk_s or 1e9)
         regions = speech_regions(AudioClip(samples)) if needs_vad else []
+        self._last_regions = (_fingerprint(samples), regions) if needs_vad else None
         words: list[Word] = []
         for start_s, end_s in self._chunks(duration_s, regions):
             piece = samples[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)]
@@ -297,7 +307,7 @@ class WhisperTranscriber:
         if warning is None:
             return words, ()
         segments = language_check.transcribe_as(model, samples, guess.code)
-        return [w for seg in segments for w in _convert_words(seg.words or [], offset_s)], (
+        return [w for seg in segments for w in convert_words(seg.words or [], offset_s)], (
             warning,)
 
     def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
@@ -310,14 +320,21 @@ class WhisperTranscriber:
             clip: Mono audio.
 
         Returns:
-            (start_s, end_s) pairs in order, relative to the clip start.
+            (start_s, end_s) pairs in order, relative to the clip start (those found by the
+            last ``transcribe`` when it was given the same audio).
         """
+        last = self._last_regions
+        if last is not None and last[0] == _fingerprint(as_16k(clip)):
+            return list(last[1])
         return speech_regions(clip)
 
     def _chunks(self, duration_s: float, regions: list[tuple[float, float]]
                 ) -> list[tuple[float, float]]:
-        max_s = LONG_PIECE_S if self.chunk_s is None else min(self.chunk_s, LONG_PIECE_S)
-        if duration_s <= max(max_s, WINDOW_S):
+        if duration_s > LONG_FILE_S:
+            max_s = LONG_PIECE_S if self.chunk_s is None else min(self.chunk_s, LONG_PIECE_S)
+        elif self.chunk_s is not None and duration_s > max(self.chunk_s, WINDOW_S):
+            max_s = self.chunk_s
+        else:
             return [(0.0, duration_s)]
         return plan_chunks(regions, duration_s, max_s)
 
@@ -341,7 +358,7 @@ class WhisperTranscriber:
             if failed_segment(segment.compression_ratio, segment.avg_logprob,
                               segment.no_speech_prob):
                 continue
-            words.extend(_convert_words(segment.words or [], offset_s))
+            words.extend(convert_words(segment.words or [], offset_s))
         return _drop_unsure_tail(words)
 
     def _resolve(self) -> ResolvedModel:
@@ -358,30 +375,14 @@ class WhisperTranscriber:
             return self._model
 
 
+def _fingerprint(samples: np.ndarray) -> tuple[int, int, float]:
+    """Cheap identity of an audio buffer (address, length, a sparse sum)."""
+    return samples.ctypes.data, samples.size, float(np.sum(samples[::997], dtype=np.float64))
+
+
 def _drop_unsure_tail(words: list[Word]) -> list[Word]:
     """Words without the low-confidence run at the end (hallucinated after speech)."""
     end = len(words)
     while end > 0 and words[end - 1].probability < TAIL_MIN_PROBABILITY:
         end -= 1
     return words[:end]
-
-
-def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
-    converted = []
-    for word in words:
-        text = _capital_i(word.word.strip())
-        if text:
-            converted.append(
-                Word(
-                    text=text,
-                    start=round(float(word.start) + offset_s, 3),
-                    end=round(float(word.end) + offset_s, 3),
-                    probability=float(word.probability),
-                )
-            )
-    return converted
-
-
-def _capital_i(text: str) -> str:
-    """The verbatim (lower-case) style writes "i", "i'm": give the pronoun its capital."""
-    return "I" + text[1:] if text[:1] == "i" and (len(text) == 1 or text[1] in "'’") else text
