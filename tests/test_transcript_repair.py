@@ -104,3 +104,27 @@ def test_an_audible_filler_outside_the_vad_regions_stays() -> None:
     kept = drop_invented(words, regions, audible)
     assert [w.text for w in kept] == ["uh", "so"]
     assert [w.text for w in drop_invented(words, regions)] == ["so"]  # without the audio
+
+
+def test_language_check_is_asked_only_when_the_english_words_look_wrong() -> None:
+    from starcoach.adapters.language_check import suspicious
+
+    fluent = [Word(f"w{i}", i * 0.4, i * 0.4 + 0.3, 0.9) for i in range(20)]
+    assert not suspicious(fluent, 8.0)
+    assert suspicious(fluent[:3], 8.0)  # speech the words do not cover
+    unsure = [Word(f"w{i}", i * 0.4, i * 0.4 + 0.3, 0.2) for i in range(20)]
+    assert suspicious(unsure, 8.0)
+    hesitant = fluent + [Word("uh", 8.1, 8.6, 0.01) for _ in range(15)]
+    assert not suspicious(hesitant, 9.0)  # unsure fillers say nothing about the language
+    assert not suspicious([], 1.5)  # too little speech to judge
+
+
+def test_language_warning_is_one_line_and_only_for_other_languages() -> None:
+    from starcoach.adapters.language_check import LanguageGuess, warning_for
+
+    french = warning_for(LanguageGuess("fr", 0.91, 0.04))
+    assert french is not None and "French (91% likely)" in french and "\n" not in french
+    assert warning_for(LanguageGuess("en", 0.95, 0.95)) is None
+    assert warning_for(LanguageGuess("de", 0.3, 0.25)) is None  # not sure enough
+    unknown = warning_for(None)
+    assert unknown is not None and "English" in unknown

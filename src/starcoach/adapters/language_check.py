@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from starcoach.core.analysis.fillers import filled_pause
 from starcoach.core.errors import ModelError
 from starcoach.core.models import SAMPLE_RATE, Word
 
@@ -26,8 +27,8 @@ SUSPICIOUS_WORDS_PER_S = 1.0
 """Fewer words a second of speech than this: the transcript may not be English."""
 SUSPICIOUS_MEAN_PROBABILITY = 0.5
 """A mean word confidence below this: the transcript may not be English."""
-MIN_SPEECH_S = 1.0
-"""Less speech than this is not checked."""
+MIN_SPEECH_S = 2.0
+"""Less speech than this is not checked (a live chunk of a word or two)."""
 MIN_LANGUAGE_PROBABILITY = 0.5
 """A language other than English is reported when Whisper gives it at least this."""
 DETECT_S = 30.0
@@ -59,12 +60,17 @@ class LanguageGuess:
 
 
 def suspicious(words: Sequence[Word], speech_s: float) -> bool:
-    """Whether an English transcript of ``speech_s`` seconds of speech looks wrong."""
+    """Whether an English transcript of ``speech_s`` seconds of speech looks wrong.
+
+    Filled pauses are left out of the mean confidence: Whisper is unsure of every "uh"
+    (p 0.01-0.4 on real speech), which says nothing about the language.
+    """
     if speech_s < MIN_SPEECH_S:
         return False
     if len(words) < SUSPICIOUS_WORDS_PER_S * speech_s:
         return True
-    return float(np.mean([w.probability for w in words])) < SUSPICIOUS_MEAN_PROBABILITY
+    lexical = [w.probability for w in words if not filled_pause(w.text.strip(".,!?;:").lower())]
+    return bool(lexical) and float(np.mean(lexical)) < SUSPICIOUS_MEAN_PROBABILITY
 
 
 def speech_excerpt(samples: np.ndarray, regions: Sequence[tuple[float, float]]) -> np.ndarray:
