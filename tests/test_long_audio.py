@@ -48,3 +48,11 @@ def test_frame_levels_in_blocks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) 
     blocked = activity.frame_levels(samples, SAMPLE_RATE)
     assert blocked.shape == whole.shape
     np.testing.assert_allclose(blocked, whole, atol=1e-6)
+
+
+def test_heap_growth_limit_applies_on_linux() -> None:
+    import sys
+
+    from starcoach.adapters.vad import limit_heap_growth
+
+    assert limit_heap_growth() is sys.platform.startswith("linux")

@@ -1,6 +1,10 @@
-"""Voice activity (faster-whisper's bundled Silero VAD) and cutting long audio at pauses."""
+"""Voice activity (faster-whisper's bundled Silero VAD), cutting long audio at pauses, and the
+allocator settings that keep memory bounded on long files."""
 
 from __future__ import annotations
+
+import ctypes
+import sys
 
 import numpy as np
 
@@ -83,3 +87,32 @@ def as_16k(clip: AudioClip) -> np.ndarray:
     count = int(round(samples.size * SAMPLE_RATE / clip.sample_rate))
     positions = np.arange(count, dtype=np.float64) * (clip.sample_rate / SAMPLE_RATE)
     return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
+
+
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+MMAP_THRESHOLD_BYTES = 1 << 20
+"""Allocations this large or larger get their own mapping, returned to the system when freed."""
+ARENA_MAX = 2
+"""Most glibc heaps (one per thread by default, up to 8 per core)."""
+
+
+def limit_heap_growth() -> bool:
+    """Stop glibc's heap from keeping freed buffers (Linux only; call before threads start).
+
+    glibc raises its mmap threshold after each large free (up to 32 MB), so the numpy buffers
+    of every 30 s piece (features, frames: 1-15 MB) come from the heap and stay there, and each
+    decoder thread gets its own heap. A fixed 1 MB threshold and two heaps cut the peak of a
+    10-minute analysis from 410 to 335 MB and most of its growth per minute.
+
+    Returns:
+        True when the settings were applied.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
+            libc.mallopt(M_ARENA_MAX, ARENA_MAX))
+    except (OSError, AttributeError):
+        return False

@@ -29,7 +29,7 @@ from starcoach.adapters.transcript_repair import (
     failed_segment,
     find_gaps,
 )
-from starcoach.adapters.vad import as_16k, plan_chunks, speech_regions
+from starcoach.adapters.vad import as_16k, limit_heap_growth, plan_chunks, speech_regions
 from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.errors import ModelError
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
@@ -191,6 +191,7 @@ class WhisperTranscriber:
             fill_skipped: Check the words against voice activity and repair gaps.
             check_language: Warn (and stop inventing English) when the speech is not English.
         """
+        limit_heap_growth()  # before the VAD and CTranslate2 start their threads
         self._model_spec = model
         self._cpu_threads = cpu_threads
         self.options = options
