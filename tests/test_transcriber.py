@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import shutil
 import socket
@@ -448,3 +449,38 @@ def test_english_speech_gives_no_warning(
     transcriber: WhisperTranscriber, spoken: AudioClip
 ) -> None:
     assert transcriber.transcribe(spoken).warnings == ()
+
+
+ANSWER = (
+    "So we had a customer who kept calling about the same billing error, um, every month for "
+    "half a year. Nobody had fixed the root cause, uh, because each agent only refunded the "
+    "charge. I decided to own it. I pulled all six calls, found that a discount code was applied "
+    "twice by the billing system, and, um, filed a ticket with the engineers with the evidence. "
+    "I also called the customer myself to explain what was happening. The fix went live two "
+    "weeks later, the calls stopped, and we found forty other accounts with the same error, so "
+    "we wrote a long explanation for the whole team."
+)
+
+
+@pytest.mark.model
+def test_a_long_answer_after_silence_is_neither_lost_nor_repeated(
+    transcriber: WhisperTranscriber, tmp_path: Path
+) -> None:
+    # With the filler prompt at temperature 0, tiny decoded this 36 s espeak answer (after 2 s
+    # of silence) as 229 words: the answer twice. Failed segments are dropped and the speech
+    # is checked against the VAD, so every word is there once.
+    if not HAS_ESPEAK:
+        pytest.fail("espeak-ng is required to make the answer")
+    path = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
+                   check=True, capture_output=True)
+    spoken = load_audio(path)
+    clip = AudioClip(np.concatenate([np.zeros(2 * SAMPLE_RATE, np.float32), spoken.samples]))
+    transcript = transcriber.transcribe(clip)
+    said = [_normalised(w) for w in ANSWER.split()]
+    heard = [_normalised(w.text) for w in transcript.words]
+    assert 0.9 * len(said) <= len(heard) <= 1.1 * len(said), transcript.text
+    kept = sum(b.size for b in difflib.SequenceMatcher(a=said, b=heard).get_matching_blocks())
+    assert kept >= 0.85 * len(said), transcript.text
+    grams = [tuple(heard[i : i + 8]) for i in range(len(heard) - 7)]
+    assert len(grams) == len(set(grams)), "a stretch of the answer was written twice"
