@@ -36,6 +36,11 @@ least two more): a re-decode without the prompt writes fewer fillers, so a near-
 first decode."""
 MIN_GAP_SPEECH_S = 1.0
 """Starved stretches holding less speech than this are left alone."""
+MIN_WORDLESS_S = 1.5
+"""Speech this long with no word near it is skipped speech, even in a region with words
+(Whisper dropped the opening sentence of a fixture and began at the region's fourth second)."""
+WORD_REACH_S = 0.3
+"""How far a word's time may be off and still cover the speech next to it."""
 JOIN_GAP_S = 1.5
 """Starved speech regions closer than this are decoded again together."""
 MAX_SPAN_S = 28.0
@@ -155,7 +160,8 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
               pad_s: float = 0.2) -> list[Gap]:
     """Stretches of speech that hold too few words.
 
-    A region is starved when it holds fewer than ``STARVED_WORDS_PER_S`` words a second. Starved
+    A region is starved when it holds fewer than ``STARVED_WORDS_PER_S`` words a second, or
+    ``MIN_WORDLESS_S`` of its speech has no word near it. Starved
     regions closer than ``JOIN_GAP_S`` are joined (a window Whisper skipped is many short
     regions), the next region is added (Whisper may have put the skipped words there), and
     every stretch is cut to ``MAX_SPAN_S``. Stretches with under ``MIN_GAP_SPEECH_S`` of
@@ -171,7 +177,8 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
         The stretches to decode again, in order, without overlaps.
     """
     starved = [i for i, (a, b) in enumerate(regions)
-               if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)]
+               if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)
+               or longest_wordless(words, [(a, b)]) >= MIN_WORDLESS_S]
     groups: list[list[int]] = []
     for i in starved:
         if groups and regions[i][0] - regions[groups[-1][-1]][1] < JOIN_GAP_S and (
@@ -196,9 +203,52 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
     return gaps
 
 
-def better(redone: int, existing: int) -> bool:
-    """Whether a decode of ``redone`` words should replace ``existing`` words."""
-    return redone >= max(existing + 2, MIN_GAIN * existing)
+def wordless(words: Sequence[Word], regions: Regions) -> list[tuple[float, float]]:
+    """Stretches of speech with no word within ``WORD_REACH_S``."""
+    spans = sorted(((w.start or 0.0) - WORD_REACH_S, (w.end or 0.0) + WORD_REACH_S)
+                   for w in words)
+    out = []
+    for a, b in regions:
+        cursor = a
+        for start, end in spans:
+            if end <= cursor:
+                continue
+            if start >= b:
+                break
+            if start > cursor:
+                out.append((cursor, start))
+            cursor = max(cursor, end)
+        if cursor < b:
+            out.append((cursor, b))
+    return out
+
+
+def longest_wordless(words: Sequence[Word], regions: Regions) -> float:
+    """Longest stretch of speech with no word near it (seconds)."""
+    return max((b - a for a, b in wordless(words, regions)), default=0.0)
+
+
+def better(redone: Sequence[Word], existing: Sequence[Word], regions: Regions) -> bool:
+    """Whether a decode should replace the words of a stretch.
+
+    It must hold clearly more words (``MIN_GAIN`` times and two more), or leave at least
+    ``MIN_WORDLESS_S`` less speech without words and not hold fewer words.
+    """
+    if len(redone) >= max(len(existing) + 2, MIN_GAIN * len(existing)):
+        return True
+    gained = _wordless_s(existing, regions) - _wordless_s(redone, regions)
+    return gained >= MIN_WORDLESS_S and len(redone) >= len(existing)
+
+
+def covers(words: Sequence[Word], gap: Gap, regions: Regions) -> bool:
+    """Whether words account for a stretch: enough of them, and no long wordless speech."""
+    inside_gap = [(max(a, gap.start), min(b, gap.end)) for a, b in regions
+                  if b > gap.start and a < gap.end]
+    return len(words) >= gap.words_needed and longest_wordless(words, inside_gap) < MIN_WORDLESS_S
+
+
+def _wordless_s(words: Sequence[Word], regions: Regions) -> float:
+    return sum(b - a for a, b in wordless(words, regions))
 
 
 def replace_span(words: Sequence[Word], start: float, end: float,

@@ -276,16 +276,19 @@ class WhisperTranscriber:
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
             lo = int((gap.start - offset_s) * SAMPLE_RATE)
             hi = int((gap.end - offset_s) * SAMPLE_RATE)
+            inside = [(max(a, gap.start), min(b, gap.end)) for a, b in regions
+                      if b > gap.start and a < gap.end]
             best: list[Word] = []
             for changes in REDECODE_LADDER:
                 redone = drop_invented(
                     self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
                     regions, audible)
-                best = redone if len(redone) > len(best) else best
-                if len(best) >= gap.words_needed:
+                if not best or transcript_repair.better(redone, best, inside):
+                    best = redone
+                if transcript_repair.covers(best, gap, regions):
                     break
-            if transcript_repair.better(len(best), transcript_repair.words_in(words, gap.start,
-                                                                           gap.end)):
+            old = [w for w in words if gap.start <= transcript_repair.middle(w) < gap.end]
+            if transcript_repair.better(best, old, inside):
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
         return words
 
