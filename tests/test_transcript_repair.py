@@ -128,3 +128,19 @@ def test_language_warning_is_one_line_and_only_for_other_languages() -> None:
     assert warning_for(LanguageGuess("de", 0.3, 0.25)) is None  # not sure enough
     unknown = warning_for(None)
     assert unknown is not None and "English" in unknown
+
+
+def test_a_lost_opening_inside_a_region_with_words_is_a_gap() -> None:
+    from starcoach.adapters.transcript_repair import better, covers, wordless
+
+    # One VAD region 0.95-5.93 s; Whisper's words start at 3.7 s (the first sentence lost),
+    # yet the region holds enough words a second to pass that test alone.
+    regions = [(0.95, 5.93), (6.26, 9.64)]
+    words = spaced(3.7, 5.9, 0.3) + spaced(6.3, 9.6, 0.3)
+    assert sum(0.95 <= (w.start + w.end) / 2 < 5.93 for w in words) >= 0.5 * (5.93 - 0.95)
+    gaps = find_gaps(words, regions, 10.0)
+    assert len(gaps) == 1 and gaps[0].start == pytest.approx(0.75)
+    assert wordless(words, regions[:1]) == [(0.95, pytest.approx(3.4))]
+    full = spaced(1.0, 9.6, 0.3)
+    assert covers(full, gaps[0], regions) and not covers(words, gaps[0], regions)
+    assert better(full, words, regions) and not better(words, full, regions)
