@@ -59,8 +59,8 @@ class Activity:
     """Level that separated silent from audible frames."""
     speech_regions: tuple[tuple[float, float], ...] = ()
     """Voice-activity regions (seconds) from a VAD model, when one was run."""
-    snr_db: float = 0.0
-    """Speech level (95th percentile) above the noise floor (dB)."""
+    snr_db: float = float("inf")
+    """Speech level (95th percentile) above the noise floor (dB); inf when not measured."""
 
     @property
     def measurable(self) -> bool:

@@ -124,7 +124,7 @@ def find_pauses(
         raise ValueError("find_pauses needs at least one word")
     first, last = _word_bounds(words)
     measured = activity is None or activity.measurable
-    snr = None if activity is None else activity.snr_db
+    snr = activity.snr_db if activity is not None and np.isfinite(activity.snr_db) else None
     if activity is None or not activity.measurable:
         gaps = [
             (a.end, b.start)
