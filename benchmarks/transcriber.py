@@ -3,7 +3,8 @@
 Prints one row per setup: filled-pause recall on the three spontaneous monologues,
 filled-pause precision (fillers written where none were said count against it: read
 speech and the negative-control probes), WER on read speech, lexical WER on the
-monologues (fillers removed from both sides), and speed in x real time.
+monologues (fillers removed from both sides), and speed in x real time. A second table
+gives recall and precision per group: the spontaneous monologues and all 17 filler probes.
 
     .venv/bin/python benchmarks/transcriber.py                 # all setups, tiny
     .venv/bin/python benchmarks/transcriber.py --models tiny base --setups plain prompt
@@ -89,6 +90,7 @@ class Row:
     """Scores of one setup."""
 
     setup: str
+    groups: dict[str, tuple[float, float]]
     recall: float
     precision: float
     false_fillers: int
@@ -130,7 +132,7 @@ def load_items(long: bool) -> list[Item]:
     """The evaluation clips with their references."""
     manifest = {e["file"]: e for e in json.loads((DATA / "manifest.json").read_text())}
     files = [f"spontaneous/{n}.wav" for n in SPONTANEOUS]
-    files += [f"filler_probes/{n}.wav" for n in NEGATIVES]
+    files += sorted(f"filler_probes/{p.name}" for p in (DATA / "filler_probes").glob("*.wav"))
     files += sorted(f"read/{p.name}" for p in (DATA / "read").glob("*.wav"))
     items = [_item(file, manifest[file]) for file in files]
     if long:
@@ -139,7 +141,8 @@ def load_items(long: bool) -> list[Item]:
 
 
 def _item(file: str, entry: dict[str, object]) -> Item:
-    group = {"spontaneous": "spont", "filler_probes": "neg", "read": "read"}[file.split("/")[0]]
+    group = {"spontaneous": "spont", "filler_probes": "probe", "read": "read"}[file.split("/")[0]]
+    group = "neg" if group == "probe" and Path(file).stem in NEGATIVES else group
     reference = re.sub(r"<[^>]*>|\[[^\]]*\]", " ", str(entry["transcript"]))
     total = entry.get("filled_pause_total", 0)
     return Item(Path(file).stem, group, load_audio(DATA / file), reference, int(str(total)))
@@ -179,6 +182,8 @@ def _score(setup: str, items: list[Item], hyps: dict[str, list[str]], speed: flo
     long = [i for i in items if i.group == "long"]
     return Row(
         setup=setup,
+        groups={g: _group_scores([i for i in short if i.group in names], found)
+                for g, names in (("spontaneous", ("spont",)), ("probes", ("probe", "neg")))},
         recall=sum(min(found[i.name], i.ref_fillers) for i in short if i.group == "spont") / said,
         precision=hits / written if written else 1.0,
         false_fillers=false,
@@ -188,6 +193,14 @@ def _score(setup: str, items: list[Item], hyps: dict[str, list[str]], speed: flo
         long_recall=min(found[long[0].name], long[0].ref_fillers) / long[0].ref_fillers
         if long else None,
     )
+
+
+def _group_scores(items: list[Item], found: dict[str, int]) -> tuple[float, float]:
+    """Filled-pause recall and precision over ``items`` (count-matched per clip)."""
+    hits = sum(min(found[i.name], i.ref_fillers) for i in items)
+    said = sum(i.ref_fillers for i in items)
+    written = sum(found[i.name] for i in items)
+    return hits / max(said, 1), hits / written if written else 1.0
 
 
 def _wer(items: list[Item], hyps: dict[str, list[str]], strip: bool) -> float:
@@ -238,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             print_table(rows[-1:]) if len(rows) > 1 else print_table(rows)
     print()
     print_table(rows)
+    print()
+    for r in rows:
+        print(f"{r.setup:<24} " + "  ".join(
+            f"{g} R {rec:.2f} P {prec:.2f}" for g, (rec, prec) in r.groups.items()))
     return 0
 
 

@@ -173,6 +173,9 @@ def test_cli_json_contract_on_a_fixture() -> None:
     assert a["question"]["id"] == "angry-customer"
     assert a["duration_s"] == pytest.approx(TRUTHS["star_angry_customer"]["duration_s"], abs=0.01)
     assert out.stderr == ""
+    assert a["warnings"] == []  # English, clean audio: nothing to warn about
+    assert a["pauses"]["measured"] is True and a["pauses"]["verdict"] in ("ok", "long pauses")
+    assert a["pace"]["filled_pauses_excluded"] == a["fillers"]["filled_pauses"]
 
 
 def _canon(text: str) -> str:
@@ -191,3 +194,18 @@ def _star_agreement(truth: dict[str, Any], a: dict[str, Any]) -> tuple[int, int]
                    key=lambda x: min(e, x["end"] or 0) - max(s, x["start"] or 0))
         ok += best["label"] == sentence["label"]
     return ok, len(truth["sentences"])
+
+
+def test_text_report_prints_warnings_and_unmeasured_pauses() -> None:
+    from starcoach.core.report import render_text
+    from starcoach.pipeline import analyze_text
+
+    a = analyze_text("I called the customer back and we fixed the billing error together.")
+    assert a["warnings"] == []
+    assert not render_text(a).startswith("Warning")
+    warning = "The answer sounds like French (90% likely), not English."
+    a["warnings"] = [warning]
+    a["pauses"] = {**a["pauses"], "count": 3, "measured": False}
+    text = render_text(a)
+    assert text.splitlines()[0] == f"Warning: {warning}"
+    assert "could not measure" in text

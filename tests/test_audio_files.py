@@ -134,3 +134,26 @@ def test_load_audio_decodes_compressed_formats(suffix: str, tmp_path: Path) -> N
 )
 def test_is_silent(samples: np.ndarray, silent: bool) -> None:
     assert is_silent(AudioClip(samples)) is silent
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+def test_streamed_decode_equals_a_whole_file_decode(tmp_path: Path) -> None:
+    from faster_whisper import decode_audio
+
+    source = _write_pcm(tmp_path / "tone.wav", _tone(3.0, 44_100), 44_100, 2)
+    target = tmp_path / "tone.flac"
+    subprocess.run(["sox", str(source), str(target)], check=True, capture_output=True)
+    streamed = load_audio(target).samples
+    np.testing.assert_array_equal(streamed, decode_audio(str(target), sampling_rate=SAMPLE_RATE))
+
+
+def test_wav_is_read_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from starcoach.adapters import audio_files
+
+    samples = _tone(2.0, SAMPLE_RATE, level=0.5)
+    path = _write_pcm(tmp_path / "stereo.wav", samples, SAMPLE_RATE, 2)
+    whole = load_audio(path).samples
+    monkeypatch.setattr(audio_files, "READ_BLOCK_FRAMES", 777)
+    blocked = load_audio(path).samples
+    np.testing.assert_array_equal(blocked, whole)
+    np.testing.assert_allclose(blocked, samples, atol=1e-4)

@@ -42,6 +42,8 @@ def test_verdicts_and_uncounted_fillers() -> None:
     counted = [i % 4 != 0 for i in range(40)]  # every 4th word a filled pause
     report = measure_pace(words, counted, (0.0, times[-1][1]), 0.0)
     assert report.words == 30
+    assert report.excluded == 10 and report.to_dict()["filled_pauses_excluded"] == 10
+    assert report.wpm == pytest.approx(30 / times[-1][1] * 60.0)  # fillers never count
     assert report.verdict == "too slow"
     fast = measure_pace(words, [True] * 40, (0.0, 10.0), 0.0)
     assert fast.verdict == "too fast"
@@ -116,3 +118,38 @@ def test_silent_clip_has_no_audible_span() -> None:
 )
 def test_length_verdicts(duration: float | None, behavioral: bool, verdict: str) -> None:
     assert measure_length(duration, behavioral).verdict == verdict
+
+
+def test_noise_before_the_answer_does_not_hide_its_pauses() -> None:
+    # Room noise at -45 dBFS throughout the answer, and one second of a quieter room
+    # (-62 dBFS) before it: the floor must come from the answer, not from that second.
+    bursts = [(2.0, 4.0), (4.6, 7.0), (7.8, 10.0), (10.5, 13.0)]
+    clip = tone_bursts(bursts, 14.0, noise_db=-45.0)
+    quiet = np.random.default_rng(1).normal(0, 10 ** (-62 / 20), SAMPLE_RATE)
+    samples = np.concatenate([quiet, clip.samples[SAMPLE_RATE:]]).astype(np.float32)
+    words = words_at([(2.0, 3.9), (4.7, 6.9), (7.9, 9.9), (10.6, 13.0)])
+    whole = find_pauses(words, detect_activity(AudioClip(samples)))
+    assert whole.items == ()  # the old behaviour: a floor from the quiet second hides them
+    report = find_pauses(words, detect_activity(AudioClip(samples), span=(2.0, 13.0)))
+    spans = [(round(p.start, 1), round(p.end, 1)) for p in report.items]
+    assert spans == [(4.0, 4.6), (7.0, 7.8), (10.0, 10.5)]
+    assert report.measured and report.verdict == "ok"
+
+
+def test_pauses_in_heavy_noise_say_could_not_measure() -> None:
+    clip = tone_bursts([(1.0, 3.0), (3.8, 6.0)], 7.0, noise_db=-16.0)
+    words = words_at([(1.0, 2.9), (3.9, 6.0)])
+    activity = detect_activity(clip, span=(1.0, 6.0))
+    assert not activity.measurable
+    report = find_pauses(words, activity)
+    data = report.to_dict()
+    assert data["measured"] is False and data["verdict"] == "could not measure"
+    assert data["source"] == "words"  # estimated from word gaps, and said so
+    assert data["count"] == 1
+
+
+def test_clean_audio_is_measured() -> None:
+    clip = tone_bursts([(1.0, 3.0), (3.8, 6.0)], 7.0)
+    report = find_pauses(words_at([(1.0, 2.9), (3.9, 6.0)]), detect_activity(clip))
+    assert report.measured and report.snr_db is not None and report.snr_db > 30
+    assert report.to_dict()["verdict"] == "ok"

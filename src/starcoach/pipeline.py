@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
+from starcoach.core.analysis.long_audio import windowed_tone_tracks
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.text_model import TextModel
 from starcoach.core.analysis.tone import analyze_tone
@@ -45,6 +46,9 @@ def analyze_clip(
     ``regions`` are voice-activity regions already found (live recording); None runs the VAD.
     ``tone_tracks`` are ``core.analysis.tone.tone_tracks(clip)`` when already computed.
 
+    The result has a top-level ``warnings`` list of one-line strings (speech that is not
+    English, pauses that could not be measured).
+
     Raises:
         AudioInputError: the audio holds no speech.
     """
@@ -54,14 +58,16 @@ def analyze_clip(
         raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
     if regions is None:
         regions = transcriber.speech_regions(clip)
-    activity = detect_activity(clip, regions)
+    activity = detect_activity(clip, regions, _word_span(transcript))
     analysis = analyze(transcript, question, activity, settings, *_text_models(embedder))
+    analysis["warnings"] = _warnings(transcript, analysis)
     if tone:
         spans = [
             (s["start"], s["end"]) for s in analysis["star"]["sentences"]
             if s["start"] is not None and s["end"] is not None
         ]
-        analysis["tone"] = analyze_tone(clip, spans or None, tone_tracks).to_dict()
+        tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
+        analysis["tone"] = analyze_tone(clip, spans or None, tracks).to_dict()
     return analysis
 
 
@@ -78,8 +84,28 @@ def analyze_text(text: str, question: QuestionRef | None = None,
     words = words_from_text(text)
     if not words:
         raise AudioInputError(f"{source} is empty: nothing to analyse")
-    return analyze(Transcript(tuple(words), None, text.strip()), question, None, settings,
-                   *_text_models(embedder))
+    analysis = analyze(Transcript(tuple(words), None, text.strip()), question, None, settings,
+                       *_text_models(embedder))
+    analysis["warnings"] = []
+    return analysis
+
+
+def _word_span(transcript: Transcript) -> tuple[float, float] | None:
+    """First word start to last word end, when the words are timed."""
+    starts = [w.start for w in transcript.words if w.start is not None]
+    ends = [w.end for w in transcript.words if w.end is not None]
+    return (min(starts), max(ends)) if starts and ends else None
+
+
+def _warnings(transcript: Transcript, analysis: dict[str, Any]) -> list[str]:
+    """One-line warnings for the top-level ``warnings`` list of ``analyze --json``."""
+    warnings = list(transcript.warnings)
+    pauses = analysis.get("pauses") or {}
+    if pauses.get("measured") is False:
+        warnings.append(
+            f"Pauses could not be measured: the voice is only {pauses.get('snr_db') or 0:.0f} dB "
+            "above the background noise; pause counts are estimated from word timings.")
+    return warnings
 
 
 def _text_models(embedder: Embedder | None) -> tuple[Embedder, TextModel]:

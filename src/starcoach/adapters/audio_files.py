@@ -1,8 +1,11 @@
 """Reading and writing audio files as 16 kHz mono float32 ``AudioClip`` values.
 
-``load_audio`` decodes anything PyAV/FFmpeg reads (WAV, FLAC, MP3, OGG, M4A, ...) through
-``faster_whisper.decode_audio``; plain 16-bit PCM WAV files already at 16 kHz take a fast
-path through the standard ``wave`` module. ``save_wav`` writes 16-bit PCM WAV.
+``load_audio`` decodes anything PyAV/FFmpeg reads (WAV, FLAC, MP3, OGG, M4A, ...), frame by
+frame through PyAV's resampler into one float32 buffer; plain 16-bit PCM WAV files already at
+16 kHz take a fast path through the standard ``wave`` module, block by block. Either way the
+only large allocation is the result (64 KB per second of audio): a 60-minute file needs
+about 230 MB, not the several copies a whole-file decode makes. ``save_wav`` writes 16-bit
+PCM WAV.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ SILENCE_RMS = 0.003
 
 SILENCE_PEAK = 0.02
 """Peak level under which a clip counts as silent whatever its RMS (about -34 dBFS)."""
+
+READ_BLOCK_FRAMES = 1 << 18
+"""WAV frames read at a time (16 s at 16 kHz)."""
 
 
 def load_audio(path: str | Path) -> AudioClip:
@@ -140,11 +146,20 @@ def _read_pcm16_wav(file: Path) -> tuple[np.ndarray, int]:
             raise ValueError("only 16-bit PCM is supported")
         channels = wav.getnchannels()
         rate = wav.getframerate()
-        raw = wav.readframes(wav.getnframes())
-    pcm = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
-    if channels > 1:
-        pcm = pcm[: len(pcm) - len(pcm) % channels].reshape(-1, channels).mean(axis=1)
-    return pcm, rate
+        out = np.empty(wav.getnframes(), dtype=np.float32)
+        filled = 0
+        while filled < out.size:
+            raw = wav.readframes(min(READ_BLOCK_FRAMES, out.size - filled))
+            pcm = np.frombuffer(raw, dtype="<i2")
+            pcm = pcm[: pcm.size - pcm.size % channels].reshape(-1, channels)
+            if pcm.shape[0] == 0:
+                break  # the header promised more than the file holds
+            block = pcm[:, 0] if channels == 1 else pcm.mean(axis=1, dtype=np.float32)
+            out[filled : filled + block.size] = block
+            filled += block.size
+    out = out[:filled]
+    out *= 1.0 / 32768.0
+    return out, rate
 
 
 def _resample_linear(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
@@ -157,11 +172,52 @@ def _resample_linear(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
 
 def _decode_with_av(file: Path) -> np.ndarray:
     import av
-    from faster_whisper import decode_audio
 
     try:
-        samples = decode_audio(str(file), sampling_rate=SAMPLE_RATE)
+        return _stream_decode(file)
     except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] or type(exc).__name__
         raise AudioInputError(f"{file}: cannot decode audio ({reason})") from exc
-    return np.asarray(samples, dtype=np.float32)
+
+
+def _stream_decode(file: Path) -> np.ndarray:
+    """Decode, downmix and resample to 16 kHz mono float32, one frame at a time.
+
+    The buffer is sized from the container's duration and grows when that was short.
+    """
+    import av
+
+    with av.open(str(file), metadata_errors="ignore") as container:
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        seconds = float(container.duration or 0) / av.time_base
+        buffer = _Buffer(int(seconds * SAMPLE_RATE) + SAMPLE_RATE)
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                buffer.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            buffer.append(out.to_ndarray().reshape(-1))
+    return buffer.samples()
+
+
+class _Buffer:
+    """A growing float32 buffer filled from int16 blocks."""
+
+    def __init__(self, capacity: int) -> None:
+        self._data = np.empty(max(capacity, SAMPLE_RATE), dtype=np.float32)
+        self._size = 0
+
+    def append(self, pcm: np.ndarray) -> None:
+        """Add int16 samples (scaled to -1..1)."""
+        end = self._size + pcm.size
+        if end > self._data.size:
+            grown = np.empty(max(end, int(self._data.size * 1.25)), dtype=np.float32)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : end] = pcm
+        self._data[self._size : end] *= 1.0 / 32768.0
+        self._size = end
+
+    def samples(self) -> np.ndarray:
+        """The samples appended so far (a view of the buffer)."""
+        return self._data[: self._size]

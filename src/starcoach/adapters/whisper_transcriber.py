@@ -4,18 +4,37 @@ The model is loaded lazily, once per (model folder, CPU threads), and shared by 
 ``WhisperTranscriber`` in the process (the CLI and the UI use the same one). Decoding is set
 up to keep filled pauses ("um", "uh") that Whisper normally drops: see ``DecodeOptions``
 and ``benchmarks/transcriber.py`` for the measurements behind the defaults.
+
+Nothing said is lost silently: decoding is deterministic (temperature 0 only, so the same
+audio always gives the same words), segments that faster-whisper would have re-sampled
+(repetition loops, unlikely text) are dropped, words invented outside speech are dropped,
+and every stretch of voice activity the words do not cover is decoded again with other
+settings (``REDECODE_LADDER``) until they do. Files longer than ``LONG_FILE_S`` are decoded
+in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from starcoach.adapters import language_check, transcript_repair
+from starcoach.adapters.transcript_repair import (
+    convert_words,
+    drop_invented,
+    failed_segment,
+    find_gaps,
+)
+from starcoach.adapters.vad import as_16k, limit_heap_growth, plan_chunks, speech_regions
+from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.errors import ModelError
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+
+__all__ = ["DecodeOptions", "WhisperTranscriber", "plan_chunks", "speech_regions"]
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -42,8 +61,13 @@ class DecodeOptions:
     """Feed each window's text to the next as prompt."""
     vad_filter: bool = False
     """Cut non-speech with Silero VAD before decoding."""
-    temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-    """Sampling temperature, or the fallback ladder."""
+    temperature: float | tuple[float, ...] = 0.0
+    """Sampling temperature, or a fallback ladder. 0 only: with faster-whisper's ladder
+    (0.0, 0.2, ... 1.0) a failed window is re-sampled at random (best of 5), so the same
+    1.36 s clip gave 6 different transcripts in 6 runs; the adapter's own deterministic
+    re-decode replaces it."""
+    no_speech_threshold: float | None = 0.6
+    """A window Whisper gives this no-speech probability (with unlikely text) is skipped."""
     suppress_tokens: tuple[int, ...] = (-1,)
     """Token ids never emitted; (-1,) is Whisper's default symbol list."""
 
@@ -59,12 +83,27 @@ class DecodeOptions:
 DEFAULT_DECODE = DecodeOptions()
 """Settings used unless a caller passes others (chosen from the benchmark)."""
 
-SKIPPED_SPEECH_S = 1.0
-"""Speech regions at least this long are checked for skipped words."""
-MIN_WORDS_PER_S = 1.0
-"""Fewer words a second than this in a speech region: Whisper skipped it (speech is 2-3)."""
+REDECODE_LADDER: tuple[dict[str, Any], ...] = (
+    {},
+    {"initial_prompt": None},
+    {"initial_prompt": None, "no_speech_threshold": None, "condition_on_previous_text": False},
+)
+"""Changes to the decoding options tried, in order, on speech the words do not cover: the
+same settings on the stretch alone, then without the filler prompt (with the prompt, tiny
+can emit nothing for a whole 30 s window that decodes fully without it), then without the
+prompt and without skipping windows Whisper thinks are silent."""
 REDECODE_PAD_S = 0.2
-"""Audio kept around a region decoded again."""
+"""Audio kept around a stretch decoded again."""
+MAX_TOKENS_PER_S = 12.0
+"""Most tokens a second of speech can need (fast speech is under 6); caps a repetition loop,
+which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores). Never above 200: the
+prompt (up to 224 tokens of previous text) and the new tokens must fit in 448."""
+LONG_FILE_S = 300.0
+"""Clips longer than this are decoded in pieces of at most ``LONG_PIECE_S``, cut at pauses:
+faster-whisper builds the features of its whole input at once (about 1 MB a second), so a
+60-minute file decoded whole grew memory by gigabytes. Answers (1-3 minutes) decode whole."""
+LONG_PIECE_S = 30.0
+"""Longest piece of a long file (one Whisper window)."""
 
 WINDOW_S = 30.0
 """Clips up to Whisper's window length are decoded whole, in one window."""
@@ -80,11 +119,6 @@ TAIL_MIN_PROBABILITY = 0.2
 the silence after the last word (p < 0.02 on the real clips), which would count as a
 filler that was never said."""
 
-VAD_MIN_SILENCE_MS = 200
-"""Silences shorter than this do not split speech regions."""
-
-VAD_SPEECH_PAD_MS = 40
-"""Padding added to both sides of each speech region."""
 
 _MODEL_CACHE: dict[tuple[str, int], WhisperModel] = {}
 _MODEL_CACHE_LOCK = threading.Lock()
@@ -143,6 +177,7 @@ class WhisperTranscriber:
         options: DecodeOptions = DEFAULT_DECODE,
         chunk_s: float | None = CHUNK_S,
         fill_skipped: bool = True,
+        check_language: bool = True,
     ) -> None:
         """Remember what to load; nothing heavy happens until first use.
 
@@ -151,23 +186,29 @@ class WhisperTranscriber:
             cpu_threads: CTranslate2 threads (0 = library default).
             options: Decoding settings.
             chunk_s: Cut clips longer than ``WINDOW_S`` at pauses into pieces of at most
-                this many seconds (None = never; let Whisper run its own windows).
+                this many seconds (None = only files longer than ``LONG_FILE_S``, into
+                pieces of ``LONG_PIECE_S``).
+            fill_skipped: Check the words against voice activity and repair gaps.
+            check_language: Warn (and stop inventing English) when the speech is not English.
         """
+        limit_heap_growth()  # before the VAD and CTranslate2 start their threads
         self._model_spec = model
         self._cpu_threads = cpu_threads
         self.options = options
         self.chunk_s = chunk_s
         self.fill_skipped = fill_skipped
+        self.check_language = check_language
         self._resolved: ResolvedModel | None = None
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
+        self._last_regions: tuple[tuple[int, int, float], list[tuple[float, float]]] | None = None
 
     @property
     def previewer(self) -> WhisperTranscriber:
         """A fast sibling for provisional live captions: greedy decoding, same loaded model."""
         fast = replace(self.options, beam_size=1, temperature=0.0)
         return WhisperTranscriber(self._model_spec, cpu_threads=self._cpu_threads, options=fast,
-                                  chunk_s=None, fill_skipped=False)
+                                  chunk_s=None, fill_skipped=False, check_language=False)
 
     @property
     def model_name(self) -> str:
@@ -190,49 +231,89 @@ class WhisperTranscriber:
             offset_s: Added to every word time (where the clip starts in a longer take).
 
         Returns:
-            The words with times in seconds, the clip duration and the full text.
+            The words with times in seconds, the clip duration, the full text and any
+            warnings (speech that is not English).
 
         Raises:
             ModelError: the model is missing or cannot be loaded.
         """
-        samples = _as_16k(clip)
+        samples = as_16k(clip)
+        duration_s = samples.size / SAMPLE_RATE
+        needs_vad = self.fill_skipped or duration_s > min(LONG_FILE_S, self.chunk_s or 1e9)
+        regions = speech_regions(AudioClip(samples)) if needs_vad else []
+        self._last_regions = (_fingerprint(samples), regions) if needs_vad else None
         words: list[Word] = []
-        for start_s, end_s in self._chunks(samples):
+        for start_s, end_s in self._chunks(duration_s, regions):
             piece = samples[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)]
-            words.extend(self._decode(piece, offset_s + start_s)[0])
+            words.extend(self._decode(piece, offset_s + start_s))
+        warnings: tuple[str, ...] = ()
         if self.fill_skipped:
-            words = self._fill_skipped(samples, words, offset_s)
+            shifted = [(a + offset_s, b + offset_s) for a, b in regions]
+            sound = detect_activity(AudioClip(samples), regions)
+
+            def audible(start: float, end: float) -> float:
+                return sound.audible_fraction(start - offset_s, end - offset_s)
+
+            words = drop_invented(words, shifted, audible)
+            words = self._fill_gaps(samples, words, shifted, offset_s, audible)
+            if self.check_language:
+                words, warnings = self._check_language(samples, words, regions, offset_s)
         text = " ".join(word.text for word in words)
-        return Transcript(words=tuple(words), duration_s=clip.duration_s, text=text)
+        return Transcript(words=tuple(words), duration_s=clip.duration_s, text=text,
+                          warnings=warnings)
 
-    def _fill_skipped(self, samples: np.ndarray, words: list[Word], offset_s: float) -> list[Word]:
-        """Decode again any stretch of speech that got (almost) no words.
+    def _fill_gaps(self, samples: np.ndarray, words: list[Word],
+                   regions: list[tuple[float, float]], offset_s: float,
+                   audible: Callable[[float, float], float]) -> list[Word]:
+        """Decode again every stretch of speech the words do not cover.
 
-        With a prompt, Whisper now and then skips a whole opening sentence and stretches the
-        next sentence's words back over it (seen on the fixtures: 5 s of speech, 2 words).
-        The VAD says where speech is; a region of ``SKIPPED_SPEECH_S`` or more holding fewer
-        than ``MIN_WORDS_PER_S`` words a second is decoded again together with the region
-        after it (where its misplaced words belong), and those words are replaced.
+        ``transcript_repair.find_gaps`` finds the stretches (per speech region, joined over a
+        skipped window); each is decoded with the settings of ``REDECODE_LADDER`` in turn
+        until its words cover its speech, and the decode with the most words replaces what
+        was there when it holds clearly more (``transcript_repair.better``).
         """
-        regions = [(a + offset_s, b + offset_s) for a, b in speech_regions(AudioClip(samples))]
-        result, i = list(words), 0
-        while i < len(regions):
-            start, end = regions[i]
-            if end - start < SKIPPED_SPEECH_S or _words_in(result, start, end) >= (
-                MIN_WORDS_PER_S * (end - start)
-            ):
-                i += 1
-                continue
-            lo = max(offset_s, start - REDECODE_PAD_S)
-            hi = min(offset_s + samples.size / SAMPLE_RATE,
-                     regions[min(i + 1, len(regions) - 1)][1] + REDECODE_PAD_S)
-            piece = samples[int((lo - offset_s) * SAMPLE_RATE) : int((hi - offset_s) * SAMPLE_RATE)]
-            redone = self._decode(piece, lo)[0]
-            if len(redone) > _words_in(result, lo, hi):
-                result = [w for w in result if not lo <= _middle(w) < hi] + redone
-                result.sort(key=_middle)
-            i += 2
-        return result
+        end_s = offset_s + samples.size / SAMPLE_RATE
+        for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
+            lo = int((gap.start - offset_s) * SAMPLE_RATE)
+            hi = int((gap.end - offset_s) * SAMPLE_RATE)
+            inside = [(max(a, gap.start), min(b, gap.end)) for a, b in regions
+                      if b > gap.start and a < gap.end]
+            best: list[Word] = []
+            for changes in REDECODE_LADDER:
+                redone = drop_invented(
+                    self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
+                    regions, audible)
+                if not best or transcript_repair.better(redone, best, inside):
+                    best = redone
+                if transcript_repair.covers(best, gap, regions):
+                    break
+            old = [w for w in words if gap.start <= transcript_repair.middle(w) < gap.end]
+            if transcript_repair.better(best, old, inside):
+                words = transcript_repair.replace_span(words, gap.start, gap.end, best)
+        return words
+
+    def _check_language(self, samples: np.ndarray, words: list[Word],
+                        regions: list[tuple[float, float]], offset_s: float
+                        ) -> tuple[list[Word], tuple[str, ...]]:
+        """Words and warnings after checking, when the words look wrong, that it is English.
+
+        Speech in another language is transcribed in that language by the multilingual model
+        (so no English words or fillers are invented) and a one-line warning says so.
+        """
+        speech_s = sum(b - a for a, b in regions)
+        if not language_check.suspicious(words, speech_s):
+            return words, ()
+        model = language_check.multilingual_model(self._whisper(), self._cpu_threads)
+        if model is None:
+            return words, (str(language_check.warning_for(None)),)
+        guess = language_check.detect(model, language_check.speech_excerpt(samples, regions))
+        warning = language_check.warning_for(guess)
+        if warning is None:
+            return words, ()
+        segments = language_check.transcribe_as(model, samples, guess.code)
+        return [w for seg in segments for w in convert_words(seg.words or [], offset_s)], (
+            warning,)
+
     def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
         """Where someone is speaking, by faster-whisper's bundled Silero VAD.
 
@@ -243,27 +324,46 @@ class WhisperTranscriber:
             clip: Mono audio.
 
         Returns:
-            (start_s, end_s) pairs in order, relative to the clip start.
+            (start_s, end_s) pairs in order, relative to the clip start (those found by the
+            last ``transcribe`` when it was given the same audio).
         """
+        last = self._last_regions
+        if last is not None and last[0] == _fingerprint(as_16k(clip)):
+            return list(last[1])
         return speech_regions(clip)
 
-    def _chunks(self, samples: np.ndarray) -> list[tuple[float, float]]:
-        duration_s = samples.size / SAMPLE_RATE
-        if self.chunk_s is None or duration_s <= max(self.chunk_s, WINDOW_S):
+    def _chunks(self, duration_s: float, regions: list[tuple[float, float]]
+                ) -> list[tuple[float, float]]:
+        if duration_s > LONG_FILE_S:
+            max_s = LONG_PIECE_S if self.chunk_s is None else min(self.chunk_s, LONG_PIECE_S)
+        elif self.chunk_s is not None and duration_s > max(self.chunk_s, WINDOW_S):
+            max_s = self.chunk_s
+        else:
             return [(0.0, duration_s)]
-        regions = speech_regions(AudioClip(samples))
-        return plan_chunks(regions, duration_s, self.chunk_s)
+        return plan_chunks(regions, duration_s, max_s)
 
-    def _decode(self, samples: np.ndarray, offset_s: float) -> tuple[list[Word], str]:
+    def _decode(self, samples: np.ndarray, offset_s: float) -> list[Word]:
+        return self._decode_with(samples, offset_s, self.options)
+
+    def _decode_with(self, samples: np.ndarray, offset_s: float,
+                     options: DecodeOptions) -> list[Word]:
+        """Words of one decode, without failed segments and the unsure tail."""
         if samples.size < SAMPLE_RATE // 10:
-            return [], ""
+            return []
+        kwargs = options.as_kwargs()
+        duration_s = samples.size / SAMPLE_RATE
+        if duration_s <= WINDOW_S:  # one window: a repetition loop cannot run to 224 tokens
+            kwargs["max_new_tokens"] = min(int(MAX_TOKENS_PER_S * duration_s) + 10, 200)
         segments, _info = self._whisper().transcribe(
-            samples, language="en", word_timestamps=True, **self.options.as_kwargs()
+            samples, language="en", word_timestamps=True, **kwargs
         )
-        segments = list(segments)  # the generator does the decoding
-        words = [w for segment in segments for w in _convert_words(segment.words or [], offset_s)]
-        kept = _drop_unsure_tail(words)
-        return kept, " ".join(word.text for word in kept)
+        words = []
+        for segment in segments:  # the generator does the decoding
+            if failed_segment(segment.compression_ratio, segment.avg_logprob,
+                              segment.no_speech_prob):
+                continue
+            words.extend(convert_words(segment.words or [], offset_s))
+        return _drop_unsure_tail(words)
 
     def _resolve(self) -> ResolvedModel:
         if self._resolved is None:
@@ -279,50 +379,9 @@ class WhisperTranscriber:
             return self._model
 
 
-def speech_regions(clip: AudioClip) -> list[tuple[float, float]]:
-    """Speech regions of a clip in seconds (see ``WhisperTranscriber.speech_regions``)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    samples = _as_16k(clip)
-    if samples.size == 0:
-        return []
-    options = VadOptions(
-        min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=VAD_SPEECH_PAD_MS
-    )
-    stamps = get_speech_timestamps(samples, options, sampling_rate=SAMPLE_RATE)
-    return [(stamp["start"] / SAMPLE_RATE, stamp["end"] / SAMPLE_RATE) for stamp in stamps]
-
-
-def plan_chunks(
-    regions: list[tuple[float, float]], duration_s: float, max_s: float
-) -> list[tuple[float, float]]:
-    """Cut ``[0, duration_s]`` into pieces of at most ``max_s`` seconds, at pauses.
-
-    Each cut goes in the middle of the widest silence between speech ``regions`` that
-    falls in the second half of the allowed piece; without one it is a hard cut at
-    ``max_s``.
-
-    Args:
-        regions: Speech (start_s, end_s) pairs in order.
-        duration_s: Length of the audio.
-        max_s: Longest piece.
-
-    Returns:
-        (start_s, end_s) pieces covering the audio without gaps or overlaps.
-    """
-    gaps = [(end, nxt) for (_, end), (nxt, _) in zip(regions, regions[1:], strict=False)]
-    gaps += [(0.0, regions[0][0]), (regions[-1][1], duration_s)] if regions else []
-    pieces: list[tuple[float, float]] = []
-    start = 0.0
-    while duration_s - start > max_s:
-        lo, hi = start + max_s / 2, start + max_s
-        inside = [(a, b) for a, b in gaps if lo <= (a + b) / 2 <= hi]
-        widest = max(inside, key=lambda gap: gap[1] - gap[0], default=None)
-        cut = (widest[0] + widest[1]) / 2 if widest else hi
-        pieces.append((start, cut))
-        start = cut
-    pieces.append((start, duration_s))
-    return pieces
+def _fingerprint(samples: np.ndarray) -> tuple[int, int, float]:
+    """Cheap identity of an audio buffer (address, length, a sparse sum)."""
+    return samples.ctypes.data, samples.size, float(np.sum(samples[::997], dtype=np.float64))
 
 
 def _drop_unsure_tail(words: list[Word]) -> list[Word]:
@@ -331,41 +390,3 @@ def _drop_unsure_tail(words: list[Word]) -> list[Word]:
     while end > 0 and words[end - 1].probability < TAIL_MIN_PROBABILITY:
         end -= 1
     return words[:end]
-
-
-def _convert_words(words: list[Any], offset_s: float) -> list[Word]:
-    converted = []
-    for word in words:
-        text = _capital_i(word.word.strip())
-        if text:
-            converted.append(
-                Word(
-                    text=text,
-                    start=round(float(word.start) + offset_s, 3),
-                    end=round(float(word.end) + offset_s, 3),
-                    probability=float(word.probability),
-                )
-            )
-    return converted
-
-
-def _middle(word: Word) -> float:
-    return ((word.start or 0.0) + (word.end or 0.0)) / 2.0
-
-
-def _words_in(words: list[Word], start: float, end: float) -> int:
-    return sum(1 for w in words if start <= _middle(w) < end)
-
-
-def _capital_i(text: str) -> str:
-    """The verbatim (lower-case) style writes "i", "i'm": give the pronoun its capital."""
-    return "I" + text[1:] if text[:1] == "i" and (len(text) == 1 or text[1] in "'’") else text
-
-
-def _as_16k(clip: AudioClip) -> np.ndarray:
-    samples = np.asarray(clip.samples, dtype=np.float32).reshape(-1)
-    if clip.sample_rate == SAMPLE_RATE or samples.size == 0:
-        return samples
-    count = int(round(samples.size * SAMPLE_RATE / clip.sample_rate))
-    positions = np.arange(count, dtype=np.float64) * (clip.sample_rate / SAMPLE_RATE)
-    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)

@@ -34,6 +34,8 @@ class Transcript:
     """Length of the audio in seconds; None for a text transcript."""
     text: str = ""
     """The full text as the transcriber wrote it (punctuation kept)."""
+    warnings: tuple[str, ...] = ()
+    """One-line warnings about the transcript (e.g. the speech is not English)."""
 
     @property
     def timed(self) -> bool:

@@ -20,7 +20,8 @@ def render_text(a: dict[str, Any], width: int = 80) -> str:
     Returns:
         The report, lines joined with newlines.
     """
-    lines: list[str] = []
+    lines = [f"Warning: {w}" for w in a.get("warnings") or []]
+    lines += [""] if lines else []
     q = a.get("question")
     if q and q.get("text"):
         lines += _wrap(f"Question: {q['text']}", width) + [""]
@@ -61,7 +62,10 @@ def _summary(a: dict[str, Any]) -> list[str]:
         if len(pace["windows"]) > 1:
             rows.append(("Over time", " > ".join(f"{w['wpm']:.0f}" for w in pace["windows"])
                          + " wpm per ~15 s"))
-    if pauses["count"] is not None:
+    if pauses.get("measured") is False:
+        rows.append(("Pauses", f"could not measure (too noisy); about {pauses['count']} from "
+                     "word timings"))
+    elif pauses["count"] is not None:
         rows.append(("Pauses", f"{pauses['count']} pauses, {pauses['long_count']} long "
                      f"(>= {pauses['long_threshold_s']:g} s), longest {pauses['longest_s']:.1f} s;"
                      f" first word after {pauses['first_word_delay_s']:.1f} s"))

@@ -1,9 +1,14 @@
 """Where the audio is audible: frame energy with an adaptive threshold (numpy only).
 
 Whisper's word times can be off by a second around silences, so pauses are confirmed here,
-in the signal itself. A frame counts as silent only when its energy is close to the
-recording's noise floor and far below its speech level; a pause is never reported over
-audible sound.
+in the signal itself. A frame counts as silent only when its energy is close to the noise
+floor around it and far below the speech level; a pause is never reported over audible sound.
+
+The noise floor and the speech level are measured over the answer (its words' span) when the
+caller knows it: one second of a quieter (or louder) room before the answer no longer sets the
+floor for the whole recording (it turned 4 pauses into 0). When the voice is too close to the
+noise to tell pauses from speech, ``Activity.measurable`` is False and the pause analysis says
+so instead of reporting none.
 """
 
 from __future__ import annotations
@@ -27,6 +32,17 @@ MIN_BLIP_S = 0.06
 """Audible islands shorter than this inside silence are clicks, not speech."""
 DIGITAL_SILENCE_DBFS = -90.0
 """Level given to frames of exact zeros."""
+FLOOR_PERCENTILE = 5.0
+"""Percentile of the frame levels taken as the noise floor."""
+SPAN_PAD_S = 0.3
+"""Audio either side of the answer's words that still sets the floor."""
+MIN_SPAN_FRAMES = 50
+"""A span shorter than this many frames is too short to measure on: use the whole clip."""
+MIN_SNR_DB = 10.0
+"""Speech less than this above the noise floor: pauses cannot be told from speech (the
+margin that marks a frame audible is ``SILENCE_MARGIN_DB``, 8 dB)."""
+LEVEL_BLOCK_S = 30.0
+"""Frame levels are computed over blocks of this many seconds (bounded memory)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,13 @@ class Activity:
     """Level that separated silent from audible frames."""
     speech_regions: tuple[tuple[float, float], ...] = ()
     """Voice-activity regions (seconds) from a VAD model, when one was run."""
+    snr_db: float = float("inf")
+    """Speech level (95th percentile) above the noise floor (dB); inf when not measured."""
+
+    @property
+    def measurable(self) -> bool:
+        """True when the voice stands far enough above the noise to find pauses."""
+        return self.snr_db >= MIN_SNR_DB
 
     def silent_runs(self, start_s: float, end_s: float) -> list[tuple[float, float]]:
         """Silent stretches (start, end) in seconds lying inside ``[start_s, end_s]``."""
@@ -70,22 +93,32 @@ class Activity:
 
 
 def frame_levels(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """RMS level in dBFS of overlapping frames (hop ``FRAME_S``, length ``WINDOW_S``)."""
+    """RMS level in dBFS of overlapping frames (hop ``FRAME_S``, length ``WINDOW_S``).
+
+    Computed over blocks of ``LEVEL_BLOCK_S`` so that memory stays bounded on long files.
+    """
     hop = int(round(FRAME_S * sample_rate))
     win = int(round(WINDOW_S * sample_rate))
     n = max(0, 1 + (len(samples) - win) // hop) if len(samples) >= win else 0
     if n == 0:
         return np.zeros(0)
-    squares = np.concatenate(([0.0], np.cumsum(samples.astype(np.float64) ** 2)))
-    starts = np.arange(n) * hop
-    mean_sq = (squares[starts + win] - squares[starts]) / win
-    with np.errstate(divide="ignore"):
-        level = 10.0 * np.log10(mean_sq)
-    return np.maximum(level, DIGITAL_SILENCE_DBFS)
+    per_block = max(1, int(LEVEL_BLOCK_S * sample_rate) // hop)
+    out = np.empty(n)
+    for first in range(0, n, per_block):
+        count = min(per_block, n - first)
+        part = samples[first * hop : (first + count - 1) * hop + win].astype(np.float64)
+        squares = np.concatenate(([0.0], np.cumsum(part**2)))
+        starts = np.arange(count) * hop
+        mean_sq = (squares[starts + win] - squares[starts]) / win
+        with np.errstate(divide="ignore"):
+            out[first : first + count] = 10.0 * np.log10(mean_sq)
+    return np.maximum(out, DIGITAL_SILENCE_DBFS)
 
 
 def detect_activity(
-    clip: AudioClip, speech_regions: Sequence[tuple[float, float]] | None = None
+    clip: AudioClip,
+    speech_regions: Sequence[tuple[float, float]] | None = None,
+    span: tuple[float, float] | None = None,
 ) -> Activity:
     """Decide, frame by frame, where the clip is audible.
 
@@ -93,6 +126,9 @@ def detect_activity(
         clip: The audio.
         speech_regions: Optional voice-activity regions (seconds) from a VAD model. Frames
             inside them stay audible; outside them a frame is silent only if also quiet.
+        span: Where the answer is (first and last word, seconds). The noise floor and the
+            speech level are measured there (widened by ``SPAN_PAD_S``), so a different
+            noise before or after the answer does not set them; None = the whole clip.
 
     Returns:
         The frame-level activity.
@@ -100,20 +136,36 @@ def detect_activity(
     level = frame_levels(clip.samples, clip.sample_rate)
     if level.size == 0:
         return Activity(np.zeros(0, dtype=bool), level)
-    floor = float(np.percentile(level, 5))
-    speech = float(np.percentile(level, 95))
+    measured = _span_levels(level, span)
+    floor = float(np.percentile(measured, FLOOR_PERCENTILE))
+    speech = float(np.percentile(measured, 95))
     threshold = max(floor + SILENCE_MARGIN_DB, speech - SPEECH_RANGE_DB)
     if speech - floor < SILENCE_MARGIN_DB:  # one level throughout: all noise or all speech
         threshold = speech + 1.0 if speech < -50.0 else floor - 1.0
     audible = level > threshold
     if speech_regions:
-        in_speech = np.zeros_like(audible)
-        for start, end in speech_regions:
-            in_speech[int(start / FRAME_S) : int(np.ceil(end / FRAME_S))] = True
+        in_speech = _region_mask(level.size, speech_regions)
         # Quiet frames the VAD calls speech (soft consonants) stay audible; never the reverse.
         audible = audible | (in_speech & (level > floor + SILENCE_MARGIN_DB / 2))
     audible = _drop_blips(audible, int(round(MIN_BLIP_S / FRAME_S)))
-    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()))
+    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()),
+                    speech - floor)
+
+
+def _span_levels(level: np.ndarray, span: tuple[float, float] | None) -> np.ndarray:
+    """Frame levels inside the answer span (all of them without one, or when too few)."""
+    if span is None:
+        return level
+    lo = max(0, int((span[0] - SPAN_PAD_S) / FRAME_S))
+    hi = min(level.size, int(np.ceil((span[1] + SPAN_PAD_S) / FRAME_S)))
+    return level[lo:hi] if hi - lo >= MIN_SPAN_FRAMES else level
+
+
+def _region_mask(n: int, regions: Sequence[tuple[float, float]]) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    for start, end in regions:
+        mask[int(start / FRAME_S) : int(np.ceil(end / FRAME_S))] = True
+    return mask
 
 
 def _drop_blips(audible: np.ndarray, min_frames: int) -> np.ndarray:

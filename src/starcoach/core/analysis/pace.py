@@ -1,4 +1,12 @@
-"""Speaking pace: words per minute, articulation rate, pace over time, verdict vs a band."""
+"""Speaking pace: words per minute, articulation rate, pace over time, verdict vs a band.
+
+Pace counts spoken words only: filled pauses (um, uh, er, hmm) are left out of the count
+(the caller passes ``counted``; the engine marks the filler detector's filled pauses) and
+reported on their own (``filled_pauses_excluded`` here, ``fillers`` in the analysis). The
+span is the answer's audible span, first to last word, with its pauses in it; the
+articulation rate leaves the pauses out too. Discourse markers ("like", "you know") are
+words and count.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +43,8 @@ class PaceReport:
 
     words: int
     """Words counted (filled pauses such as um/uh excluded)."""
+    excluded: int
+    """Filled pauses left out of ``words``."""
     span_s: float
     """Speaking time from the first to the last word."""
     pause_s: float
@@ -62,6 +72,7 @@ class PaceReport:
             "wpm": _round(self.wpm),
             "articulation_wpm": _round(self.articulation_wpm),
             "words": self.words,
+            "filled_pauses_excluded": self.excluded,
             "span_s": round(self.span_s, 3),
             "target_wpm": list(self.target),
             "verdict": self.verdict,
@@ -105,10 +116,13 @@ def measure_pace(
         for w, c in zip(words, counted, strict=True)
         if c and w.start is not None and w.end is not None
     ]
-    return PaceReport(n, length, pause_s, wpm, art, _windows(mids, start, end, window_s), target)
+    return PaceReport(n, len(counted) - n, length, pause_s, wpm, art,
+                      _windows(mids, start, end, window_s), target)
 
 
-def _windows(mids: Sequence[float], start: float, end: float, size: float) -> tuple[PaceWindow, ...]:
+def _windows(
+    mids: Sequence[float], start: float, end: float, size: float
+) -> tuple[PaceWindow, ...]:
     length = end - start
     if length < MIN_SPAN_S:
         return ()

@@ -1,7 +1,10 @@
 """Silent gaps: every pause of 0.25 s or more, long pauses, the delay before the first word.
 
 With audio, pauses come from the signal (``activity.Activity``) and word times only bound the
-answer; without audio, they come from gaps between word timestamps.
+answer; without audio, they come from gaps between word timestamps. When the voice stands too
+little above the room noise to tell pauses from speech (``Activity.measurable``), the pauses
+are estimated from word gaps and the report says it could not measure them
+(``measured`` False, verdict "could not measure") rather than "ok".
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ class PauseReport:
     """Longest stretch of talk without any pause."""
     source: str
     """"audio" when confirmed in the signal, "words" when from word gaps only."""
+    measured: bool = True
+    """False when the audio could not tell pauses from speech (too noisy)."""
+    snr_db: float | None = None
+    """Speech level above the noise floor (dB), when measured on audio."""
 
     @property
     def long_count(self) -> int:
@@ -67,6 +74,13 @@ class PauseReport:
     def total_s(self) -> float:
         """Total pause time."""
         return sum(p.duration_s for p in self.items)
+
+    @property
+    def verdict(self) -> str:
+        """"could not measure", "long pauses" or "ok"."""
+        if not self.measured:
+            return "could not measure"
+        return "long pauses" if self.long_count else "ok"
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (the ``pauses`` key of ``analyze --json``)."""
@@ -79,6 +93,9 @@ class PauseReport:
             "longest_run_without_pause_s": round(self.longest_run_s, 3),
             "long_threshold_s": self.long_threshold_s,
             "source": self.source,
+            "measured": self.measured,
+            "verdict": self.verdict,
+            "snr_db": None if self.snr_db is None else round(self.snr_db, 1),
             "items": [
                 {**asdict(p), "start": round(p.start, 3), "end": round(p.end, 3),
                  "duration_s": round(p.duration_s, 3)}
@@ -96,7 +113,8 @@ def find_pauses(
 
     Args:
         words: Timed words (at least one).
-        activity: Audibility of the audio; None to use word gaps only.
+        activity: Audibility of the audio; None to use word gaps only. When it cannot tell
+            pauses from speech, word gaps are used and the report is marked not measured.
         long_threshold_s: Pauses this long or longer are long.
 
     Returns:
@@ -105,7 +123,9 @@ def find_pauses(
     if not words:
         raise ValueError("find_pauses needs at least one word")
     first, last = _word_bounds(words)
-    if activity is None:
+    measured = activity is None or activity.measurable
+    snr = activity.snr_db if activity is not None and np.isfinite(activity.snr_db) else None
+    if activity is None or not activity.measurable:
         gaps = [
             (a.end, b.start)
             for a, b in zip(words, words[1:], strict=False)
@@ -122,7 +142,7 @@ def find_pauses(
         if b - a >= MIN_PAUSE_S - 1e-9
     )
     return PauseReport(pauses, start, end, long_threshold_s, _longest_run(pauses, start, end),
-                       source)
+                       source, measured, snr)
 
 
 def _word_bounds(words: Sequence[Word]) -> tuple[float, float]:

@@ -308,7 +308,10 @@ def _loudness(clip: AudioClip, levels: LevelTrack) -> dict[str, Any]:
     speech_db = levels.level_dbfs[levels.speech]
     level = float(np.median(speech_db)) if len(speech_db) else None
     samples = np.asarray(clip.samples)
-    clip_ratio = float(np.mean(np.abs(samples) >= CLIP_LEVEL)) if len(samples) else 0.0
+    block = 1 << 20  # in blocks: bounded memory on long files
+    clipped = sum(int(np.count_nonzero(np.abs(samples[i : i + block]) >= CLIP_LEVEL))
+                  for i in range(0, len(samples), block))
+    clip_ratio = clipped / len(samples) if len(samples) else 0.0
     gated_db = np.where(levels.speech, levels.level_dbfs, np.nan)
     return {
         "level_dbfs": level,

@@ -1,0 +1,103 @@
+"""Peak memory of ``starcoach analyze`` on long recordings, and how it grows per minute.
+
+Makes spoken answers of the given lengths (an espeak-ng voice reading sentences written for
+this benchmark, with pauses and low room noise), writes each to a temporary WAV file (none is
+kept), runs ``python -m starcoach analyze FILE --json`` on it in a child process, and prints
+the child's peak resident memory (``wait4`` rusage) and the slope between the sizes:
+
+    PYTHONPATH=src .venv/bin/python benchmarks/memory.py --minutes 10 20
+
+The target (issue 10) is a 60-minute file under 600 MB: the line printed last extrapolates
+to 60 minutes from the measured slope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+SENTENCES = (
+    "I answered the phone at the service desk and the caller was upset about a late refund.",
+    "First I listened to the whole story, then I checked the order history on my screen.",
+    "The refund had been sent to an old card, so I asked the bank to redirect the payment.",
+    "I called the customer back the next morning and the money had arrived in her account.",
+)
+RATE = 16_000
+
+
+def speech_block(workdir: Path) -> np.ndarray:
+    """About 25 s of speech: the sentences with pauses between them (16 kHz float32)."""
+    parts = []
+    for i, text in enumerate(SENTENCES):
+        path = workdir / f"s{i}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text],
+                       check=True, capture_output=True)
+        with wave.open(str(path)) as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2") / 32768.0
+            rate = w.getframerate()
+        positions = np.arange(int(len(pcm) * RATE / rate)) * (rate / RATE)
+        parts += [np.interp(positions, np.arange(len(pcm)), pcm), np.zeros(int(0.8 * RATE))]
+    return np.concatenate(parts).astype(np.float32)
+
+
+def write_answer(path: Path, block: np.ndarray, minutes: float) -> None:
+    """Write ``minutes`` of the block repeated, with -60 dBFS noise, as 16-bit PCM WAV."""
+    total = int(minutes * 60 * RATE)
+    rng = np.random.default_rng(0)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        written = 0
+        while written < total:
+            piece = block[: total - written] + rng.normal(0, 1e-3, min(block.size, total - written))
+            out.writeframes((np.clip(piece, -1, 1) * 32767).astype("<i2").tobytes())
+            written += piece.size
+
+
+def peak_rss_mb(path: Path) -> tuple[float, float]:
+    """Peak RSS (MB) and wall time (s) of ``starcoach analyze path --json`` in a child."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "starcoach", "analyze", str(path), "--json"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        err = child.stderr.read().decode() if child.stderr else ""
+        raise SystemExit(f"analyze failed on {path.name}: {err.strip()[-500:]}")
+    return usage.ru_maxrss / 1024.0, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns an exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, nargs="+", default=[10.0, 20.0])
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        block = speech_block(workdir)
+        for minutes in args.minutes:
+            path = workdir / f"answer_{minutes:g}min.wav"
+            write_answer(path, block, minutes)
+            mb, seconds = peak_rss_mb(path)
+            path.unlink()
+            rows.append((minutes, mb))
+            print(f"{minutes:6.1f} min: peak RSS {mb:7.1f} MB  ({seconds:.0f} s)", flush=True)
+    if len(rows) >= 2:
+        (m0, r0), (m1, r1) = rows[0], rows[-1]
+        slope = (r1 - r0) / (m1 - m0)
+        print(f"slope: {slope:.1f} MB per minute of audio; "
+              f"60 minutes -> about {r1 + slope * (60 - m1):.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Tone tracks of long recordings in bounded memory.
+
+``tone.level_track`` and ``tone.pitch_track`` frame the whole clip at once (a float64 copy of
+every 40 ms frame: about 30 MB a minute of audio). ``windowed_tone_tracks`` computes them
+over windows of ``WINDOW_S`` with a margin either side and keeps each window's inner frames,
+so the tracks are the same as over the whole clip (the margin is wider than a frame and than
+the shortest voiced run) while memory grows with the window, not the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from starcoach.core.analysis.tone import (
+    HOP_S,
+    SILENCE_FLOOR_DBFS,
+    SPEECH_GATE_DB,
+    LevelTrack,
+    PitchTrack,
+    level_track,
+    pitch_track,
+)
+from starcoach.core.models import AudioClip
+
+WINDOW_S = 20.0
+"""Frames computed per window (a 20 s window needs about 15 MB)."""
+MARGIN_S = 0.2
+"""Audio either side of a window that its edge frames need (frame 40 ms + lag 16 ms, and the
+shortest voiced run, 50 ms)."""
+
+
+def windowed_tone_tracks(
+    clip: AudioClip, window_s: float = WINDOW_S
+) -> tuple[LevelTrack, PitchTrack]:
+    """The level and pitch tracks of ``tone.tone_tracks``, computed window by window.
+
+    Args:
+        clip: Mono audio of any length.
+        window_s: Seconds of frames per window.
+
+    Returns:
+        (levels, pitch) equal to ``tone.tone_tracks(clip)``.
+    """
+    hop = round(HOP_S * clip.sample_rate)
+    samples = np.asarray(clip.samples, dtype=np.float32)
+    n_frames = int(np.ceil(len(samples) / hop))
+    db = np.empty(n_frames)
+    for k0, k1, a, part in _windows(samples, clip.sample_rate, n_frames, window_s):
+        db[k0:k1] = level_track(part).level_dbfs[k0 - a : k1 - a]
+    times = np.arange(n_frames) * HOP_S
+    if n_frames == 0:
+        empty = np.zeros(0)
+        return LevelTrack(empty, empty, np.zeros(0, dtype=bool)), PitchTrack(empty, empty)
+    gate = max(SILENCE_FLOOR_DBFS, float(np.percentile(db, 95)) - SPEECH_GATE_DB)
+    levels = LevelTrack(times, db, db > gate)
+    f0 = np.empty(n_frames)
+    for k0, k1, a, part in _windows(samples, clip.sample_rate, n_frames, window_s):
+        b = a + int(np.ceil(len(part.samples) / hop))
+        local = LevelTrack(times[a:b] - a * HOP_S, db[a:b], levels.speech[a:b])
+        f0[k0:k1] = pitch_track(part, local).f0_hz[k0 - a : k1 - a]
+    return levels, PitchTrack(times, f0)
+
+
+def _windows(samples: np.ndarray, sample_rate: int, n_frames: int, window_s: float
+             ) -> Iterator[tuple[int, int, int, AudioClip]]:
+    """(first frame, end frame, first frame of the part, part clip) per window."""
+    hop = round(HOP_S * sample_rate)
+    step = max(1, int(round(window_s / HOP_S)))
+    margin = int(np.ceil(MARGIN_S / HOP_S))
+    for k0 in range(0, n_frames, step):
+        k1 = min(n_frames, k0 + step)
+        a, b = max(0, k0 - margin), min(n_frames, k1 + margin)
+        yield k0, k1, a, AudioClip(samples[a * hop : b * hop], sample_rate)
