@@ -10,6 +10,7 @@ from starcoach.ui.screens.answering import live_wpm
 from starcoach.ui.widgets.call_feedback import tidy, voice_notes
 from starcoach.ui.widgets.feedback import (
     filler_word,
+    glance_text,
     metrics_text,
     ordered_tips,
     plural,
@@ -70,6 +71,26 @@ def test_star_in_words_without_raw_scores() -> None:
     assert "Situation: clear" in text and "Task: missing" in text and "Result: weak" in text
     assert "0.8" not in text and "0.30" not in text
     assert "“Our printer broke before a launch.”" in text
+
+
+def test_unmeasurable_pauses_say_so_instead_of_ok() -> None:
+    noisy = analysis(pauses={"count": 3, "long_count": 0, "longest_s": 0.9, "items": [],
+                             "measured": False, "verdict": "could not measure"})
+    text = str(metrics_text(noisy))
+    assert "could not measure" in text and " ok" not in text
+    assert "pauses not measured" in str(glance_text(noisy))
+    assert "no long pauses" in str(glance_text(analysis()))
+
+
+def test_transcript_warnings_lead_the_tips() -> None:
+    tips = ordered_tips(analysis(warnings=["The speech sounds like French, not English."]))
+    assert tips[0] == "Warning: The speech sounds like French, not English."
+    assert tips[1] == "Say what you had to achieve."
+
+
+def test_star_in_words_marks_an_implied_part() -> None:
+    star = analysis()["star"] | {"hints": ["task"]}
+    assert "Task: implied" in str(star_text(analysis(star=star)))
 
 
 def test_voice_section_in_words() -> None:

@@ -103,6 +103,7 @@ class IncrementalTranscriber:
         self._done_until = 0  # samples already transcribed
         self._words: list[Word] = []
         self._texts: list[str] = []
+        self._warnings: dict[str, None] = {}  # each chunk's warnings, once, in order
         self._regions: list[tuple[float, float]] = []
         self._loudest = -100.0  # dBFS: 95th percentile frame level of the loudest chunk
         self._previewer = getattr(transcriber, "previewer", None) if on_update else None
@@ -190,7 +191,8 @@ class IncrementalTranscriber:
             raise self._error
         clip = self.audio()
         with self._lock:
-            return Transcript(tuple(self._words), clip.duration_s, " ".join(self._texts).strip())
+            return Transcript(tuple(self._words), clip.duration_s, " ".join(self._texts).strip(),
+                              tuple(self._warnings))
 
     def _loop(self) -> None:
         try:
@@ -373,6 +375,7 @@ class IncrementalTranscriber:
             if took > 0:
                 self._stats = replace(self._stats, chunks=self._stats.chunks + 1)
             self._words.extend(part.words)
+            self._warnings.update(dict.fromkeys(part.warnings))
             self._regions.extend(regions)
             if part.text.strip():
                 self._texts.append(part.text.strip())

@@ -56,7 +56,8 @@ def ordered_tips(analysis: dict[str, Any]) -> list[str]:
             return 1
         return 2 if "answer was short" in tip or "ran over" in tip else 3
 
-    ranked = content + sorted(engine, key=rank) + voice
+    warnings = [f"Warning: {w}" for w in analysis.get("warnings") or []]
+    ranked = warnings + content + sorted(engine, key=rank) + voice
     return list(dict.fromkeys(ranked))
 
 
@@ -89,7 +90,9 @@ def glance_text(analysis: dict[str, Any]) -> Text:
         parts.append((f"pace {pace['verdict']}", pace["verdict"] == "good"))
     word = filler_word(fillers["count"], fillers["per_minute"])
     parts.append((f"fillers: {word}", word != "many"))
-    if pauses["count"] is not None:
+    if pauses.get("measured") is False:
+        parts.append(("pauses not measured", False))
+    elif pauses["count"] is not None:
         parts.append(("no long pauses" if not pauses["long_count"]
                       else plural(pauses["long_count"], "long pause"), not pauses["long_count"]))
     star = analysis["star"]
@@ -118,7 +121,10 @@ def metrics_text(analysis: dict[str, Any]) -> Text:
     word = filler_word(fillers["count"], per_min)
     _row(t, "Fillers", f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
          word != "many", word)
-    if pauses["count"] is not None:
+    if pauses.get("measured") is False:
+        _row(t, "Pauses", f"about {plural(pauses['count'] or 0, 'pause')} (from word timings: "
+             "too much background noise)", False, "could not measure")
+    elif pauses["count"] is not None:
         _row(t, "Pauses", f"{plural(pauses['count'], 'pause')}, {pauses['long_count']} long, "
              f"longest {pauses['longest_s'] or 0:.1f} s", pauses["long_count"] == 0,
              "ok" if pauses["long_count"] == 0 else "long pauses")
