@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from starcoach.core.analysis.tone import (
+from starcoach.core.analysis.pitch import (
     HOP_S,
     SILENCE_FLOOR_DBFS,
     SPEECH_GATE_DB,
