@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,7 +72,9 @@ def test_text_report_is_readable(tmp_path: Path) -> None:
     out = run("analyze", str(answer), "-q", "Tell me about a time you helped a customer.")
     assert out.returncode == 0
     assert "STAR structure" in out.stdout and "Missing: result" in out.stdout
-    assert "[x] Situation" in out.stdout
+    assert "[x] Situation  clear" in out.stdout
+    assert "[ ] Result     missing" in out.stdout
+    assert not re.search(r"\b0\.\d\d\b", out.stdout)  # words, not raw scores
 
 
 def test_unknown_question_id_and_bad_band(tmp_path: Path) -> None:

@@ -90,10 +90,14 @@ def _star(a: dict[str, Any], width: int) -> list[str]:
         return ["STAR: not a behavioral question; structure not scored."]
     lines = ["STAR structure:"]
     sentences = star.get("sentences", [])
+    hints = set(star.get("hints") or [])
     for part in STAR_PARTS:
         score = float(star.get(part) or 0.0)
         mark = "x" if score >= 0.5 else "~" if score > 0 else " "
-        lines.append(f"  [{mark}] {part.capitalize():<10} {score:.2f}")
+        word = "clear" if score >= 0.5 else "weak" if score > 0 else "missing"
+        if word == "missing" and part in hints:
+            word = "implied"
+        lines.append(f"  [{mark}] {part.capitalize():<10} {word}")
         for s in (x for x in sentences if x["label"] == part):
             lines += _wrap(f'"{s["text"]}"', width, indent="        ")[:2]
     if star.get("missing"):
