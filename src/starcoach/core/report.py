@@ -90,9 +90,9 @@ def _star(a: dict[str, Any], width: int) -> list[str]:
         return ["STAR: not a behavioral question; structure not scored."]
     lines = ["STAR structure:"]
     sentences = star.get("sentences", [])
-    hints = set(star.get("hints") or [])
+    hints, missing = set(star.get("hints") or []), set(star.get("missing") or [])
     for part in STAR_PARTS:
-        score = float(star.get(part) or 0.0)
+        score = 0.0 if part in missing else float(star.get(part) or 0.0)
         mark = "x" if score >= 0.5 else "~" if score > 0 else " "
         word = "clear" if score >= 0.5 else "weak" if score > 0 else "missing"
         if word == "missing" and part in hints:

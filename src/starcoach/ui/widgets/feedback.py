@@ -170,9 +170,9 @@ def star_text(analysis: dict[str, Any]) -> Text:
     if not star.get("behavioral", True):
         t.append("Not a behavioral question: STAR not scored.", style="dim")
         return t
-    hints = set(star.get("hints") or [])
+    hints, missing = set(star.get("hints") or []), set(star.get("missing") or [])
     for part in STAR_PARTS:
-        score = float(star.get(part) or 0.0)
+        score = 0.0 if part in missing else float(star.get(part) or 0.0)
         word = star_word(score)
         if word == "missing" and part in hints:
             word = "implied"  # not stated, but the story makes it plain: a hint, not a gap
