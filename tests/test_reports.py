@@ -185,3 +185,17 @@ def test_forget_yes_deletes_rows_and_audio(saved: tuple[Path, str],
     assert not any((folder / "audio").iterdir())
     rc, out, _ = run_cli("history", "--data-dir", str(folder))
     assert "No saved sessions" in out
+
+
+def test_report_rows_show_the_hedge_count_when_analysed() -> None:
+    from starcoach.reports.common import metric_rows
+
+    analysis = make_analysis("I think I maybe helped", wpm=140, fillers_per_min=1.0,
+                             star=(1, 1, 1, 0))
+    analysis["content"] = {"hedges": {"count": 2, "per_minute": 4.0, "items": []},
+                           "tips": ["Generic: say one time it happened."]}
+    analysis["tips"] = ["Generic: say one time it happened."]
+    assert ("Hedges", "2") in metric_rows(analysis)
+    older = make_analysis("I helped", wpm=140, fillers_per_min=1.0, star=(1, 1, 1, 0))
+    older.pop("content", None)
+    assert all(label != "Hedges" for label, _ in metric_rows(older))

@@ -95,6 +95,9 @@ def metric_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
     m = metrics_of(analysis)
     rows = [(spec.label, fmt_metric(spec.key, m.value(spec.key))) for spec in METRICS]
     rows.insert(2, ("Fillers per 100 words", fmt_metric("x", m.fillers_per_100_words)))
+    hedges = ((analysis.get("content") or {}).get("hedges")) or {}
+    if isinstance(hedges.get("count"), int):
+        rows.insert(3, ("Hedges", str(hedges["count"])))
     rows.append(("Length", fmt_metric("duration_s", m.duration_s)))
     verdict = (analysis.get("length") or {}).get("verdict")
     if verdict:
