@@ -1,7 +1,10 @@
 """The interview room: ask aloud, record, show feedback, retake or move on.
 
 The recording flow (speak, record, transcribe, analyse, save) is the shared
-``RecordingFlow``; this screen shows the question and the feedback and routes the keys.
+``RecordingFlow``; this screen shows the question and the feedback and routes the keys. Its
+``Interviewer`` listens: after an answer with a gap the flow asks a follow-up aloud, records the
+second answer and the feedback covers both. In a mock interview (``mock`` plan) the last answer
+leads to the hiring manager's scorecard instead of the summary.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from starcoach.core.analysis.engine import QuestionRef
+from starcoach.core.interviewer import Interviewer
+from starcoach.core.mock_interview import MockPlan
 from starcoach.core.questions import Question, QuestionSet
 from starcoach.core.session import AnswerRecord, plan_questions
 from starcoach.recording.controller import FlowHooks, Prompt
@@ -42,11 +47,30 @@ class InterviewScreen(AnswerScreen):
     ]
 
     def __init__(self, services: Services, question_set: QuestionSet,
-                 options: InterviewOptions, hooks: FlowHooks | None = None) -> None:
-        super().__init__(services, hooks or FlowHooks(kind="interview"))
+                 options: InterviewOptions, hooks: FlowHooks | None = None,
+                 mock: MockPlan | None = None) -> None:
+        interviewer = Interviewer(options.follow_ups)
+        questions = plan_questions(mock.as_question_set() if mock else question_set,
+                                   None if mock else options.count, options.shuffle and not mock)
+        by_id = {q.id: q for q in questions}
+
+        def follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+            question = by_id.get(prompt.question.id or "")
+            asked = question and interviewer.after_analysis(question, analysis)
+            return asked.text if asked else None
+
+        def combine(first: dict[str, Any], text: str, second: dict[str, Any]) -> dict[str, Any]:
+            return interviewer.follow_up_answered(by_id[first["question"]["id"]], first, second)
+
+        super().__init__(services, hooks or FlowHooks(
+            follow_up=follow_up, combine=combine, kind="mock" if mock else "interview",
+            max_follow_ups=options.follow_ups.max_per_question))
         self.options = options
-        self.questions: list[Question] = plan_questions(question_set, options.count,
-                                                        options.shuffle)
+        self.interviewer = interviewer
+        """Follow-ups asked per question (reset on a retake)."""
+        self.mock = mock
+        """The mock interview's plan; None for a practice session."""
+        self.questions: list[Question] = questions
         self.index = 0
         self.records: list[AnswerRecord] = []
         self.analysis: dict[str, Any] | None = None
@@ -73,13 +97,16 @@ class InterviewScreen(AnswerScreen):
     def ask(self) -> None:
         """Show the current question and start a take (read aloud, then record)."""
         self.analysis = None
+        what = (self.mock.stage(self.question.id) if self.mock else self.question.kind)
         self.query_one("#progress", Static).update(
-            f"Question {self.index + 1} of {len(self.questions)}  ·  {self.question.competency}"
-            f"  ·  {self.question.kind}")
+            f"{'Mock interview: q' if self.mock else 'Q'}uestion {self.index + 1} of "
+            f"{len(self.questions)}  ·  {self.question.competency}  ·  {what}")
         self.begin()
 
     def begin(self) -> None:
-        """Show the question (without an earlier follow-up) and start a take."""
+        """Show the question (without an earlier follow-up) and start a take: a fresh attempt,
+        so the follow-ups count from zero again."""
+        self.interviewer.retake(self.question.id)
         self.query_one("#question", Static).update(self.question.text)
         super().begin()
 
@@ -128,7 +155,8 @@ class InterviewScreen(AnswerScreen):
                        before=0)
             view.mount(ComparisonView(previous.analysis, analysis), after=0)
         last = self.index == len(self.questions) - 1
-        self._status(f"p replay · t retake · n {'summary' if last else 'next question'} · "
+        end = "scorecard" if self.mock else "summary"
+        self._status(f"p replay · t retake · n {end if last else 'next question'} · "
                      "↑↓ scroll · q quit")
         return view
 
@@ -139,6 +167,10 @@ class InterviewScreen(AnswerScreen):
         if self.index + 1 < len(self.questions):
             self.index += 1
             self.ask()
+        elif self.mock is not None:
+            from starcoach.ui.screens.mock import finish_mock
+
+            finish_mock(self)
         else:
             from starcoach.ui.screens.summary import SummaryScreen
 
@@ -153,5 +185,9 @@ class InterviewScreen(AnswerScreen):
         self.app.push_screen(HistoryScreen(self.services))
 
     def action_skip(self) -> None:
-        """Skip this question without feedback (the microphone closes at once)."""
+        """Skip the follow-up under way (the feedback covers the answer before it), else skip
+        this question without feedback (the microphone closes at once)."""
+        if self.flow.skip_follow_up():
+            self._status("Follow-up skipped: feedback on your answer...")
+            return
         self.action_next()
