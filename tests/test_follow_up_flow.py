@@ -203,3 +203,15 @@ async def test_follow_up_feedback_reachable_at_80x24(tmp_path, size) -> None:
         await pilot.press("end")
         await pilot.pause(0.1)
         assert view.scroll_y == view.max_scroll_y > 0  # the follow-up section is reachable
+
+
+def test_command_line_flags(capsys) -> None:
+    from starcoach.cli import build_parser, main
+
+    args = build_parser().parse_args(["--mock", "--no-follow-ups", "--demo"])
+    assert args.app_mock and args.app_no_follow_ups and args.app_demo
+    defaults = build_parser().parse_args([])
+    assert not defaults.app_mock and not defaults.app_no_follow_ups
+    assert main(["--mock", "--calls"]) == 2
+    err = capsys.readouterr().err
+    assert err == "starcoach: choose either --mock or --calls\n"
