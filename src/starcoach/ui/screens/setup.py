@@ -25,7 +25,7 @@ class SetupScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("s", "toggle_shuffle", "Shuffle"),
-        Binding("m", "mock", "Mock interview"),
+        Binding("m", "mock", "Mock"),
         Binding("c", "calls", "Call practice"),
         Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help"),
