@@ -72,8 +72,16 @@ def test_follow_up_feedback_screen(snap_compare, tmp_path: Path, size: tuple[int
     """An answer with no result, the spoken follow-up, the answer to it: one feedback."""
     from tests.test_follow_up_flow import make_services
 
+    async def settled(pilot) -> None:
+        await until_feedback(pilot)
+        for _ in range(100):  # the feedback takes the focus after a refresh
+            if type(pilot.app.focused).__name__ == "FeedbackView":
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+
     services, _ = make_services(tmp_path)
-    assert snap_compare(InterviewApp(services), run_before=until_feedback, terminal_size=size)
+    assert snap_compare(InterviewApp(services), run_before=settled, terminal_size=size)
 
 
 def test_feedback_scrolled_to_the_end_80x24(snap_compare, tmp_path: Path) -> None:
