@@ -70,6 +70,7 @@ async def test_mock_interview_ends_in_the_saved_scorecard(tmp_path: Path) -> Non
     with History.open(services.data_dir, read_only=True) as history:
         (session,) = history.sessions()
         assert session.question_set == "mock-interview" and session.kind == "interview"
+        assert session.shown_kind == "mock"
         assert session.attempt_count == len(ids)
         saved = history.scorecard(session.id)
         assert saved == card.to_dict()

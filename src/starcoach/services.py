@@ -225,15 +225,12 @@ def _answers_dir(data_dir: Path | None) -> Path:
     return path
 
 
-MOCK_SET_ID = "mock-interview"
-"""``question_set`` of a mock interview's history session."""
-
-
 def _history_saver(data_dir: Path | None
                    ) -> tuple[Callable[..., None], Callable[[dict[str, Any]], None]]:
     """Saves each answer of this app run into one session of the history per kind, and a mock
     interview's scorecard with its session (each mock interview is a session of its own)."""
     from starcoach.commands.history import save_analysis
+    from starcoach.storage.schema import MOCK_SESSION_SET
 
     session: dict[str, str] = {}
 
@@ -243,7 +240,7 @@ def _history_saver(data_dir: Path | None
         session[kind], _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
                                          session_id=session.get(kind),
                                          kind="interview" if mock else kind,
-                                         question_set=MOCK_SET_ID if mock else q.get("set"))
+                                         question_set=MOCK_SESSION_SET if mock else q.get("set"))
 
     def save_scorecard(card: dict[str, Any]) -> None:
         from starcoach.storage.history import History

@@ -10,6 +10,9 @@ from starcoach.storage import errors
 SESSION_KINDS = ("interview", "analyze", "call")
 """Allowed ``sessions.kind`` values."""
 
+MOCK_SESSION_SET = "mock-interview"
+"""``sessions.question_set`` of a mock interview (an ``interview`` session with a scorecard)."""
+
 EXPORT_FORMAT = "starcoach-session"
 """``format`` field of a session export (``report --format json``)."""
 

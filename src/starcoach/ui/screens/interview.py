@@ -126,6 +126,9 @@ class InterviewScreen(AnswerScreen):
 
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
+        if self.flow.follow_up:  # a short answer: no length target
+            return (f"● Answering the follow-up {minutes}:{seconds:02d}  {live_wpm(self._words)}"
+                    "  Space/Enter: stop · k: skip it")
         target = "1:00-2:00" if self.question.expects_star else "0:30-2:00"
         return (f"● Recording {minutes}:{seconds:02d}  (target {target})  "
                 f"{live_wpm(self._words)}  Space/Enter: stop")
