@@ -93,3 +93,21 @@ def test_scorecard_report_sections(tmp_path: Path) -> None:
     html = session_report(tmp_path / "data", session, "html")
     assert "<h3>Competencies</h3>" in html and "I listened first." in html
     assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == CARD
+
+
+def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: Path) -> None:
+    from starcoach.services import InterviewOptions, fixture_services
+
+    services = fixture_services(InterviewOptions(), answers=[tmp_path / "unused.wav"],
+                                data_dir=tmp_path / "data", transcriber=object())  # type: ignore[arg-type]
+    assert services.save_attempt is not None and services.save_scorecard is not None
+    answer = {**analysis("I listened first.", True), "question": {"id": "calm", "text": "C?"}}
+    for kind in ("mock-1", "interview", "mock-2", "mock-1"):
+        services.save_attempt(answer, None, kind)
+    services.save_scorecard(CARD, "mock-1")
+    services.save_scorecard({**CARD, "answers": 1}, "mock-2")
+    with History.open(tmp_path / "data", read_only=True) as history:
+        found = {s.id: (s.shown_kind, s.attempt_count, history.scorecard(s.id))
+                 for s in history.sessions()}
+    assert sorted(found.values(), key=str) == sorted([
+        ("mock", 2, CARD), ("interview", 1, None), ("mock", 1, {**CARD, "answers": 1})], key=str)

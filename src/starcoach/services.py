@@ -71,11 +71,11 @@ class Services:
     """Session options."""
     save_attempt: Callable[..., None] | None = None
     """``save_attempt(analysis, audio_path, kind="interview")`` stores an answer in the
-    practice history (one session per kind and app run; kind ``mock`` is one mock interview,
-    kept as an interview session of the set ``mock-interview``); None to keep nothing."""
-    save_scorecard: Callable[[dict[str, Any]], None] | None = None
-    """``save_scorecard(card)`` keeps a mock interview's scorecard with the session its answers
-    went to, and makes the next mock interview a new session; None to keep nothing."""
+    practice history (one session per kind and app run; a kind ``mock-<n>`` is mock interview
+    n, kept as an interview session of the set ``mock-interview``); None to keep nothing."""
+    save_scorecard: Callable[[dict[str, Any], str], None] | None = None
+    """``save_scorecard(card, kind)`` keeps mock interview ``kind``'s scorecard with the session
+    its answers went to; None to keep nothing."""
     input_device: str | None = None
     """Microphone in use (for messages)."""
     demo: bool = False
@@ -226,7 +226,7 @@ def _answers_dir(data_dir: Path | None) -> Path:
 
 
 def _history_saver(data_dir: Path | None
-                   ) -> tuple[Callable[..., None], Callable[[dict[str, Any]], None]]:
+                   ) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
     """Saves each answer of this app run into one session of the history per kind, and a mock
     interview's scorecard with its session (each mock interview is a session of its own)."""
     from starcoach.commands.history import save_analysis
@@ -236,17 +236,17 @@ def _history_saver(data_dir: Path | None
 
     def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
         q = analysis.get("question") or {}  # the session row comes with its first answer
-        mock = kind == "mock"
+        mock = kind.startswith("mock")
         session[kind], _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
                                          session_id=session.get(kind),
                                          kind="interview" if mock else kind,
                                          question_set=MOCK_SESSION_SET if mock else q.get("set"))
 
-    def save_scorecard(card: dict[str, Any]) -> None:
+    def save_scorecard(card: dict[str, Any], kind: str) -> None:
         from starcoach.storage.history import History
         from starcoach.storage.paths import data_dir as resolve
 
-        session_id = session.pop("mock", None)
+        session_id = session.get(kind)
         if session_id is None:
             return  # no answer of this mock interview reached the history
         with History.open(resolve(data_dir)) as history:

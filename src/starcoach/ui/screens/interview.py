@@ -9,6 +9,7 @@ leads to the hiring manager's scorecard instead of the summary.
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,9 @@ from starcoach.services import InterviewOptions, Services
 from starcoach.ui.screens.answering import AnswerScreen, live_wpm
 from starcoach.ui.widgets.feedback import FeedbackView
 from starcoach.ui.widgets.level_meter import LevelMeter
+
+_MOCK_RUNS = itertools.count(1)
+"""Numbers the mock interviews of an app run: each is a history session of its own."""
 
 
 class InterviewScreen(AnswerScreen):
@@ -63,7 +67,8 @@ class InterviewScreen(AnswerScreen):
             return interviewer.follow_up_answered(by_id[first["question"]["id"]], first, second)
 
         super().__init__(services, hooks or FlowHooks(
-            follow_up=follow_up, combine=combine, kind="mock" if mock else "interview",
+            follow_up=follow_up, combine=combine,
+            kind=f"mock-{next(_MOCK_RUNS)}" if mock else "interview",
             max_follow_ups=options.follow_ups.max_per_question))
         self.options = options
         self.interviewer = interviewer
@@ -106,6 +111,7 @@ class InterviewScreen(AnswerScreen):
     def begin(self) -> None:
         """Show the question (without an earlier follow-up) and start a take: a fresh attempt,
         so the follow-ups count from zero again."""
+        self.flow.abandon()  # no late follow-up of the take under way after the reset
         self.interviewer.retake(self.question.id)
         self.query_one("#question", Static).update(self.question.text)
         super().begin()

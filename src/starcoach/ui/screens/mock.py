@@ -55,12 +55,12 @@ def finish_mock(screen: InterviewScreen) -> Scorecard:
     card = build_scorecard([(r.question, r.analysis) for r in screen.records])
     save = screen.services.save_scorecard
     if save is not None and screen.records:
-        flow, app = screen.flow, screen.app
+        flow, app, kind = screen.flow, screen.app, screen.flow.hooks.kind
 
         def keep() -> None:
             flow.join()  # the last answer is saved first: the scorecard joins its session
             try:
-                save(card.to_dict())
+                save(card.to_dict(), kind)
             except AppError as exc:
                 app.call_from_thread(app.notify, f"Scorecard not saved to history: "
                                      f"{exc.message}", severity="warning")
