@@ -83,7 +83,7 @@ async def session(args: argparse.Namespace, folder: Path, wavs: Path) -> int:
                 await until(pilot, lambda: screen.state != "recording")
                 await until(pilot, lambda: screen.state in ("feedback", "failed") or (
                     screen.flow.follow_up and screen.state == "recording" and screen.mic_live))
-                if screen.state == "recording":
+                if screen.state == "recording" and asked == 1:  # once, when first asked
                     text = str(screen.query_one("#question").render()).split("Follow-up: ")[-1]
                     say("Interviewer", f"(follow-up) {text}")
             if screen.state == "failed":
