@@ -10,6 +10,7 @@ import pytest
 
 from starcoach.adapters.audio_files import load_wav, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
+from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.recording.controller import FlowHooks
 from starcoach.services import InterviewOptions, fixture_services
@@ -35,7 +36,10 @@ N_WORDS = len(SCRIPT.split())
 @pytest.fixture
 def services(tmp_path: Path):
     wav = burst_wav(tmp_path / "answer.wav", N_WORDS)
-    options = InterviewOptions(question_set="behavioral", count=2)
+    # Follow-ups off: these tests are about the keys and states of one answer a question
+    # (tests/test_follow_up_flow.py has the interviewer who follows up).
+    options = InterviewOptions(question_set="behavioral", count=2,
+                               follow_ups=FollowUpSettings(enabled=False))
     s = fixture_services(options, answers=[wav], realtime=False, data_dir=tmp_path / "data",
                          transcriber=ScriptTranscriber(SCRIPT))
     s.speaker = RecordingSpeaker()

@@ -10,6 +10,7 @@ import pytest
 
 from starcoach.adapters.fixtures import SilentSpeaker
 from starcoach.core.calls import Scenario, Turn
+from starcoach.core.followups import FollowUpSettings
 from starcoach.services import InterviewOptions, fixture_services
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.call import CallScreen
@@ -25,10 +26,12 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 def build_app(tmp_path: Path, script: str = SCRIPT) -> InterviewApp:
+    """One answer, follow-ups off (the follow-up snapshots below have them on)."""
     wav = burst_wav(tmp_path / "answer.wav", len(script.split()))
-    services = fixture_services(InterviewOptions(question_set="behavioral", count=1),
-                                answers=[wav], realtime=False, data_dir=tmp_path / "data",
-                                transcriber=ScriptTranscriber(script))
+    options = InterviewOptions(question_set="behavioral", count=1,
+                               follow_ups=FollowUpSettings(enabled=False))
+    services = fixture_services(options, answers=[wav], realtime=False,
+                                data_dir=tmp_path / "data", transcriber=ScriptTranscriber(script))
     services.speaker = SilentSpeaker()
     return InterviewApp(services)
 
@@ -62,6 +65,23 @@ def test_setup_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> No
 @pytest.mark.parametrize("size", SIZES)
 def test_feedback_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(build_app(tmp_path), run_before=until_feedback, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_follow_up_feedback_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """An answer with no result, the spoken follow-up, the answer to it: one feedback."""
+    from tests.test_follow_up_flow import make_services
+
+    async def settled(pilot) -> None:
+        await until_feedback(pilot)
+        for _ in range(100):  # the feedback takes the focus after a refresh
+            if type(pilot.app.focused).__name__ == "FeedbackView":
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+
+    services, _ = make_services(tmp_path)
+    assert snap_compare(InterviewApp(services), run_before=settled, terminal_size=size)
 
 
 def test_feedback_scrolled_to_the_end_80x24(snap_compare, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan, judge_closing
 from starcoach.core.questions import Question
 from starcoach.core.scorecard import Scorecard
+from starcoach.pipeline import label_story
 from starcoach.pipeline import VadTranscriber, analyze_clip
 
 
@@ -60,7 +61,7 @@ def run_scripted_mock(plan: MockPlan, clips: DemoClips, transcriber: VadTranscri
     Raises:
         AudioInputError: a clip cannot be decoded or holds no speech.
     """
-    interviewer = interviewer or Interviewer()
+    interviewer = interviewer or Interviewer(relabel=label_story)
     report = on_step or (lambda step: None)
     for question in plan.questions:
         report(Step("question", question.id, question.text))

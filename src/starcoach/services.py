@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.analysis.engine import Settings
+from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.core.ports import Recorder, Speaker
 from starcoach.core.questions import QuestionSet, load_question_sets
@@ -24,9 +25,6 @@ from starcoach.storage.paths import question_dir
 
 CUSTOMER_VOICE = "en+f3"
 """espeak-ng voice of the customer in call practice (the interviewer uses the default)."""
-
-FIXTURE_DIR = Path(__file__).resolve().parents[2] / "audio_fixtures"
-"""Recorded answers shipped with the project (used by ``--demo``)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,10 @@ class InterviewOptions:
     """Longest answer (seconds)."""
     analysis: Settings = field(default_factory=Settings)
     """Analysis thresholds."""
+    follow_ups: FollowUpSettings = field(default_factory=FollowUpSettings)
+    """Whether the interviewer asks follow-ups after an answer with a gap (``--no-follow-ups``)."""
+    mock: bool = False
+    """Start with a full mock interview (``--mock``)."""
 
 
 @dataclass
@@ -69,7 +71,11 @@ class Services:
     """Session options."""
     save_attempt: Callable[..., None] | None = None
     """``save_attempt(analysis, audio_path, kind="interview")`` stores an answer in the
-    practice history (one session per kind and app run); None to keep nothing."""
+    practice history (one session per kind and app run; a kind ``mock-<n>`` is mock interview
+    n, kept as an interview session of the set ``mock-interview``); None to keep nothing."""
+    save_scorecard: Callable[[dict[str, Any], str], None] | None = None
+    """``save_scorecard(card, kind)`` keeps mock interview ``kind``'s scorecard with the session
+    its answers went to; None to keep nothing."""
     input_device: str | None = None
     """Microphone in use (for messages)."""
     demo: bool = False
@@ -98,7 +104,7 @@ def build_services(
     def recorder(path: Path) -> Recorder:
         return SoundDeviceRecorder(device=_device(input_device), wav_path=path)
 
-    return Services(
+    services = Services(
         transcriber=WhisperTranscriber(model),
         speaker=_speaker(rate) if voice else None,
         make_recorder=recorder,
@@ -106,11 +112,12 @@ def build_services(
         question_sets=load_question_sets(question_dir()),
         answers_dir=_answers_dir(data_dir),
         options=options,
-        save_attempt=_history_saver(data_dir),
         input_device=input_device,
         data_dir=data_dir,
         make_customer_speaker=_customer_speaker if voice else None,
     )
+    services.save_attempt, services.save_scorecard = _history_saver(data_dir)
+    return services
 
 
 def fixture_services(
@@ -122,20 +129,28 @@ def fixture_services(
     data_dir: Path | None = None,
     transcriber: VadTranscriber | None = None,
 ) -> Services:
-    """Recorded answers in place of the microphone (``--demo`` and tests)."""
-    from starcoach.adapters.fixtures import FixtureRecorder
+    """Recorded answers in place of the microphone (``--demo`` and tests).
 
-    files = answers or demo_answers()
-    cycle: Iterator[Path] = itertools.cycle(files)
+    With no ``answers`` the demo answers shipped in the package play: the one matching each
+    question, call turn or follow-up (``adapters.fixtures.demo_recorder_factory``); else the
+    given WAV files play in turn.
+    """
+    from starcoach.adapters.fixtures import FixtureRecorder, demo_recorder_factory
 
-    def recorder(path: Path) -> Recorder:
-        return _SavingRecorder(FixtureRecorder(next(cycle), realtime=realtime), path)
+    recorder: Callable[[Path], Recorder]
+    if answers:
+        cycle: Iterator[Path] = itertools.cycle(answers)
+
+        def recorder(path: Path) -> Recorder:
+            return _SavingRecorder(FixtureRecorder(next(cycle), realtime=realtime), path)
+    else:
+        recorder = demo_recorder_factory(realtime=realtime)
 
     if transcriber is None:
         from starcoach.adapters.whisper_transcriber import WhisperTranscriber
 
         transcriber = WhisperTranscriber(model)
-    return Services(
+    services = Services(
         transcriber=transcriber,
         speaker=_speaker(None) if voice else None,
         make_recorder=recorder,
@@ -143,11 +158,12 @@ def fixture_services(
         question_sets=load_question_sets(question_dir()),
         answers_dir=_answers_dir(data_dir),
         options=options,
-        save_attempt=_history_saver(data_dir),
         demo=True,
         data_dir=data_dir,
         make_customer_speaker=_customer_speaker if voice else None,
     )
+    services.save_attempt, services.save_scorecard = _history_saver(data_dir)
+    return services
 
 
 class _SavingRecorder:
@@ -163,17 +179,6 @@ class _SavingRecorder:
         clip = self.inner.record(stop, on_block)
         save_wav(self.path, clip)
         return clip
-
-
-def demo_answers() -> list[Path]:
-    """The bundled recorded answers that play the candidate in ``--demo``."""
-    files = sorted(p for p in FIXTURE_DIR.glob("*.wav") if _is_demo_answer(p))
-    return files or sorted(FIXTURE_DIR.glob("*.wav"))
-
-
-def _is_demo_answer(path: Path) -> bool:
-    name = path.stem
-    return not any(x in name for x in ("silent", "silence", "noise", "quiet", "long_2min"))
 
 
 def _device(spec: str | None) -> str | int | None:
@@ -220,16 +225,31 @@ def _answers_dir(data_dir: Path | None) -> Path:
     return path
 
 
-def _history_saver(data_dir: Path | None) -> Callable[..., None]:
-    """Saves each answer of this app run into one session of the history per kind."""
+def _history_saver(data_dir: Path | None
+                   ) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
+    """Saves each answer of this app run into one session of the history per kind, and a mock
+    interview's scorecard with its session (each mock interview is a session of its own)."""
     from starcoach.commands.history import save_analysis
+    from starcoach.storage.schema import MOCK_SESSION_SET
 
     session: dict[str, str] = {}
 
     def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
         q = analysis.get("question") or {}  # the session row comes with its first answer
+        mock = kind.startswith("mock")
         session[kind], _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
-                                         session_id=session.get(kind), kind=kind,
-                                         question_set=q.get("set"))
+                                         session_id=session.get(kind),
+                                         kind="interview" if mock else kind,
+                                         question_set=MOCK_SESSION_SET if mock else q.get("set"))
 
-    return save
+    def save_scorecard(card: dict[str, Any], kind: str) -> None:
+        from starcoach.storage.history import History
+        from starcoach.storage.paths import data_dir as resolve
+
+        session_id = session.get(kind)
+        if session_id is None:
+            return  # no answer of this mock interview reached the history
+        with History.open(resolve(data_dir)) as history:
+            history.save_scorecard(session_id, card)
+
+    return save, save_scorecard

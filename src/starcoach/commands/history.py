@@ -121,12 +121,14 @@ def _metrics_line(m: Mapping[str, Any]) -> str:
 
 
 def _overview_text(data: Mapping[str, Any]) -> str:
+    from starcoach.storage.schema import MOCK_SESSION_SET
     if not data["sessions"]:
         return (f"No saved sessions in {data['data_dir']}. Practise with `starcoach` or "
                 "`starcoach analyze FILE --save`.\n")
     lines = [f"Sessions ({data['data_dir']}):", ""]
     for s in data["sessions"]:
-        lines.append(f"  {s['id']}  {_local(s['started_at'])}  {s['kind']:<9} "
+        kind = "mock" if s["question_set"] == MOCK_SESSION_SET else s["kind"]
+        lines.append(f"  {s['id']}  {_local(s['started_at'])}  {kind:<9} "
                      f"{s['answers']:>2} answer(s)  {_metrics_line(s['means'])}")
     if data["questions"]:
         lines += ["", "Questions (first / best / latest):"]

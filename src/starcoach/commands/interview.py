@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from starcoach.core.errors import AppError
 
@@ -15,6 +16,11 @@ def add_app_arguments(parser: argparse.ArgumentParser) -> None:
                    help="recorded answers play the candidate (no microphone needed)")
     g.add_argument("--calls", dest="app_calls", action="store_true",
                    help="start with call-center practice (spoken customer role-plays)")
+    g.add_argument("--mock", dest="app_mock", action="store_true",
+                   help="start a full mock interview (opening, behavioral questions, one "
+                   "situational, closing) ending in a hiring manager's scorecard")
+    g.add_argument("--no-follow-ups", dest="app_no_follow_ups", action="store_true",
+                   help="the interviewer never asks a follow-up question after an answer")
     g.add_argument("--set", dest="app_set", metavar="SET", help="question set id to start with")
     g.add_argument("-n", "--count", dest="app_count", type=int, default=3, metavar="N",
                    help="questions per session (default 3)")
@@ -23,12 +29,14 @@ def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--think", dest="app_think", type=int, default=0, metavar="S",
                    help="think time before recording (default 0)")
     g.add_argument("--silence-stop", dest="app_silence_stop", type=float, default=4.0,
-                   metavar="S", help="stop after this much silence once you have spoken (default 4)")
+                   metavar="S",
+                   help="stop after this much silence once you have spoken (default 4)")
     g.add_argument("--max-length", dest="app_max_length", type=float, default=180.0, metavar="S",
                    help="longest answer in seconds (default 180)")
     g.add_argument("--no-voice", dest="app_no_voice", action="store_true",
                    help="show questions without reading them aloud")
-    g.add_argument("--rate", dest="app_rate", type=int, metavar="WPM", help="speech rate of the question voice")
+    g.add_argument("--rate", dest="app_rate", type=int, metavar="WPM",
+                   help="speech rate of the question voice")
     g.add_argument("--input-device", dest="app_input_device", metavar="NAME|INDEX",
                    help="microphone to record from (see `starcoach devices`)")
     g.add_argument("--model", dest="app_model", metavar="DIR|NAME",
@@ -41,16 +49,20 @@ def run(args: argparse.Namespace) -> int:
     """Build the services and run the app."""
     import sys
 
+    from starcoach.core.followups import FollowUpSettings
     from starcoach.services import InterviewOptions, build_services, fixture_services
 
     if args.app_count < 1:
         raise AppError("--count must be at least 1")
+    if args.app_mock and args.app_calls:
+        raise AppError("choose either --mock or --calls")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise AppError("the interview app needs a terminal; for scripts use `starcoach analyze`")
     options = InterviewOptions(
         question_set=args.app_set, count=args.app_count, shuffle=args.app_shuffle,
         think_s=args.app_think, silence_stop_s=args.app_silence_stop,
-        max_answer_s=args.app_max_length)
+        max_answer_s=args.app_max_length, mock=args.app_mock,
+        follow_ups=FollowUpSettings(enabled=not args.app_no_follow_ups))
     voice = not args.app_no_voice
     if args.app_demo:
         services = fixture_services(options, model=args.app_model, voice=voice,
@@ -62,11 +74,12 @@ def run(args: argparse.Namespace) -> int:
     _check_set(services.question_sets, args.app_set)
     from starcoach.ui.app import InterviewApp
 
-    InterviewApp(services, start="calls" if args.app_calls else "interview").run()
+    start = "calls" if args.app_calls else "mock" if args.app_mock else "interview"
+    InterviewApp(services, start=start).run()
     return 0
 
 
-def _check_set(sets: list, wanted: str | None) -> None:
+def _check_set(sets: list[Any], wanted: str | None) -> None:
     if wanted is not None and wanted not in {s.id for s in sets}:
         from starcoach.core.errors import QuestionSetError
 

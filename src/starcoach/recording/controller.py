@@ -37,11 +37,8 @@ from starcoach.recording.events import (
     ThinkTick,
     WordsHeard,
 )
+from starcoach.recording.input_checks import DeadInput, partial_clip
 
-DEAD_INPUT_DBFS = -99.9
-"""A block at or below this level is digital silence: no real microphone is that quiet."""
-DEAD_INPUT_S = 1.5
-"""Digital silence this long after speech means the microphone input went dead."""
 STATE_AFTER: dict[type[FlowEvent], str] = {
     PromptSpoken: "asking", ThinkTick: "thinking", RecordingStarted: "recording",
     LevelMeasured: "recording", WordsHeard: "recording", RecordingEnded: "analyzing",
@@ -121,8 +118,11 @@ class RecordingFlow:
         self.take = 0
         self.speech_problem: str | None = None
         self.audio_out = threading.Lock()
+        self.follow_up = False
+        """True from a follow-up question until the take's feedback (or failure)."""
         self._stop = threading.Event()
         self._cancel = threading.Event()
+        self._skip = threading.Event()
         self._threads: list[threading.Thread] = []
 
     # -- commands (UI thread) ----------------------------------------------------------------
@@ -137,14 +137,25 @@ class RecordingFlow:
         """Stop recording; the answer so far is analysed."""
         self._stop.set()
 
+    def skip_follow_up(self) -> bool:
+        """Skip the follow-up under way (its recording stops and is not judged): the feedback
+        covers the answer before it. False when no follow-up is under way."""
+        if not self.follow_up:
+            return False
+        self._skip.set()
+        self._stop.set()
+        return True
+
     def abandon(self) -> None:
         """Drop the take in progress: its microphone closes and its late events are ignored."""
         self._stop.set()
         self._cancel.set()
         self.take += 1
         self.state = "idle"
+        self.follow_up = False
         self._stop = threading.Event()
         self._cancel = threading.Event()
+        self._skip = threading.Event()
 
     def answer_text(self, text: str, prompt: Prompt) -> None:
         """Analyse a typed answer (no timing) as a new take."""
@@ -164,6 +175,8 @@ class RecordingFlow:
         if event.take != self.take:
             return False
         self.state = STATE_AFTER.get(type(event), self.state)
+        if isinstance(event, FollowUpAsked | AnswerReady | AnswerFailed):
+            self.follow_up = isinstance(event, FollowUpAsked)
         return True
 
     def close(self) -> None:
@@ -180,7 +193,7 @@ class RecordingFlow:
 
     # -- the take (worker threads) -------------------------------------------------------------
     def _spawn(self, target: Callable[..., None], *args: Any) -> None:
-        runner = _Take(self, self.take, self._stop, self._cancel)
+        runner = _Take(self, self.take, self._stop, self._cancel, self._skip)
         thread = threading.Thread(target=target, args=(runner, *args), daemon=True,
                                   name=f"take-{self.take}")
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
@@ -194,19 +207,20 @@ class RecordingFlow:
             return
         analysis, path, notice = first
         for n in range(1, self.hooks.max_follow_ups + 1):
-            question = self.hooks.follow_up(analysis, prompt)
+            question = None if take.cancelled else self.hooks.follow_up(analysis, prompt)
             if not question or take.cancelled:
                 break
             take.post(FollowUpAsked(take.id, question))
-            suffix = "-followup" if n == 1 else f"-followup{n}"
+            # Same question: the follow-up answer is judged against what was asked first.
             follow = replace(prompt, text=question, think_s=0,
-                             audio_path=path.with_name(f"{path.stem}{suffix}.wav"),
-                             question=replace(prompt.question, text=question))
+                             audio_path=path.with_name(f"{path.stem}-follow-up-{n}.wav"))
             if not take.speak(question, prompt.speaker):
                 return
-            second = take.record(follow, follow_up=True)
-            if second is None:
+            second = None if take.skip.is_set() else take.record(follow, follow_up=True)
+            if take.cancel.is_set():
                 return
+            if second is None or take.skip.is_set():
+                break  # skipped or failed: the feedback covers the answers so far
             analysis = self.hooks.combine(analysis, question, second[0])
         take.finish(analysis, prompt, path, notice)
 
@@ -239,11 +253,13 @@ class _Take:
     """One take's worker-side state: its events go out only while it is current."""
 
     def __init__(self, flow: RecordingFlow, take_id: int, stop: threading.Event,
-                 cancel: threading.Event) -> None:
+                 cancel: threading.Event, skip: threading.Event) -> None:
         self.flow = flow
         self.id = take_id
         self.stop = stop
         self.cancel = cancel
+        self.skip = skip
+        """Set when the candidate skips the follow-up under way."""
         self.ended_at = time.monotonic()
 
     @property
@@ -292,7 +308,7 @@ class _Take:
         self.stop.clear()
         self.post(RecordingStarted(self.id, follow_up))
         monitor = SilenceMonitor(prompt.silence_stop_s, prompt.max_answer_s)
-        dead = _DeadInput()
+        dead = DeadInput()
 
         def level(dbfs: float, elapsed: float) -> None:
             dead.update(dbfs, elapsed)
@@ -319,7 +335,7 @@ class _Take:
         """The microphone failed mid-answer: analyse what reached the disk, say so."""
         path = prompt.audio_path
         device = isinstance(exc, DeviceError)
-        clip = _partial_clip(path) if device and elapsed > 0 else None
+        clip = partial_clip(path) if device and elapsed > 0 else None
         if clip is None:
             self.post(AnswerFailed(self.id, exc.message, path if path.exists() else None, device))
             return None
@@ -358,42 +374,3 @@ class _Take:
                 save(self.flow.hooks.to_store(analysis, prompt), path, self.flow.hooks.kind)
             except AppError as exc:
                 self.post(SaveFailed(self.id, exc.message))
-
-
-class _DeadInput:
-    """Notices the microphone input turning into digital silence after speech."""
-
-    def __init__(self) -> None:
-        self.heard = False
-        self.dead_since: float | None = None
-        self.elapsed = 0.0
-
-    def update(self, level_dbfs: float, elapsed_s: float) -> None:
-        """Account for one block's level at ``elapsed_s``."""
-        self.elapsed = elapsed_s
-        if level_dbfs > DEAD_INPUT_DBFS:
-            self.heard, self.dead_since = True, None
-        elif self.heard and self.dead_since is None:
-            self.dead_since = elapsed_s
-
-    def notice(self) -> str | None:
-        """What to tell the candidate when the input was dead at the end, else None."""
-        if self.dead_since is None or self.elapsed - self.dead_since < DEAD_INPUT_S:
-            return None
-        minutes, seconds = divmod(int(self.dead_since), 60)
-        return (f"The microphone signal vanished at {minutes}:{seconds:02d} (not even "
-                "background noise); if you were still speaking, check the microphone. "
-                "The feedback covers what was recorded.")
-
-
-def _partial_clip(path: Path) -> AudioClip | None:
-    """What a failed recording left on disk, or None when nothing usable is there."""
-    from starcoach.adapters.audio_files import load_audio
-
-    if not path.exists():
-        return None
-    try:
-        clip = load_audio(path)
-    except AppError:
-        return None
-    return clip if clip.duration_s >= 0.5 else None

@@ -117,6 +117,10 @@ def render_html(export: Mapping[str, Any]) -> str:
     body = [f"<h1>{escape(title)}</h1>",
             f'<p class="meta">{escape(str(session.get("kind", "")))} session started '
             f'{escape(str(session.get("started_at", "")))}, {len(attempts)} answer(s).</p>']
+    if export.get("scorecard"):
+        from starcoach.reports.scorecard import scorecard_html
+
+        body.append(scorecard_html(export["scorecard"]))
     body += _trend_charts(export)
     retakes = retake_changes(export)
     for i, attempt in enumerate(attempts):

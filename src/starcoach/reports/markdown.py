@@ -75,6 +75,10 @@ def render_markdown(export: Mapping[str, Any]) -> str:
     for t in session_trends(export):
         values = ", ".join(fmt_metric(t.metric, v) for v in t.values)
         lines.append(f"| {t.label} | `{sparkline(t.values)}` {values} | {t.direction} |")
+    if export.get("scorecard"):
+        from starcoach.reports.scorecard import scorecard_markdown
+
+        lines += ["", scorecard_markdown(export["scorecard"])]
     return "\n".join(lines) + "\n"
 
 

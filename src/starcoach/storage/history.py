@@ -149,7 +149,7 @@ class History(HistoryQueries):
         if version >= 1 and not {"sessions", "attempts"} <= tables:
             raise not_ours(path, "is corrupt (tables missing)")
         if self.read_only:
-            if version < SCHEMA_VERSION:  # empty file: read it as an empty history
+            if version == 0:  # empty file: read it as an empty history (an older one as is)
                 self._conn.close()
                 self._conn = empty_schema()
             return
@@ -339,12 +339,28 @@ class History(HistoryQueries):
         files.private_dir(dest.parent.parent)
         return files.stage_copy(Path(audio), dest)
 
+    def save_scorecard(self, session_id: str, card: Mapping[str, Any]) -> None:
+        """Keep a mock interview's scorecard (``Scorecard.to_dict()``) with its session, in one
+        transaction; a later scorecard of the same session replaces it.
+
+        Raises:
+            AppError: unknown session, or the history cannot be written.
+        """
+        card_json = json.dumps(card, ensure_ascii=False, allow_nan=False)
+        with self._write() as conn:
+            known = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
+            if known.fetchone() is None:
+                raise AppError(f"no session {session_id!r} in the history")
+            conn.execute("INSERT OR REPLACE INTO scorecards VALUES (?, ?, ?)",
+                         (session_id, _now(), card_json))
+
     def delete_session(self, session_id: str) -> int:
         """Delete a session's rows (committed first) and then its audio; returns #answers."""
         with self._write() as conn:
             count = conn.execute("SELECT COUNT(*) FROM attempts WHERE session_id = ?",
                                  (session_id,)).fetchone()[0]
             conn.execute("DELETE FROM attempts WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM scorecards WHERE session_id = ?", (session_id,))
             if conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount == 0:
                 raise AppError(f"no session {session_id!r} in the history")
         shutil.rmtree(audio_root(self.folder) / session_id, ignore_errors=True)  # else swept

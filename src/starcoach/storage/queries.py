@@ -23,7 +23,7 @@ class HistoryQueries:
 
     def sessions(self) -> list[SessionInfo]:
         """All sessions with at least one answer, oldest first, with counts and mean metrics."""
-        means = ", ".join(f"AVG(a.{c})" for c in METRIC_COLUMNS)
+        means = ", ".join(f"AVG({_column('a.' + c, 's.kind')})" for c in METRIC_COLUMNS)
         rows = self._query(
             f"SELECT s.id, s.started_at, s.kind, s.question_set, s.label, COUNT(a.id), {means} "
             "FROM sessions s JOIN attempts a ON a.session_id = s.id "
@@ -47,7 +47,8 @@ class HistoryQueries:
         return matches[0]
 
     def _attempts(self, where: str, params: tuple[Any, ...]) -> list[Attempt]:
-        cols = ", ".join(METRIC_COLUMNS)
+        kind = "(SELECT kind FROM sessions WHERE sessions.id = attempts.session_id)"
+        cols = ", ".join(_column(c, kind) for c in METRIC_COLUMNS)
         rows = self._query(
             "SELECT id, session_id, question_id, question_text, created_at, audio_path, "
             f"analysis_json, {cols} FROM attempts WHERE {where} ORDER BY id", params)
@@ -85,6 +86,16 @@ class HistoryQueries:
         found = (self.question_history(qid, None if qid else text) for qid, text in keys)
         return [h for h in found if h is not None]
 
+    def scorecard(self, session_id: str) -> dict[str, Any] | None:
+        """The mock-interview scorecard saved with a session, or None (also for a history
+        from before scorecards were kept)."""
+        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           ("scorecards",)):
+            return None
+        rows = self._query("SELECT card_json FROM scorecards WHERE session_id = ?",
+                           (session_id,))
+        return dict(json.loads(rows[0][0])) if rows else None
+
     def export_session(self, session_id: str, trainee: str | None = None) -> dict[str, Any]:
         """The session as one JSON-ready dict (what ``report --format json`` writes)."""
         info = self.session(session_id)
@@ -101,4 +112,13 @@ class HistoryQueries:
                  "metrics": dict(a.metrics), "analysis": a.analysis}
                 for a in self.attempts(info.id)
             ],
+            "scorecard": self.scorecard(info.id),
         }
+
+
+def _column(column: str, kind: str) -> str:
+    """``column`` as read: call turns have no STAR coverage (rows saved before schema 2 hold 0;
+    a read-only history is not migrated)."""
+    if column.endswith("star_coverage"):
+        return f"CASE WHEN {kind} = 'call' THEN NULL ELSE {column} END"
+    return column

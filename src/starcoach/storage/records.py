@@ -27,6 +27,14 @@ class SessionInfo:
     means: Mapping[str, float | None]
     """Mean of each metric column over the answers (None when never measured)."""
 
+    @property
+    def shown_kind(self) -> str:
+        """The kind as lists show it: ``mock`` for a mock interview's session."""
+        from starcoach.storage.schema import MOCK_SESSION_SET
+
+        mock = self.kind == "interview" and self.question_set == MOCK_SESSION_SET
+        return "mock" if mock else self.kind
+
 
 @dataclass(frozen=True)
 class Attempt:

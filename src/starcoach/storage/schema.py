@@ -10,6 +10,9 @@ from starcoach.storage import errors
 SESSION_KINDS = ("interview", "analyze", "call")
 """Allowed ``sessions.kind`` values."""
 
+MOCK_SESSION_SET = "mock-interview"
+"""``sessions.question_set`` of a mock interview (an ``interview`` session with a scorecard)."""
+
 EXPORT_FORMAT = "starcoach-session"
 """``format`` field of a session export (``report --format json``)."""
 
@@ -41,6 +44,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             analysis_json TEXT NOT NULL)""",
         "CREATE INDEX attempts_by_session ON attempts(session_id, id)",
         "CREATE INDEX attempts_by_question ON attempts(question_id, question_text)",
+    ),
+    (  # v2: a mock interview's scorecard; call turns have no STAR coverage (was stored as 0)
+        """CREATE TABLE scorecards (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            saved_at TEXT NOT NULL,
+            card_json TEXT NOT NULL)""",
+        "UPDATE attempts SET star_coverage = NULL "
+        "WHERE session_id IN (SELECT id FROM sessions WHERE kind = 'call')",
     ),
 )
 """Schema migrations; ``MIGRATIONS[i]`` takes ``PRAGMA user_version`` from i to i + 1."""

@@ -50,6 +50,10 @@ class InterviewApp(App[None]):
             from starcoach.ui.screens.call import CallSetupScreen
 
             self.push_screen(CallSetupScreen(self.services))
+        elif self.start == "mock":
+            from starcoach.ui.screens.mock import start_mock
+
+            start_mock(self.screen, self.services)
         self._load_model()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)

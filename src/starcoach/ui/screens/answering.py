@@ -125,6 +125,9 @@ class AnswerScreen(Screen[None]):
     @on(FlowUpdated)
     def _flow_updated(self, message: FlowUpdated) -> None:
         event = message.event
+        boxes = self.query(self.feedback_box)
+        if not self.is_attached or not boxes or not boxes.first().is_attached:
+            return  # the screen is being taken down (the app quits mid-answer)
         if not self.flow.accept(event):
             return  # from an abandoned take (skipped, retaken, moved on)
         self._set_state(self.flow.state)

@@ -201,7 +201,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#sessions-table", DataTable)
         table.clear()
         for s in self.sessions:
-            table.add_row(s.id, local_time(s.started_at), s.kind, str(s.attempt_count),
+            table.add_row(s.id, local_time(s.started_at), s.shown_kind, str(s.attempt_count),
                           *metric_cells(s.means), key=s.id)
         self._fill_attempts(self.sessions[0].id)
 

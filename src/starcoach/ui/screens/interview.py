@@ -1,11 +1,15 @@
 """The interview room: ask aloud, record, show feedback, retake or move on.
 
 The recording flow (speak, record, transcribe, analyse, save) is the shared
-``RecordingFlow``; this screen shows the question and the feedback and routes the keys.
+``RecordingFlow``; this screen shows the question and the feedback and routes the keys. Its
+``Interviewer`` listens: after an answer with a gap the flow asks a follow-up aloud, records the
+second answer and the feedback covers both. In a mock interview (``mock`` plan) the last answer
+leads to the hiring manager's scorecard instead of the summary.
 """
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Any
 
@@ -15,14 +19,20 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from starcoach.core.analysis.engine import QuestionRef
+from starcoach.core.interviewer import Interviewer
+from starcoach.core.mock_interview import MockPlan
 from starcoach.core.questions import Question, QuestionSet
 from starcoach.core.session import AnswerRecord, plan_questions
+from starcoach.pipeline import label_story
 from starcoach.recording.controller import FlowHooks, Prompt
 from starcoach.recording.events import AnswerReady
 from starcoach.services import InterviewOptions, Services
 from starcoach.ui.screens.answering import AnswerScreen, live_wpm
 from starcoach.ui.widgets.feedback import FeedbackView
 from starcoach.ui.widgets.level_meter import LevelMeter
+
+_MOCK_RUNS = itertools.count(1)
+"""Numbers the mock interviews of an app run: each is a history session of its own."""
 
 
 class InterviewScreen(AnswerScreen):
@@ -42,11 +52,31 @@ class InterviewScreen(AnswerScreen):
     ]
 
     def __init__(self, services: Services, question_set: QuestionSet,
-                 options: InterviewOptions, hooks: FlowHooks | None = None) -> None:
-        super().__init__(services, hooks or FlowHooks(kind="interview"))
+                 options: InterviewOptions, hooks: FlowHooks | None = None,
+                 mock: MockPlan | None = None) -> None:
+        interviewer = Interviewer(options.follow_ups, relabel=label_story)
+        questions = plan_questions(mock.as_question_set() if mock else question_set,
+                                   None if mock else options.count, options.shuffle and not mock)
+        by_id = {q.id: q for q in questions}
+
+        def follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+            question = by_id.get(prompt.question.id or "")
+            asked = question and interviewer.after_analysis(question, analysis)
+            return asked.text if asked else None
+
+        def combine(first: dict[str, Any], text: str, second: dict[str, Any]) -> dict[str, Any]:
+            return interviewer.follow_up_answered(by_id[first["question"]["id"]], first, second)
+
+        super().__init__(services, hooks or FlowHooks(
+            follow_up=follow_up, combine=combine,
+            kind=f"mock-{next(_MOCK_RUNS)}" if mock else "interview",
+            max_follow_ups=options.follow_ups.max_per_question))
         self.options = options
-        self.questions: list[Question] = plan_questions(question_set, options.count,
-                                                        options.shuffle)
+        self.interviewer = interviewer
+        """Follow-ups asked per question (reset on a retake)."""
+        self.mock = mock
+        """The mock interview's plan; None for a practice session."""
+        self.questions: list[Question] = questions
         self.index = 0
         self.records: list[AnswerRecord] = []
         self.analysis: dict[str, Any] | None = None
@@ -73,13 +103,17 @@ class InterviewScreen(AnswerScreen):
     def ask(self) -> None:
         """Show the current question and start a take (read aloud, then record)."""
         self.analysis = None
+        what = (self.mock.stage(self.question.id) if self.mock else self.question.kind)
         self.query_one("#progress", Static).update(
-            f"Question {self.index + 1} of {len(self.questions)}  ·  {self.question.competency}"
-            f"  ·  {self.question.kind}")
+            f"{'Mock interview: q' if self.mock else 'Q'}uestion {self.index + 1} of "
+            f"{len(self.questions)}  ·  {self.question.competency}  ·  {what}")
         self.begin()
 
     def begin(self) -> None:
-        """Show the question (without an earlier follow-up) and start a take."""
+        """Show the question (without an earlier follow-up) and start a take: a fresh attempt,
+        so the follow-ups count from zero again."""
+        self.flow.abandon()  # no late follow-up of the take under way after the reset
+        self.interviewer.retake(self.question.id)
         self.query_one("#question", Static).update(self.question.text)
         super().begin()
 
@@ -99,6 +133,9 @@ class InterviewScreen(AnswerScreen):
 
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
+        if self.flow.follow_up:  # a short answer: no length target
+            return (f"● Answering the follow-up {minutes}:{seconds:02d}  {live_wpm(self._words)}"
+                    "  Space/Enter: stop · k: skip it")
         target = "1:00-2:00" if self.question.expects_star else "0:30-2:00"
         return (f"● Recording {minutes}:{seconds:02d}  (target {target})  "
                 f"{live_wpm(self._words)}  Space/Enter: stop")
@@ -128,7 +165,8 @@ class InterviewScreen(AnswerScreen):
                        before=0)
             view.mount(ComparisonView(previous.analysis, analysis), after=0)
         last = self.index == len(self.questions) - 1
-        self._status(f"p replay · t retake · n {'summary' if last else 'next question'} · "
+        end = "scorecard" if self.mock else "summary"
+        self._status(f"p replay · t retake · n {end if last else 'next question'} · "
                      "↑↓ scroll · q quit")
         return view
 
@@ -139,6 +177,10 @@ class InterviewScreen(AnswerScreen):
         if self.index + 1 < len(self.questions):
             self.index += 1
             self.ask()
+        elif self.mock is not None:
+            from starcoach.ui.screens.mock import finish_mock
+
+            finish_mock(self)
         else:
             from starcoach.ui.screens.summary import SummaryScreen
 
@@ -153,5 +195,9 @@ class InterviewScreen(AnswerScreen):
         self.app.push_screen(HistoryScreen(self.services))
 
     def action_skip(self) -> None:
-        """Skip this question without feedback (the microphone closes at once)."""
+        """Skip the follow-up under way (the feedback covers the answer before it), else skip
+        this question without feedback (the microphone closes at once)."""
+        if self.flow.skip_follow_up():
+            self._status("Follow-up skipped: feedback on your answer...")
+            return
         self.action_next()

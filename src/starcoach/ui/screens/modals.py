@@ -18,10 +18,11 @@ HELP = """\
 - **p**: play your answer back
 - **t**: retake the question
 - **n**: next question (or the session summary)
-- **k**: skip the question without answering
+- **k**: skip the question without answering (during a follow-up: skip the follow-up)
 - **y**: type the answer instead of speaking
 - **f**: analyse an answer from an audio file
 - **c**: call-center practice (on the first screen)
+- **m**: full mock interview, ending in a scorecard (on the first screen)
 - **h**: history: past sessions, progress, reports
 - **↑ ↓ PgUp PgDn**: scroll the feedback (or this help)
 - **?**: this help

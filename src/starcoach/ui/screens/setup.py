@@ -1,4 +1,5 @@
-"""Pick a question set, how many questions, order and think time."""
+"""Pick a question set, how many questions, order, think time and follow-ups; or start a full
+mock interview."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class SetupScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=False),
         Binding("s", "toggle_shuffle", "Shuffle"),
+        Binding("m", "mock", "Mock"),
         Binding("c", "calls", "Call practice"),
         Binding("h", "history", "History"),
         Binding("question_mark", "app.help", "Help"),
@@ -52,7 +54,11 @@ class SetupScreen(Screen[None]):
                 yield Label("Shuffle")
                 yield Switch(opts.shuffle, id="shuffle")
             yield Static(self._mode_line(), id="mode")
-            yield Button("Start interview", id="start", variant="primary")
+            with Horizontal(classes="button-row"):
+                yield Button("Start interview", id="start", variant="primary")
+                yield Button("Mock interview", id="mock")
+                yield Label("Follow-ups")
+                yield Switch(opts.follow_ups.enabled, id="follow-ups")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,13 +87,27 @@ class SetupScreen(Screen[None]):
         index = sets.highlighted or 0
         chosen = self.services.question_sets[index]
         options = replace(
-            self.services.options,
+            self._options(),
             question_set=chosen.id,
             count=_int(self.query_one("#count", Input).value, 3, 1, len(chosen.questions)),
-            think_s=_int(self.query_one("#think", Input).value, 0, 0, 120),
             shuffle=self.query_one("#shuffle", Switch).value,
         )
         self.app.push_screen(InterviewScreen(self.services, chosen, options))
+
+    @on(Button.Pressed, "#mock")
+    def action_mock(self) -> None:
+        """A full mock interview: opening, behavioral questions, one situational, closing;
+        it ends in the hiring manager's scorecard."""
+        from starcoach.ui.screens.mock import start_mock
+
+        start_mock(self, self.services, self._options())
+
+    def _options(self) -> InterviewOptions:
+        """The session options with the think time and follow-up switch chosen here."""
+        follow_ups = replace(self.services.options.follow_ups,
+                             enabled=self.query_one("#follow-ups", Switch).value)
+        return replace(self.services.options, follow_ups=follow_ups,
+                       think_s=_int(self.query_one("#think", Input).value, 0, 0, 120))
 
     def action_calls(self) -> None:
         """Practise phone calls with spoken customer role-plays."""

@@ -44,8 +44,11 @@ def filler_word(count: int, per_minute: float | None) -> str:
 
 
 def ordered_tips(analysis: dict[str, Any]) -> list[str]:
-    """Every tip once, the most important first: what the answer says (content, then STAR),
-    then its length, then delivery (pace, fillers, pauses), then the voice."""
+    """Every tip once, the most important first: whether a follow-up filled the gap, what the
+    answer says (content, then STAR), then its length, then delivery (pace, fillers, pauses),
+    then the voice."""
+    follow = analysis.get("follow_up")
+    lead = [str(follow["feedback"])] if isinstance(follow, dict) and follow.get("feedback") else []
     star_tips = set((analysis.get("star") or {}).get("tips") or [])
     content = list(((analysis.get("content") or {}).get("tips")) or [])
     engine = list(analysis.get("tips") or [])
@@ -57,7 +60,7 @@ def ordered_tips(analysis: dict[str, Any]) -> list[str]:
         return 2 if "answer was short" in tip or "ran over" in tip else 3
 
     warnings = [f"Warning: {w}" for w in analysis.get("warnings") or []]
-    ranked = warnings + content + sorted(engine, key=rank) + voice
+    ranked = warnings + lead + content + sorted(engine, key=rank) + voice
     return list(dict.fromkeys(ranked))
 
 
@@ -228,5 +231,6 @@ class FeedbackView(VerticalScroll):
         yield Static(transcript_text(self.analysis), id="transcript")
         follow = self.analysis.get("follow_up")
         if isinstance(follow, dict) and isinstance(follow.get("analysis"), dict):
-            yield Static(f"Follow-up: {follow.get('question', '')}", classes="section-title")
+            asked = follow.get("question") or follow.get("text") or ""
+            yield Static(f"Follow-up: {asked}", classes="section-title")
             yield Static(transcript_text(follow["analysis"]), id="follow-up-transcript")
