@@ -239,8 +239,11 @@ def combine_answers(
     star1, star2 = first.get("star") or {}, second.get("star") or {}
     coverage = {p: max(_part(star1, p), _part(star2, p)) for p in PARTS}
     behavioral = bool(star1.get("behavioral"))
-    missing = tuple(p for p in PARTS if behavioral and coverage[p] <= 0.0)
-    filled, evidence = _filled(follow_up.gap, second, _labels_in_context(star1, star2, relabel))
+    labels = _labels_in_context(star1, star2, relabel)
+    given = set(labels) | {str(x.get("label")) for x in star2.get("sentences") or []}
+    missing = tuple(p for p in PARTS if behavioral and p in (star1.get("missing") or [])
+                    and p not in given)
+    filled, evidence = _filled(follow_up.gap, second, labels)
     return CombinedAnswer(follow_up, filled, _feedback(follow_up.gap, filled, evidence),
                           coverage, missing, evidence)
 
