@@ -58,8 +58,9 @@ def test_manifest_covers_every_turn_of_every_call(clips: DemoClips) -> None:
 
 
 def test_demo_can_run_a_full_mock_interview(clips: DemoClips) -> None:
-    plan = plan_mock_interview(load_question_sets(REPO_SETS), load_mock_set(mock_set_file(REPO_SETS)),
-                               behavioral_count=8, seed=4, available=clips.keys("interview"))
+    mock = load_mock_set(mock_set_file(REPO_SETS))
+    plan = plan_mock_interview(load_question_sets(REPO_SETS), mock, behavioral_count=8, seed=4,
+                               available=clips.keys("interview"))
     assert len(plan.behavioral) == 8 and plan.situational is not None
     assert all(clips.get("interview", q.id) is not None for q in plan.questions)
 
@@ -206,8 +207,8 @@ def test_call_answers_earn_their_quality_on_the_rubric(clips: DemoClips) -> None
     """A strong demo turn meets every rubric item its turn expects; a weak one misses one or
     says a banned phrase (judged on the text the clip speaks)."""
     from starcoach.core.calls import load_rubric
-    from starcoach.storage.paths import calls_dir, rubric_file
     from starcoach.core.rubric import evaluate_turn, extend_rubric
+    from starcoach.storage.paths import calls_dir, rubric_file
 
     rubric = load_rubric(rubric_file())
     for scenario in load_scenarios(calls_dir()):

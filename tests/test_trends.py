@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_history_factory import make_analysis
 
 from starcoach.core.trends import (
     METRICS,
@@ -14,6 +13,7 @@ from starcoach.core.trends import (
     metrics_of,
     trends,
 )
+from tests.test_history_factory import make_analysis
 
 SPEC = {s.key: s for s in METRICS}
 

@@ -3,6 +3,7 @@
 #
 #   bash tools/dev.sh run [ARGS...]   install what is missing, then `starcoach ARGS` (default: the app)
 #   bash tools/dev.sh test [ARGS...]  install what is missing (with test tools), then run the test suite
+#   bash tools/dev.sh check           install what is missing, then ruff and mypy (strict)
 #   bash tools/dev.sh install         install only
 #
 # System packages (Debian/Ubuntu, via apt-get; sudo when not root): espeak-ng (speech),
@@ -22,7 +23,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install_system_packages() {
   local wanted=("${RUNTIME_DEBS[@]}")
-  [ "$mode" = test ] && wanted+=("${TEST_DEBS[@]}")
+  { [ "$mode" = test ] || [ "$mode" = check ]; } && wanted+=("${TEST_DEBS[@]}")
   if command -v apt-get >/dev/null 2>&1; then
     local missing=()
     for pkg in "${wanted[@]}"; do
@@ -51,7 +52,7 @@ install_python_env() {
     { echo "starcoach needs Python 3.11 or newer ($py is $("$py" --version 2>&1))" >&2; exit 2; }
   [ -x .venv/bin/python ] || { say "Creating .venv"; "$py" -m venv .venv; }
   local extras="base"
-  [ "$mode" = test ] && extras="base,dev"
+  { [ "$mode" = test ] || [ "$mode" = check ]; } && extras="base,dev"
   local stamp=".venv/.installed-$extras" have
   for have in ".venv/.installed-$extras" .venv/.installed-base,dev; do  # test set-up covers run
     [ -f "$have" ] && [ ! pyproject.toml -nt "$have" ] && return 0
@@ -70,6 +71,11 @@ install_python_env
 case "$mode" in
   install) say "Installed. Run: .venv/bin/starcoach --help" ;;
   run) exec .venv/bin/starcoach "$@" ;;
+  check)
+    # Lint and type checks (pinned ruff and mypy from the dev extra), as CI runs them.
+    .venv/bin/python -m ruff check src tests
+    .venv/bin/python -m mypy
+    ;;
   test)
     # The device tests start their own virtual PulseAudio server; with CI=true any test that
     # cannot run (no server, no ../shared, a missing tool) fails instead of skipping.
@@ -79,5 +85,5 @@ case "$mode" in
       echo "dev.sh test: pytest collected no tests (exit 5): check the -k/-m selection" >&2
     fi
     exit "$rc" ;;
-  *) echo "usage: bash tools/dev.sh run|test|install [ARGS...]" >&2; exit 2 ;;
+  *) echo "usage: bash tools/dev.sh run|test|check|install [ARGS...]" >&2; exit 2 ;;
 esac

@@ -167,7 +167,8 @@ def _resample_linear(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
         return samples
     count = int(round(samples.size * target / rate))
     positions = np.arange(count, dtype=np.float64) * (rate / target)
-    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
+    resampled: np.ndarray = np.interp(positions, np.arange(samples.size), samples)
+    return resampled.astype(np.float32)
 
 
 def _decode_with_av(file: Path) -> np.ndarray:

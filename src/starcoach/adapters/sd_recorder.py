@@ -135,7 +135,8 @@ def _resample(block: np.ndarray, source_rate: int, target_rate: int) -> np.ndarr
         return block
     count = max(1, round(len(block) * target_rate / source_rate))
     positions = np.linspace(0.0, len(block) - 1, count)
-    return np.interp(positions, np.arange(len(block)), block).astype(np.float32)
+    resampled: np.ndarray = np.interp(positions, np.arange(len(block)), block)
+    return resampled.astype(np.float32)
 
 
 def _device_arg(device: str | int | None) -> str | int | None:

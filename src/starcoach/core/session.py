@@ -106,9 +106,9 @@ def summarize(records: Sequence[AnswerRecord]) -> dict[str, Any]:
                 out.append(float(value))
         return out
 
-    coverage = [
-        sum(float(r.analysis["star"].get(p) or 0) for p in ("situation", "task", "action", "result"))
-        / 4
+    parts = ("situation", "task", "action", "result")
+    coverage = [  # share of the STAR parts the answer gives (a part judged missing counts 0)
+        sum(p not in (r.analysis["star"].get("missing") or []) for p in parts) / len(parts)
         for r in records if r.analysis["star"].get("behavioral")
     ]
     return {

@@ -176,7 +176,8 @@ def analyze_star(
         proba = reading.star_proba
         strengths = tuple(float(proba[i, STAR_LABELS.index(lab)]) for i, lab in enumerate(labels))
         coverage = {p: float(proba[:, STAR_LABELS.index(p)].max()) for p in PARTS}
-        absent = missing_parts(labels, proba, model.missing_threshold) if behavioral else []
+        threshold = model.missing_threshold if model is not None else 0.0
+        absent = missing_parts(labels, proba, threshold) if behavioral else []
         missing = tuple(p for p in absent if p in MISSABLE)
         hints = tuple(p for p in absent if p not in MISSABLE)
         flags = reading.flags
