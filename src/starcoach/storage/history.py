@@ -16,7 +16,8 @@ import json
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,13 +155,16 @@ class History(HistoryQueries):
                 self._conn = empty_schema()
             return
         with self._guard():
-            if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = FULL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
+            _retry_locked(self._set_pragmas)
         if version < SCHEMA_VERSION:
             self._migrate()
         self._remove_orphans()
+
+    def _set_pragmas(self) -> None:
+        if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -365,3 +369,19 @@ class History(HistoryQueries):
                 raise AppError(f"no session {session_id!r} in the history")
         shutil.rmtree(audio_root(self.folder) / session_id, ignore_errors=True)  # else swept
         return int(count)
+
+
+def _retry_locked(step: Callable[[], None], limit_s: float = BUSY_TIMEOUT_S) -> None:
+    """Run ``step``, again while SQLite says "locked" without waiting (the journal-mode
+    switch and WAL recovery can return SQLITE_BUSY at once, bypassing the busy timeout)."""
+    deadline = time.monotonic() + limit_s
+    delay = 0.01
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
