@@ -35,7 +35,7 @@ from starcoach.adapters.audio_files import load_audio  # noqa: E402
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber  # noqa: E402
 from starcoach.core.analysis.engine import QuestionRef  # noqa: E402
 from starcoach.core.analysis.fillers import filled_pause  # noqa: E402
-from starcoach.pipeline import analyze_clip  # noqa: E402
+from starcoach.recording.pipeline import analyze_clip  # noqa: E402
 
 FILLER_TIME_TOLERANCE_S = 1.0
 """A detected filler matches a true one of the same text within this many seconds."""
@@ -84,7 +84,7 @@ def speed_numbers() -> None:
             "print(time.perf_counter()-t)")
     load_s = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                   check=True).stdout)
-    from starcoach.pipeline import analyze_text
+    from starcoach.recording.pipeline import analyze_text
 
     sentences = [
         "Last spring I was working the returns desk at a busy hardware store.",

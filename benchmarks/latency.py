@@ -33,8 +33,8 @@ from starcoach.adapters.fixtures import FixtureRecorder
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.session import SilenceMonitor
-from starcoach.live import record_answer
-from starcoach.pipeline import analyze_clip
+from starcoach.recording.live_recorder import record_answer
+from starcoach.recording.pipeline import analyze_clip
 
 ROOT = Path(__file__).resolve().parents[1]
 

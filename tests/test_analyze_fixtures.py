@@ -47,7 +47,7 @@ def transcriber() -> Any:
 @cache
 def analysed(name: str) -> dict[str, Any]:
     from starcoach.adapters.audio_files import load_audio
-    from starcoach.pipeline import analyze_clip
+    from starcoach.recording.pipeline import analyze_clip
 
     truth = TRUTHS[name]
     question = QuestionRef(text=truth["question"], behavioral=truth["kind"] == "behavioral")
@@ -198,7 +198,7 @@ def _star_agreement(truth: dict[str, Any], a: dict[str, Any]) -> tuple[int, int]
 
 def test_text_report_prints_warnings_and_unmeasured_pauses() -> None:
     from starcoach.core.report import render_text
-    from starcoach.pipeline import analyze_text
+    from starcoach.recording.pipeline import analyze_text
 
     a = analyze_text("I called the customer back and we fixed the billing error together.")
     assert a["warnings"] == []

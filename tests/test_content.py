@@ -8,7 +8,7 @@ from starcoach.adapters.embedding import load_text_model
 from starcoach.core.analysis.engine import QuestionRef, analyze
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.models import Transcript
-from starcoach.pipeline import analyze_text
+from starcoach.recording.pipeline import analyze_text
 
 STORY = (
     "Last spring I was working the front desk at a busy dental clinic. "

@@ -226,7 +226,7 @@ def test_interview_answers_earn_their_quality_on_the_text(clips: DemoClips) -> N
     or the question set's own follow-up."""
     from starcoach.core.followups import find_gaps
     from starcoach.core.questions import find_question
-    from starcoach.pipeline import analyze_text
+    from starcoach.recording.pipeline import analyze_text
     from starcoach.scripted_mock import question_ref
 
     sets = load_question_sets(REPO_SETS)

@@ -16,7 +16,7 @@ from starcoach.core.followups import (
     find_gaps,
 )
 from starcoach.core.questions import Question
-from starcoach.pipeline import label_story
+from starcoach.recording.pipeline import label_story
 
 CUSTOMER_Q = Question("angry-customer-t", "Tell me about a time you calmed an upset customer.",
                       "patience", "behavioral",

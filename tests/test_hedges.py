@@ -142,7 +142,7 @@ def test_v2_corpus_precision_and_recall(author: str) -> None:
 
 def test_text_report_shows_the_hedges_row() -> None:
     from starcoach.core.report import render_text
-    from starcoach.pipeline import analyze_text
+    from starcoach.recording.pipeline import analyze_text
 
     text = "I think I kind of fixed the bill. Maybe it was the fee. I think she stayed."
     analysis = analyze_text(text)

@@ -77,7 +77,7 @@ for step in sys.argv[2:]:
         listed = json.loads(out)["sessions"] if rc == 0 else None
         result = {"rc": rc, "err": err, "sessions": listed}
     elif step == "big-row":  # a typed answer whose analysis does not fit on the disk
-        from starcoach.commands.history import save_analysis
+        from starcoach.storage.saving import save_analysis
         from starcoach.core.errors import AppError
         try:
             save_analysis(make_analysis("we shipped it " * 30000), None, None, folder)

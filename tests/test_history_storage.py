@@ -20,10 +20,10 @@ import pytest
 
 from starcoach import cli
 from starcoach.commands import analyze
-from starcoach.commands.history import save_analysis
 from starcoach.storage import files, history, paths
 from starcoach.storage.errors import CORRUPT, from_sqlite_error
 from starcoach.storage.history import History
+from starcoach.storage.saving import save_analysis
 from tests.test_history import make_wav
 from tests.test_history_factory import make_analysis
 

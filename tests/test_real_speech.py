@@ -67,7 +67,7 @@ def clip_of(name: str) -> AudioClip:
 
 @cache
 def analysed(name: str, noise_s: float = 0.0) -> dict[str, Any]:
-    from starcoach.pipeline import analyze_clip
+    from starcoach.recording.pipeline import analyze_clip
 
     clip = clip_of(name)
     if noise_s:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 import starcoach.cli as cli
-from starcoach.commands.history import save_analysis
 from starcoach.reports.charts import CHART_COLOR, sparkline, svg_line_chart, text_bars
 from starcoach.reports.html import render_html
 from starcoach.reports.json_report import render_json
 from starcoach.reports.markdown import render_markdown
 from starcoach.storage.history import History
+from starcoach.storage.saving import save_analysis
 from tests.test_history import make_wav
 from tests.test_history_factory import make_analysis
 

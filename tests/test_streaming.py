@@ -10,20 +10,20 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from starcoach import streaming
 from starcoach.adapters.fixtures import FixtureRecorder
 from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.tone import tone_tracks
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 from starcoach.core.session import SilenceMonitor, block_level_dbfs
-from starcoach.live import LiveTone, record_answer
-from starcoach.streaming import (
+from starcoach.recording import incremental_transcriber as streaming
+from starcoach.recording.incremental_transcriber import (
     BEHIND_S,
     CATCH_UP_CHUNK_S,
     MIN_CHUNK_S,
     TRAILING_SILENCE_S,
     IncrementalTranscriber,
 )
+from starcoach.recording.live_recorder import LiveTone, record_answer
 from tests.fakes import ScriptTranscriber, burst_wav
 
 

@@ -23,9 +23,9 @@ from starcoach.core.followups import FollowUpSettings  # noqa: E402
 from starcoach.core.interviewer import Interviewer  # noqa: E402
 from starcoach.core.mock_interview import load_mock_set, plan_mock_interview  # noqa: E402
 from starcoach.core.questions import load_question_sets  # noqa: E402
-from starcoach.storage.paths import mock_set_file, question_dir  # noqa: E402
 from starcoach.reports.scorecard import scorecard_markdown  # noqa: E402
 from starcoach.scripted_mock import Step, run_scripted_mock  # noqa: E402
+from starcoach.storage.paths import mock_set_file, question_dir  # noqa: E402
 
 LABELS = {"question": "Interviewer", "answer": "Candidate", "follow_up": "Interviewer",
           "follow_up_answer": "Candidate", "feedback": "Coach", "no_answer": "Candidate"}

@@ -20,7 +20,7 @@ from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan, judge_closing
 from starcoach.core.questions import Question
 from starcoach.core.scorecard import Scorecard
-from starcoach.pipeline import VadTranscriber, analyze_clip, label_story
+from starcoach.recording.pipeline import VadTranscriber, analyze_clip, label_story
 
 
 @dataclass(frozen=True)

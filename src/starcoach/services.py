@@ -20,7 +20,7 @@ from starcoach.core.models import AudioClip
 from starcoach.core.ports import Recorder, Speaker
 from starcoach.core.questions import QuestionSet, load_question_sets
 from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
-from starcoach.pipeline import VadTranscriber
+from starcoach.recording.pipeline import VadTranscriber
 from starcoach.storage.paths import question_dir
 
 CUSTOMER_VOICE = "en+f3"
@@ -229,7 +229,7 @@ def _history_saver(data_dir: Path | None
                    ) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
     """Saves each answer of this app run into one session of the history per kind, and a mock
     interview's scorecard with its session (each mock interview is a session of its own)."""
-    from starcoach.commands.history import save_analysis
+    from starcoach.storage.saving import save_analysis
     from starcoach.storage.schema import MOCK_SESSION_SET
 
     session: dict[str, str] = {}

@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.path`` and print the report or the JSON."""
-    from starcoach.pipeline import TEXT_SUFFIXES, analyze_text
+    from starcoach.recording.pipeline import TEXT_SUFFIXES, analyze_text
 
     settings = _settings(args)
     question = resolve_question(args.question)
@@ -71,7 +71,7 @@ def read_typed_answer(path: Path) -> str:
         AppError: unreadable, not UTF-8, or too long (one line for the user).
     """
     from starcoach.core.limits import check_typed_answer, check_typed_file_size
-    from starcoach.pipeline import read_text_file
+    from starcoach.recording.pipeline import read_text_file
 
     try:
         size = path.stat().st_size if path.is_file() else 0
@@ -110,7 +110,7 @@ def _analyze_audio(path: Path, model: str | None, question: QuestionRef | None,
                    settings: Settings) -> dict[str, Any]:
     from starcoach.adapters.audio_files import load_audio
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
-    from starcoach.pipeline import analyze_clip
+    from starcoach.recording.pipeline import analyze_clip
 
     clip = load_audio(path)
     transcriber = WhisperTranscriber(model)
@@ -122,7 +122,7 @@ def _analyze_audio(path: Path, model: str | None, question: QuestionRef | None,
 
 
 def _save(analysis: dict[str, Any], audio: Path | None, data_dir: Path | None) -> None:
-    from starcoach.commands.history import save_analysis
+    from starcoach.storage.saving import save_analysis
 
     session_id, attempt_id = save_analysis(analysis, audio, analysis.get("question"), data_dir)
     analysis["saved"] = {"session": session_id, "attempt": attempt_id}

@@ -225,7 +225,7 @@ class RecordingFlow:
         take.finish(analysis, prompt, path, notice)
 
     def _run_typed(self, take: _Take, prompt: Prompt, text: str) -> None:
-        from starcoach.pipeline import analyze_text
+        from starcoach.recording.pipeline import analyze_text
 
         try:
             analysis = analyze_text(text, prompt.question, prompt.settings, source="your answer")
@@ -302,7 +302,7 @@ class _Take:
     def record(self, prompt: Prompt, follow_up: bool
                ) -> tuple[dict[str, Any], Path, str | None] | None:
         """Record and analyse one answer; None when abandoned or failed (reported)."""
-        from starcoach.live import record_answer
+        from starcoach.recording.live_recorder import record_answer
 
         services = self.flow.services
         self.stop.clear()
@@ -351,7 +351,7 @@ class _Take:
                 regions: list[tuple[float, float]] | None, tracks: Any,
                 path: Path | None) -> dict[str, Any] | None:
         """Analyse the clip; a failure is reported and gives None."""
-        from starcoach.pipeline import analyze_clip
+        from starcoach.recording.pipeline import analyze_clip
 
         try:
             return analyze_clip(clip, self.flow.services.transcriber, prompt.question,

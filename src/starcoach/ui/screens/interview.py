@@ -23,9 +23,9 @@ from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan
 from starcoach.core.questions import Question, QuestionSet
 from starcoach.core.session import AnswerRecord, plan_questions
-from starcoach.pipeline import label_story
 from starcoach.recording.controller import FlowHooks, Prompt
 from starcoach.recording.events import AnswerReady
+from starcoach.recording.pipeline import label_story
 from starcoach.services import InterviewOptions, Services
 from starcoach.ui.screens.answering import AnswerScreen, live_wpm
 from starcoach.ui.widgets.feedback import FeedbackView

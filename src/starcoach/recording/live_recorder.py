@@ -29,7 +29,8 @@ from starcoach.core.errors import AppError
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.ports import Recorder, Transcriber
 from starcoach.core.session import SilenceMonitor, block_level_dbfs
-from starcoach.streaming import IncrementalTranscriber, StreamStats
+from starcoach.recording.incremental_transcriber import IncrementalTranscriber
+from starcoach.recording.stream_stats import StreamStats
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from starcoach.core.analysis.activity import FRAME_S, frame_levels
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 from starcoach.core.ports import Transcriber
+from starcoach.recording.stream_stats import StreamStats
 
 MIN_CHUNK_S = 8.0
 """Do not cut a chunk shorter than this (Whisper needs context)."""
@@ -55,32 +56,6 @@ DRAFT_MAX_LOAD = 0.25
 """Draft decodes (below) only while the last decode took at most this fraction of its audio."""
 MIN_DRAFT_S = 1.0
 """A draft covers at least this much audio."""
-
-
-@dataclass(frozen=True)
-class StreamStats:
-    """How the live transcriber kept up (for the latency benchmark and diagnostics)."""
-
-    chunks: int = 0
-    """Chunks decoded and kept."""
-    max_backlog_s: float = 0.0
-    """Largest backlog seen when the worker looked for work (seconds of audio)."""
-    load: float = 0.0
-    """Last decode's time over its audio's duration (0 before the first decode)."""
-    previews: int = 0
-    """Greedy caption previews decoded."""
-    previews_shed: int = 0
-    """Provisional captions skipped because the worker was behind or the machine busy."""
-    drafts: int = 0
-    """Full decodes of the pending audio up to its last pause (captions, and the head of
-    the tail if the answer ends before the next cut)."""
-    tail_s: float = 0.0
-    """Audio left to decode when ``finish`` was called, after any draft."""
-    busy_at_finish: str = ""
-    """What the worker was decoding when ``finish`` was called ("chunk", "draft",
-    "preview"; "" when idle): ``finish`` waits for it."""
-    finish_s: float = 0.0
-    """Seconds ``finish`` took (that decode, then the tail)."""
 
 
 class IncrementalTranscriber:
