@@ -161,7 +161,7 @@ def test_fast_speaker_is_told_to_slow_down() -> None:
 def test_typed_answers_have_no_timing() -> None:
     card = build_scorecard([(EMPATHY, analysis([("action", "I fixed it.")]))])
     assert card.delivery.wpm is None
-    assert card.delivery.lines[0] == "Pace: not measured (typed answers)."
+    assert card.delivery.lines[0] == "Pace: not measured (no spoken answer)."
     assert card.delivery.lines[-1] == "Voice: not measured (no audio)."
 
 

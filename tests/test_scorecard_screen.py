@@ -100,3 +100,13 @@ async def test_empty_interview_shows_a_scorecard_without_answers() -> None:
             screen.query_one("#scorecard-strongest", Static).render())
         assert "ended before the closing" in str(
             screen.query_one("#scorecard-closing", Static).render())
+
+
+def test_a_scorecard_with_every_question_skipped_says_so() -> None:
+    from starcoach.core.scorecard import build_scorecard
+    from starcoach.ui.widgets.scorecard import work_on_text
+
+    card = build_scorecard([])
+    assert card.answers == 0
+    shown = str(work_on_text(card))
+    assert "skipped" in shown and "Nothing stood out" not in shown

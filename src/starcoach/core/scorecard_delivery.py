@@ -174,7 +174,7 @@ def _with_lines(d: Delivery) -> Delivery:
         lines.append(f"Pace: {d.wpm:.0f} words a minute, {d.pace} "
                      f"({d.target_wpm[0]:.0f}-{d.target_wpm[1]:.0f}).")
     else:
-        lines.append("Pace: not measured (typed answers).")
+        lines.append("Pace: not measured (no spoken answer).")
     if d.fillers_per_minute is not None:
         level = "fine" if d.fillers_per_minute <= FILLERS_PER_MIN_OK else "too many"
         lines.append(f"Fillers: {d.fillers} in all, {d.fillers_per_minute:.1f} a minute, "

@@ -44,6 +44,8 @@ def strongest_text(card: Scorecard) -> Text:
 
 def work_on_text(card: Scorecard) -> Text:
     """The things to work on, numbered, costliest first."""
+    if not card.answers:
+        return Text("Answer the questions (they were all skipped) to get a verdict.")
     if not card.work_on:
         return Text("Nothing stood out: keep practising the same way.", style="green")
     return Text("\n".join(f"{i}. {item}" for i, item in enumerate(card.work_on, start=1)))
