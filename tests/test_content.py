@@ -130,3 +130,18 @@ def test_a_digression_about_home_life_is_off_topic_and_quoted() -> None:
     assert flags[-1] == ["off_topic"] and all(f == [] for f in flags[:-1])
     tip = next(t for t in a["content"]["tips"] if t.startswith("Digression"))
     assert '"My brother has a golden retriever' in tip and tip.endswith("keep to the story.")
+
+
+def test_call_turns_get_no_interview_content_tips() -> None:
+    """A phone call turn is judged by the call rubric, not the interview content coach."""
+    from starcoach.core.analysis.engine import QuestionRef
+    from starcoach.recording.pipeline import analyze_text
+
+    said = ("Thanks for calling, my name is Ana. I always fix things like this. "
+            "I will refund the charge today.")
+    call = analyze_text(said, QuestionRef(text="I was charged twice!", behavioral=False,
+                                          extra={"kind": "call"}))
+    assert call["content"]["tips"] == [] and call["content"]["specific"] is None
+    interview = analyze_text(said, QuestionRef(text="Tell me about a time you fixed a billing "
+                                               "mistake for a customer."))
+    assert interview["content"]["specific"] is not None

@@ -89,7 +89,8 @@ def analyze(
     star = analyze_star(sentence_words, question.text, question.behavioral, embedder, model,
                         question.extra.get("competency"), question.extra.get("kind"))
     star_dict = star.to_dict()
-    content = _content_dict(star, model, bool(question.text and question.text.strip()))
+    content = _content_dict(star, model if question.extra.get("kind") != "call" else None,
+                            bool(question.text and question.text.strip()))
     star_dict["result_concrete"] = content["result_concrete"] is True
     star_dict["result_evidence"] = _result_evidence(star)
     behavioral = bool(star_dict.get("behavioral"))
@@ -208,7 +209,8 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
 
 def _content_dict(star: StarResult, model: TextModel | None, has_question: bool
                   ) -> dict[str, Any]:
-    """The ``content`` object; every judgement null when no model read the answer."""
+    """The ``content`` object; every judgement null when no model read the answer, and for a
+    call turn (the interview content coach does not judge phone calls; the call rubric does)."""
     if star.reading is None or model is None:
         return {"specific": None, "on_topic": None, "result_concrete": None,
                 "competency": {"asked": None, "shown": None}, "tips": []}
