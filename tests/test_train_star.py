@@ -48,3 +48,21 @@ def test_missing_corpus_is_reported(tmp_path: Path) -> None:
         assert "not found" in str(exc.code)
     else:
         raise AssertionError("training without a corpus must stop")
+
+
+def test_cut_copy_stops_before_the_first_result() -> None:
+    from starcoach.core.analysis.model_training import Prepared, cut_before_result
+    from starcoach.core.analysis.reading import Embedded
+
+    def answer(labels: list[str]) -> Prepared:
+        sents = [{"text": f"Sentence {i}.", "label": lab} for i, lab in enumerate(labels)]
+        emb = Embedded(np.eye(len(labels), 4, dtype=np.float32), None, None)
+        return Prepared({"question": "Q?", "sentences": sents},
+                        tuple(s["text"].lower() for s in sents), emb, "behavioral")
+
+    cut = cut_before_result(answer(["situation", "action", "action", "result", "result"]))
+    assert cut is not None
+    assert cut.labels == [0, 2, 2] and cut.cleaned == ("sentence 0.", "sentence 1.", "sentence 2.")
+    assert cut.emb.sentences.shape == (3, 4)
+    assert cut_before_result(answer(["situation", "action"])) is None  # no result to cut
+    assert cut_before_result(answer(["situation", "result", "action"])) is None  # no action first

@@ -54,6 +54,7 @@ def fit_softmax(
     iters: int = 300,
     balanced: bool = False,
     lr: float = 0.05,
+    sample_weight: np.ndarray | None = None,
 ) -> Linear:
     """Fit a multinomial logistic regression.
 
@@ -65,6 +66,7 @@ def fit_softmax(
         iters: Gradient steps.
         balanced: Weight samples inversely to their class frequency.
         lr: Adam step size.
+        sample_weight: (n,) per-sample weights (times the balancing ones); None: all 1.
 
     Returns:
         The fitted classifier.
@@ -78,6 +80,8 @@ def fit_softmax(
     onehot = np.eye(k)[y]
     counts = np.bincount(y, minlength=k).astype(np.float64)
     sw = (n / (k * np.maximum(counts, 1.0)))[y] if balanced else np.ones(n)
+    if sample_weight is not None:
+        sw = sw * np.asarray(sample_weight, dtype=np.float64)
     sw = sw / sw.sum()
     w = np.zeros((k, d))
     b = np.log((counts + 1.0) / (n + k))
@@ -115,7 +119,8 @@ def discriminant(e: np.ndarray, y: np.ndarray, shrink: float = 0.1) -> np.ndarra
     return (w / max(float(np.linalg.norm(w)), 1e-12)).astype(np.float32)
 
 
-def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float = 1.0
+def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float = 1.0,
+                      weights: Sequence[float] | None = None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Log start, transition and end probabilities counted from label sequences.
 
@@ -123,6 +128,7 @@ def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float 
         sequences: Label index sequences (one per answer).
         k: Number of labels.
         smooth: Add-``smooth`` counts.
+        weights: What each sequence counts for (None: 1 each).
 
     Returns:
         (log_start (k,), log_trans (k, k) from row to column, log_end (k,)).
@@ -130,13 +136,13 @@ def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float 
     start = np.full(k, smooth)
     trans = np.full((k, k), smooth)
     end = np.full(k, smooth)
-    for seq in sequences:
+    for seq, wt in zip(sequences, weights or [1.0] * len(sequences), strict=True):
         if not len(seq):
             continue
-        start[seq[0]] += 1
-        end[seq[-1]] += 1
+        start[seq[0]] += wt
+        end[seq[-1]] += wt
         for a, b in zip(seq[:-1], seq[1:], strict=True):
-            trans[a, b] += 1
+            trans[a, b] += wt
     outs = trans.sum(axis=1) + end
     return (np.log(start / start.sum()).astype(np.float32),
             np.log(trans / outs[:, None]).astype(np.float32),
