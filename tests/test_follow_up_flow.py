@@ -21,8 +21,10 @@ from starcoach.ui.widgets.feedback import FeedbackView
 from tests.fakes import ScriptTranscriber, burst_wav, wait_for_screen_state
 from tests.ui_support import HeldMicrophone, wait_until
 
-NO_RESULT = ("When I worked at a hotel desk a guest was upset about a noisy room . "
-             "I apologized and moved him to a quiet suite on another floor .")
+NO_RESULT = ("Last winter I worked the front desk at a small hotel . A guest on a business "
+             "trip had lost his phone charger before a big meeting . I had to help him fast . "
+             "First I checked our lost and found . Then I went out on my lunch break and "
+             "bought him one with my own money .")
 RESULT = "In the end he thanked me and gave us a five star review the next day ."
 FOLLOW_UP = "And how did that turn out for the customer?"
 
@@ -119,7 +121,7 @@ async def test_missing_result_gets_a_spoken_follow_up_and_combined_feedback(tmp_
         assert tips.startswith("➜ The follow-up filled the gap (how it ended)")
         assert "five star review" in tips
         assert "five star review" in rendered(view, "#follow-up-transcript")
-        assert "quiet suite" in rendered(view, "#transcript")
+        assert "lunch break" in rendered(view, "#transcript")
         analysis = screen.records[-1].analysis
         assert analysis["follow_up"]["filled"] is True
         assert "result" not in analysis["star"]["missing"]
@@ -169,7 +171,7 @@ async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path) -> Non
         screen = await wait_for_screen_state(app, pilot, InterviewScreen, "feedback")
         assert screen.index == 0 and len(screen.records) == 1
         analysis = screen.records[-1].analysis
-        assert "follow_up" not in analysis and "quiet suite" in analysis["transcript"]
+        assert "follow_up" not in analysis and "lunch break" in analysis["transcript"]
         assert "five star" not in analysis["transcript"]
         await pilot.press("k")  # no follow-up under way now: k skips the question
         await wait_until(pilot, lambda: not isinstance(app.screen, InterviewScreen), "summary")
