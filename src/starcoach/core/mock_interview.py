@@ -19,18 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.errors import QuestionSetError
-from starcoach.core.questions import Question, QuestionSet, load_question_set
+from starcoach.core.questions import COMPETENCIES, Question, QuestionSet, load_question_set
 
-MOCK_COMPETENCIES: tuple[str, ...] = (
-    "empathy",
-    "communication",
-    "problem-solving",
-    "patience",
-    "adaptability",
-    "product knowledge",
-    "time management",
-    "teamwork",
-)
+MOCK_COMPETENCIES: tuple[str, ...] = tuple(c for c in COMPETENCIES if c != "leadership")
 """Competencies a customer-service interview probes, in the order the plan visits them."""
 
 MOCK_SET_FILE = Path("mock") / "mock_interview.toml"

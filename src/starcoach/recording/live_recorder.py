@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from starcoach.core.analysis.pitch import drop_short_runs
 from starcoach.core.analysis.tone import (
     HOP_S,
     LevelTrack,
@@ -123,8 +124,6 @@ MARGIN_FRAMES = 10
 its edges are judged as in the whole recording (runs under 5 frames are dropped)."""
 LOOKAHEAD_S = 0.15
 """Audio after a piece (and its margin) that its last frames' analysis windows reach into."""
-MIN_VOICED_RUN = 5
-"""As ``core.analysis.tone``: voiced runs shorter than this many frames are unvoiced."""
 
 
 class LiveTone:
@@ -179,7 +178,7 @@ class LiveTone:
         f0 = np.concatenate(self._parts) if self._parts else np.zeros(0)
         if len(f0) != len(levels.times):
             return tone_tracks(clip)
-        f0 = _drop_short_runs(np.where(levels.speech, f0, np.nan))
+        f0 = drop_short_runs(np.where(levels.speech, f0, np.nan))
         return levels, PitchTrack(times=levels.times.copy(), f0_hz=f0)
 
     def _samples(self) -> np.ndarray:
@@ -229,14 +228,3 @@ class LiveTone:
             skip = first - start // hop
             self._parts.append(f0[skip : skip + last - first])
             self._frames_done = last
-
-
-def _drop_short_runs(f0: np.ndarray) -> np.ndarray:
-    """Unvoice runs of fewer than ``MIN_VOICED_RUN`` consecutive voiced frames."""
-    voiced = np.concatenate([[False], np.isfinite(f0), [False]])
-    edges = np.flatnonzero(np.diff(voiced.astype(np.int8)))
-    out = f0.copy()
-    for start, stop in zip(edges[::2], edges[1::2], strict=True):
-        if stop - start < MIN_VOICED_RUN:
-            out[start:stop] = np.nan
-    return out

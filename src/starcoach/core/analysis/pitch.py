@@ -142,10 +142,10 @@ def pitch_track(clip: AudioClip, levels: LevelTrack | None = None) -> PitchTrack
         hz = sr / _parabolic(cmnd, lag)
         ok = voiced & speech[block] & (hz >= F0_MIN_HZ * 0.95) & (hz <= F0_MAX_HZ * 1.05)
         f0[block] = np.where(ok, hz, np.nan)
-    return PitchTrack(times=times, f0_hz=_drop_short_runs(f0))
+    return PitchTrack(times=times, f0_hz=drop_short_runs(f0))
 
 
-def _drop_short_runs(f0: np.ndarray) -> np.ndarray:
+def drop_short_runs(f0: np.ndarray) -> np.ndarray:
     """Unvoice runs of fewer than ``MIN_VOICED_RUN`` consecutive voiced frames."""
     voiced = np.concatenate([[False], np.isfinite(f0), [False]])
     edges = np.flatnonzero(np.diff(voiced.astype(np.int8)))
