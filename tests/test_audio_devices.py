@@ -42,33 +42,62 @@ def record_streams() -> int:
     return len(listed.stdout.splitlines())
 
 
-def start_capture(path: Path) -> subprocess.Popen[bytes]:
-    """``parec`` capturing the speaker into ``path``, returned once the server lists its
-    stream (a handshake with the server, not a sleep)."""
+class SpeakerCapture:
+    """``parec`` recording the virtual speaker to a pipe; a reader thread collects its blocks
+    and wakes whoever waits for a level (no file polling, no sleeps)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            ["parec", "-d", f"{va.SPEAKER_SINK}.monitor", "--raw", "--rate=16000",
+             "--channels=1", "--format=s16le", "--latency-msec=50"],
+            env=va._client_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._data = bytearray()
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        while block := self.proc.stdout.read1(3200):
+            with self._changed:
+                self._data += block
+                self._changed.notify_all()
+        with self._changed:  # parec ended: wake the waiter
+            self._changed.notify_all()
+
+    def samples(self) -> np.ndarray:
+        with self._changed:
+            data = bytes(self._data[: len(self._data) // 2 * 2])
+        return np.frombuffer(data, "<i2").astype(np.float32) / 32768
+
+    def wait_louder_than(self, peak_db: float, timeout: float) -> np.ndarray:
+        """Block until the captured audio peaks above ``peak_db`` (or parec ends or the
+        timeout, which only catches a hang), then stop ``parec``; returns the samples."""
+        with self._changed:
+            self._changed.wait_for(lambda: peak_dbfs(self.samples()) > peak_db
+                                   or self.proc.poll() is not None, timeout)
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self._reader.join(timeout=10)
+        return self.samples()
+
+
+def start_capture(path: Path) -> SpeakerCapture:
+    """Capture the speaker, returned once the server lists the recording stream (a handshake
+    with the server, not a sleep). ``path`` names the test's capture (kept for the callers)."""
     before = record_streams()
-    parec = va.capture_speaker(path)
+    capture = SpeakerCapture()
     deadline = time.monotonic() + 60.0
     while record_streams() <= before:
-        assert parec.poll() is None, "parec exited"
+        assert capture.proc.poll() is None, "parec exited"
         assert time.monotonic() < deadline, "parec never attached to the speaker"
-    return parec
+    return capture
 
 
-def wait_heard(parec: subprocess.Popen[bytes], path: Path, peak_db: float,
+def wait_heard(capture: SpeakerCapture, path: Path, peak_db: float,
                timeout: float = 60.0) -> np.ndarray:
-    """Wait until the capture file holds audio peaking above ``peak_db`` (``parec`` writes
-    in bursts of about 2 s), then stop ``parec``; returns the captured samples."""
-    deadline = time.monotonic() + timeout
-    heard = np.zeros(0, np.float32)
-    while peak_dbfs(heard) <= peak_db and time.monotonic() < deadline:
-        data = path.read_bytes()[44:] if path.exists() else b""
-        heard = np.frombuffer(data[: len(data) // 2 * 2], "<i2").astype(np.float32) / 32768
-        if peak_dbfs(heard) <= peak_db:
-            assert parec.poll() is None, "parec exited"
-            time.sleep(0.05)  # polls a file; the deadline only catches a hang
-    parec.terminate()
-    parec.wait(timeout=10)
-    return heard
+    """The captured samples once they peak above ``peak_db``."""
+    return capture.wait_louder_than(peak_db, timeout)
 
 class Recording:
     """``recorder.record`` running on a thread, with the blocks it has delivered so far.

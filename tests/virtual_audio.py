@@ -16,7 +16,9 @@ From a shell::
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -85,11 +87,14 @@ def _pactl(server: VirtualAudioServer, *args: str) -> subprocess.CompletedProces
 
 
 def _wait_ready(server: VirtualAudioServer, timeout_s: float = 10.0) -> None:
+    """``pulseaudio --daemonize`` returns once its daemon reports it started, so the server
+    answers now; a few immediate retries cover a slow socket, none of them sleep."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if _pactl(server, "info").returncode == 0:
+        if _pactl(server, "info").returncode == 0:  # pactl blocks on the connection
             return
-        time.sleep(0.1)
+        if _server_pid(server) is None:
+            break  # the daemon never started: no point asking again
     raise VirtualAudioError(f"pulseaudio did not come up in {server.runtime_dir}")
 
 
@@ -134,14 +139,17 @@ def _server_pid(server: VirtualAudioServer) -> int | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def _exited_within(pid: int, timeout_s: float) -> bool:
+    """Wait for process ``pid`` to exit (a pidfd becomes readable when it does)."""
     try:
-        os.kill(pid, 0)
+        fd = os.pidfd_open(pid)
     except ProcessLookupError:
-        return False
-    except PermissionError:
         return True
-    return True
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout_s)
+        return bool(ready)
+    finally:
+        os.close(fd)
 
 
 def stop_server(server: VirtualAudioServer) -> None:
@@ -155,11 +163,8 @@ def stop_server(server: VirtualAudioServer) -> None:
         timeout=10,
         check=False,
     )
-    if pid is not None:
-        deadline = time.monotonic() + 5.0
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if _alive(pid):
+    if pid is not None and not _exited_within(pid, 5.0):
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     if server.runtime_dir.name.startswith(_PREFIX):  # never remove a directory we did not make
         shutil.rmtree(server.runtime_dir, ignore_errors=True)
