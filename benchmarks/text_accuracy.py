@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -29,8 +28,6 @@ from starcoach.core.analysis import hedges as hedges_mod
 from starcoach.core.analysis.fillers import find_fillers
 from starcoach.core.analysis.hedges import find_hedges
 from starcoach.core.analysis.marks import match_counts, parse_marks
-from starcoach.core.analysis.star import LABELS, PARTS, analyze_star, label_sentences
-from starcoach.core.analysis.text import words_from_text
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DEFAULT_CORPUS = CORPUS_DIR / "answers.json"
@@ -124,38 +121,6 @@ def hedge_scores(answers: Sequence[dict[str, Any]]) -> dict[str, float]:
     return _scores(tp, fp, fn)
 
 
-def label_scores(answers: Sequence[dict[str, Any]], use_question: bool = True) -> dict[str, Any]:
-    """Sentence-label accuracy and confusion matrix (braces stripped from the text).
-
-    Args:
-        answers: Corpus answers.
-        use_question: Pass the question text; False makes the labeler infer it from the answer.
-
-    Returns:
-        {"accuracy", "correct", "total", "confusion": {gold: {predicted: n}}}.
-    """
-    confusion: Counter[tuple[str, str]] = Counter()
-    for answer in answers:
-        texts = [_unmark(s["text"]) for s in answer["sentences"]]
-        predicted = label_sentences(texts, answer["question"] if use_question else None)
-        gold = [s["label"] for s in answer["sentences"]]
-        confusion.update(zip(gold, predicted, strict=True))
-    correct = sum(n for (g, p), n in confusion.items() if g == p)
-    total = sum(confusion.values())
-    return {"accuracy": correct / max(1, total), "correct": correct, "total": total,
-            "confusion": {g: {p: confusion[(g, p)] for p in LABELS} for g in LABELS}}
-
-
-def missing_agreement(answers: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """How many answers get exactly the corpus's ``expected_missing`` parts, out of how many."""
-    hits = 0
-    for answer in answers:
-        text = _unmark(" ".join(s["text"] for s in answer["sentences"]))
-        missing = analyze_star(words_from_text(text), answer["question"]).missing
-        hits += sorted(missing) == sorted(answer["expected_missing"])
-    return hits, len(answers)
-
-
 def _unmark(text: str) -> str:
     return re.sub(r"[{}]|\[\[|\]\]", "", text)
 
@@ -199,12 +164,6 @@ def print_per_author() -> None:
             print(f"  v2 leave-one-author-out total, {key}: {_pr(_scores(tp, fp, fn))}")
 
 
-def _print_confusion(confusion: dict[str, dict[str, int]]) -> None:
-    print("  gold \\ predicted " + " ".join(f"{p[:5]:>6}" for p in LABELS))
-    for g in LABELS:
-        print(f"  {g:<17} " + " ".join(f"{confusion[g][p]:>6}" for p in LABELS))
-
-
 def main(argv: Sequence[str]) -> int:
     """Print every number; returns 0."""
     if len(argv) <= 1:
@@ -222,17 +181,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"fillers ({name}): P={s['precision']:.3f} R={s['recall']:.3f} "
               f"(tp={s['tp']} fp={s['fp']} fn={s['fn']}); kind of/sort of found as hedges "
               f"count: P={m['precision']:.3f} R={m['recall']:.3f}")
-    half = len(answers) // 2
-    for name, subset, use_q in (("all, with question", answers, True),
-                                (f"first {half}", answers[:half], True),
-                                (f"last {len(answers) - half}", answers[half:], True),
-                                ("all, question withheld", answers, False)):
-        s = label_scores(subset, use_q)
-        print(f"STAR labels ({name}): {s['accuracy']:.3f} ({s['correct']}/{s['total']})")
-    print("confusion (all, with question):")
-    _print_confusion(label_scores(answers)["confusion"])
-    hits, n = missing_agreement(answers)
-    print(f"expected_missing matched exactly: {hits}/{n}  (parts: {', '.join(PARTS)})")
+    print("STAR labels: leave-one-source-out figures are in benchmarks/accuracy.py --text-only")
     return 0
 
 

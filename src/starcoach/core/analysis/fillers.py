@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from starcoach.core.analysis.marks import parse_marked as parse_marked
 from starcoach.core.analysis.marks import precision_recall as precision_recall
 from starcoach.core.analysis.text import (
+    SpanContext,
     boundary_after,
-    boundary_before,
     ends_sentence,
     normalized,
     sentence_initial,
@@ -122,33 +122,11 @@ class FillerHit:
 
 
 @dataclass(frozen=True)
-class _Ctx:
-    """A candidate span and its surroundings."""
+class _Ctx(SpanContext):
+    """A candidate filler and its surroundings, with the fillers already found."""
 
-    words: Sequence[Word]
-    norms: Sequence[str]
     mask: Sequence[bool]
-    i: int
-    n: int
-
-    def prev(self) -> str:
-        return self.norms[self.i - 1] if self.i > 0 else ""
-
-    def next(self, k: int = 0) -> str:
-        j = self.i + self.n + k
-        return self.norms[j] if j < len(self.norms) else ""
-
-    @property
-    def last(self) -> str:
-        return self.words[self.i + self.n - 1].text.strip()
-
-    def before(self) -> bool:
-        """A break (start, comma, sentence end) right before the span."""
-        return boundary_before(self.words, self.i)
-
-    def after(self) -> bool:
-        """Punctuation right after the span, or the end of the text."""
-        return boundary_after(self.last) or self.i + self.n >= len(self.words)
+    """Words already taken by a filler."""
 
     def final(self) -> bool:
         """The span ends its sentence or the text."""
@@ -329,7 +307,7 @@ def find_fillers(words: Sequence[Word]) -> list[FillerHit]:
         phrase = None if pause else _match_phrase(words, norms, i)
         if pause:
             hits.append(_hit(words, pause, FILLED_PAUSE, i, 1))
-        elif phrase and _PHRASES[phrase](_Ctx(words, norms, mask, i, len(phrase))):
+        elif phrase and _PHRASES[phrase](_Ctx(words, norms, i, len(phrase), mask)):
             name = "okay" if phrase == ("ok",) else " ".join(phrase)
             hits.append(_hit(words, name, DISCOURSE, i, len(phrase)))
         else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
-from starcoach.core.analysis.text import boundary_after, boundary_before, normalized
+from starcoach.core.analysis.text import SpanContext, boundary_after, normalized
 from starcoach.core.models import Word
 
 HEDGES_PER_MIN_HIGH = 2.0
@@ -56,31 +56,7 @@ class HedgeHit:
     """End time of its last word; None when untimed."""
 
 
-@dataclass(frozen=True)
-class _Ctx:
-    """A candidate hedge and its surroundings."""
-
-    words: Sequence[Word]
-    norms: Sequence[str]
-    i: int
-    n: int
-
-    def prev(self) -> str:
-        return self.norms[self.i - 1] if self.i > 0 else ""
-
-    def next(self, k: int = 0) -> str:
-        j = self.i + self.n + k
-        return self.norms[j] if j < len(self.norms) else ""
-
-    def before(self) -> bool:
-        """A break (start, comma, sentence end) right before the span."""
-        return boundary_before(self.words, self.i)
-
-    def after(self) -> bool:
-        """Punctuation right after the span, or the end of the text."""
-        return self.i + self.n >= len(self.words) or boundary_after(
-            self.words[self.i + self.n - 1].text
-        )
+_Ctx = SpanContext
 
 
 def _always(c: _Ctx) -> bool:

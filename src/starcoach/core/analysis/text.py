@@ -93,6 +93,42 @@ def boundary_before(words: Sequence[Word], index: int) -> bool:
     return boundary_after(words[index - 1].text)
 
 
+@dataclass(frozen=True)
+class SpanContext:
+    """A candidate span of words (a filler or a hedge) and what surrounds it."""
+
+    words: Sequence[Word]
+    """The word list."""
+    norms: Sequence[str]
+    """The words normalized (lower case, punctuation stripped)."""
+    i: int
+    """Index of the span's first word."""
+    n: int
+    """Number of words in the span."""
+
+    def prev(self) -> str:
+        """The normalized word before the span ("" at the start)."""
+        return self.norms[self.i - 1] if self.i > 0 else ""
+
+    def next(self, k: int = 0) -> str:
+        """The ``k``-th normalized word after the span ("" past the end)."""
+        j = self.i + self.n + k
+        return self.norms[j] if j < len(self.norms) else ""
+
+    @property
+    def last(self) -> str:
+        """The span's last word as written."""
+        return self.words[self.i + self.n - 1].text.strip()
+
+    def before(self) -> bool:
+        """A break (start, comma, sentence end) right before the span."""
+        return boundary_before(self.words, self.i)
+
+    def after(self) -> bool:
+        """Punctuation right after the span, or the end of the text."""
+        return boundary_after(self.last) or self.i + self.n >= len(self.words)
+
+
 def sentence_initial(words: Sequence[Word], index: int) -> bool:
     """True when word ``index`` starts the text or follows a sentence end."""
     return index == 0 or ends_sentence(words[index - 1].text)
