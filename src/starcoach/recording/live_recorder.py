@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from starcoach.core.analysis.pitch import drop_short_runs
-from starcoach.core.analysis.tone import (
+from starcoach.core.analysis.pitch import (
     HOP_S,
     LevelTrack,
     PitchTrack,
+    drop_short_runs,
     level_track,
     pitch_track,
     tone_tracks,
