@@ -31,14 +31,14 @@ DEADLINE_S = 60.0
 class Terminal:
     """The app in a pty; ``screen`` is what an 80x24 terminal shows."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, argv: tuple[str, ...] = ("-m", "tests.pty_app")) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLS),
                "LINES": str(ROWS), "PYTHONPATH": f"{SRC}{os.pathsep}{ROOT}",
                "STARCOACH_DATA_DIR": str(data_dir), "TEXTUAL_ANIMATIONS": "none"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.pty_app", str(data_dir)], cwd=ROOT, env=env,
+            [sys.executable, *argv, str(data_dir)], cwd=ROOT, env=env,
             stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
         os.close(slave)
         self.master = master
@@ -135,3 +135,23 @@ def test_real_app_at_80x24_by_keys(terminal: Terminal, tmp_path: Path) -> None:
     terminal.press("q")
     assert terminal.close() == 0
     assert "ALSA" not in terminal.text()
+
+
+@pytest.mark.model
+def test_ctrl_c_while_recording_exits_cleanly_and_keeps_the_recording(tmp_path: Path) -> None:
+    """The real `starcoach --demo` quit by Ctrl+C mid-answer: exit 0 (no abort from a decode
+    cut off at shutdown), the terminal restored, the recording so far on disk."""
+    data = tmp_path / "data"
+    term = Terminal(data, ("-m", "starcoach", "--demo", "--no-voice", "--data-dir"))
+    try:
+        term.wait_for("Pick a question set")
+        term.press("\r")
+        term.wait_for("Recording", "Heard:", "wpm")  # words transcribed while still recording
+        term.press("\x03")  # Ctrl+C
+        assert term.close() == 0
+    finally:
+        if term.process.poll() is None:
+            term.process.kill()
+    assert "terminate called" not in term.text()
+    recordings = list((data / "recordings").glob("*.wav"))
+    assert len(recordings) == 1 and recordings[0].stat().st_size > 44

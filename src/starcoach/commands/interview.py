@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,35 @@ def run(args: argparse.Namespace) -> int:
 
     start = "calls" if args.app_calls else "mock" if args.app_mock else "interview"
     InterviewApp(services, start=start).run()
+    _finish_workers()
     return 0
+
+
+WORKER_THREADS = ("take-", "incremental-asr", "live-tone", "save-scorecard")
+"""Name prefixes of the threads that record, transcribe or save (see recording/, ui/)."""
+WORKERS_GRACE_S = 20.0
+"""How long quitting waits for them: saves finish and no decode is cut off mid-call."""
+
+
+def _finish_workers() -> None:
+    """Wait for the app's worker threads before the interpreter shuts down.
+
+    They are daemon threads; one killed inside a CTranslate2 decode aborts the process
+    ("terminate called without an active exception", exit 134) when the app is quit mid-answer
+    (q or Ctrl+C). A worker still busy after the grace period is cut off by leaving at once.
+    """
+    import os
+    import threading
+    import time
+
+    deadline = time.monotonic() + WORKERS_GRACE_S
+    busy = [t for t in threading.enumerate() if t.name.startswith(WORKER_THREADS)]
+    for thread in busy:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in busy):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _check_set(sets: list[Any], wanted: str | None) -> None:
