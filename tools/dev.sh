@@ -74,6 +74,7 @@ case "$mode" in
   check)
     # Lint and type checks (pinned ruff and mypy from the dev extra), as CI runs them.
     .venv/bin/python -m ruff check src tests
+    .venv/bin/python -m ruff format --check src
     .venv/bin/python -m mypy
     ;;
   test)

@@ -40,14 +40,21 @@ class Step:
 
 def question_ref(question: Question) -> QuestionRef:
     """The analysis engine's view of a question (as the interview screen builds it)."""
-    return QuestionRef(text=question.text, id=question.id, behavioral=question.expects_star,
-                       extra={"kind": question.kind, "competency": question.competency,
-                              "set": question.set_id})
+    return QuestionRef(
+        text=question.text,
+        id=question.id,
+        behavioral=question.expects_star,
+        extra={"kind": question.kind, "competency": question.competency, "set": question.set_id},
+    )
 
 
-def run_scripted_mock(plan: MockPlan, clips: DemoClips, transcriber: VadTranscriber,
-                      interviewer: Interviewer | None = None,
-                      on_step: Callable[[Step], None] | None = None) -> Scorecard:
+def run_scripted_mock(
+    plan: MockPlan,
+    clips: DemoClips,
+    transcriber: VadTranscriber,
+    interviewer: Interviewer | None = None,
+    on_step: Callable[[Step], None] | None = None,
+) -> Scorecard:
     """Play a mock interview with the demo answers and return its scorecard.
 
     Args:
@@ -93,5 +100,4 @@ def _first_tip(question: Question, plan: MockPlan, analysis: dict[str, Any]) -> 
 
 
 def _answer(path: Any, question: Question, transcriber: VadTranscriber) -> dict[str, Any]:
-    return analyze_clip(load_audio(path), transcriber, question_ref(question),
-                        source=str(path))
+    return analyze_clip(load_audio(path), transcriber, question_ref(question), source=str(path))

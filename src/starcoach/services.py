@@ -203,8 +203,9 @@ def _customer_speaker(voice: Any) -> Speaker | None:
     try:
         from starcoach.adapters.tts_speaker import TtsSpeaker
 
-        return TtsSpeaker(rate=getattr(voice, "rate", None),
-                          voice=getattr(voice, "voice", None) or CUSTOMER_VOICE)
+        return TtsSpeaker(
+            rate=getattr(voice, "rate", None), voice=getattr(voice, "voice", None) or CUSTOMER_VOICE
+        )
     except (AppError, ImportError, OSError, RuntimeError):
         return None
 
@@ -225,8 +226,9 @@ def _answers_dir(data_dir: Path | None) -> Path:
     return path
 
 
-def _history_saver(data_dir: Path | None
-                   ) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
+def _history_saver(
+    data_dir: Path | None,
+) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
     """Saves each answer of this app run into one session of the history per kind, and a mock
     interview's scorecard with its session (each mock interview is a session of its own)."""
     from starcoach.storage.saving import save_analysis
@@ -237,10 +239,15 @@ def _history_saver(data_dir: Path | None
     def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
         q = analysis.get("question") or {}  # the session row comes with its first answer
         mock = kind.startswith("mock")
-        session[kind], _ = save_analysis(analysis, audio, analysis.get("question"), data_dir,
-                                         session_id=session.get(kind),
-                                         kind="interview" if mock else kind,
-                                         question_set=MOCK_SESSION_SET if mock else q.get("set"))
+        session[kind], _ = save_analysis(
+            analysis,
+            audio,
+            analysis.get("question"),
+            data_dir,
+            session_id=session.get(kind),
+            kind="interview" if mock else kind,
+            question_set=MOCK_SESSION_SET if mock else q.get("set"),
+        )
 
     def save_scorecard(card: dict[str, Any], kind: str) -> None:
         from starcoach.storage.history import History

@@ -142,7 +142,7 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for k in range(0, len(order), self._batch):
-            idx = order[k:k + self._batch]
+            idx = order[k : k + self._batch]
             out[idx] = self._embed_batch([texts[i] or " " for i in idx])
         return out
 

@@ -33,8 +33,13 @@ _FOLLOW_UP = re.compile(r"^(?P<question>.+)-follow-up(?:-\d+)?$")
 class FixtureRecorder:
     """Plays a WAV file's blocks through ``on_block`` as a microphone would (a ``Recorder``)."""
 
-    def __init__(self, wav_path: Path, realtime: bool = False, block_s: float = 0.1,
-                 loader: Callable[[Path], AudioClip] = load_wav) -> None:
+    def __init__(
+        self,
+        wav_path: Path,
+        realtime: bool = False,
+        block_s: float = 0.1,
+        loader: Callable[[Path], AudioClip] = load_wav,
+    ) -> None:
         """Set up the recorder.
 
         Args:
@@ -114,8 +119,11 @@ def demo_clip_name(kind: str, key: str) -> str:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown demo clip kind {kind!r}")
-    return {"interview": f"{key}.ogg", "follow_up": f"{key}.follow-up.ogg",
-            "call": f"call-{key}.ogg"}[kind]
+    return {
+        "interview": f"{key}.ogg",
+        "follow_up": f"{key}.follow-up.ogg",
+        "call": f"call-{key}.ogg",
+    }[kind]
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,9 @@ class DemoClips:
 
     def _add(self, kind: str, key: str, text: str, entry: dict[str, object]) -> None:
         path = self.directory / demo_clip_name(kind, key)
-        self.clips[(kind, key)] = DemoClip(kind, key, path, " ".join(text.split()),
-                                           str(entry.get("quality", "strong")))
+        self.clips[(kind, key)] = DemoClip(
+            kind, key, path, " ".join(text.split()), str(entry.get("quality", "strong"))
+        )
 
     def keys(self, kind: str) -> frozenset[str]:
         """Question ids (``interview``, ``follow_up``) or call turns (``call``) with a clip."""
@@ -219,8 +228,9 @@ class DemoRecorder:
         return clip
 
 
-def demo_recorder_factory(clips: DemoClips | None = None, realtime: bool = True
-                          ) -> Callable[[Path], DemoRecorder]:
+def demo_recorder_factory(
+    clips: DemoClips | None = None, realtime: bool = True
+) -> Callable[[Path], DemoRecorder]:
     """``Services.make_recorder`` for ``--demo``: the answer matched to each recording's name."""
     library = clips if clips is not None else DemoClips()
 

@@ -35,9 +35,21 @@ DETECT_S = 30.0
 """Seconds of speech the language is detected on (one Whisper window)."""
 
 LANGUAGE_NAMES = {
-    "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "zh": "Chinese", "ja": "Japanese",
-    "ko": "Korean", "ar": "Arabic", "hi": "Hindi", "tr": "Turkish", "sv": "Swedish",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "tr": "Turkish",
+    "sv": "Swedish",
 }
 """Display names of common languages (others are shown by their code)."""
 
@@ -119,17 +131,22 @@ def warning_for(guess: LanguageGuess | None) -> str | None:
     ``None`` as the guess means no multilingual model could tell the language.
     """
     if guess is None:
-        return ("Most of the speech could not be understood as English: starcoach coaches "
-                "English answers, so the words, fillers and STAR feedback may be wrong.")
+        return (
+            "Most of the speech could not be understood as English: starcoach coaches "
+            "English answers, so the words, fillers and STAR feedback may be wrong."
+        )
     if guess.code == "en" or guess.probability < MIN_LANGUAGE_PROBABILITY:
         return None
-    return (f"The answer sounds like {guess.name} ({guess.probability:.0%} likely), not "
-            "English: starcoach coaches English answers, so fillers and STAR feedback "
-            "do not apply.")
+    return (
+        f"The answer sounds like {guess.name} ({guess.probability:.0%} likely), not "
+        "English: starcoach coaches English answers, so fillers and STAR feedback "
+        "do not apply."
+    )
 
 
 def transcribe_as(model: WhisperModel, samples: np.ndarray, code: str) -> list[Any]:
     """faster-whisper segments of ``samples`` decoded in language ``code`` (deterministic)."""
-    segments, _info = model.transcribe(samples, language=code, word_timestamps=True,
-                                       temperature=0.0, beam_size=5)
+    segments, _info = model.transcribe(
+        samples, language=code, word_timestamps=True, temperature=0.0, beam_size=5
+    )
     return list(segments)

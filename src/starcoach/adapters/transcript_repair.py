@@ -117,8 +117,9 @@ def inside(t: float, regions: Regions, pad: float = 0.0) -> bool:
     return any(a - pad <= t <= b + pad for a, b in regions)
 
 
-def drop_invented(words: Sequence[Word], regions: Regions,
-                  audible: Callable[[float, float], float] | None = None) -> list[Word]:
+def drop_invented(
+    words: Sequence[Word], regions: Regions, audible: Callable[[float, float], float] | None = None
+) -> list[Word]:
     """Words without those invented outside speech.
 
     A word is dropped when it is zero-length or below ``OUTSIDE_MIN_PROBABILITY``, its middle
@@ -138,8 +139,10 @@ def drop_invented(words: Sequence[Word], regions: Regions,
         zero = (w.end or 0.0) - (w.start or 0.0) < MIN_WORD_S
         unsure = w.probability < OUTSIDE_MIN_PROBABILITY
         t = middle(w)
-        if (zero or unsure) and not inside(t, regions, OUTSIDE_PAD_S) and (
-            audible is None or audible(t - AUDIBLE_REACH_S, t + AUDIBLE_REACH_S) < MIN_AUDIBLE
+        if (
+            (zero or unsure)
+            and not inside(t, regions, OUTSIDE_PAD_S)
+            and (audible is None or audible(t - AUDIBLE_REACH_S, t + AUDIBLE_REACH_S) < MIN_AUDIBLE)
         ):
             continue
         kept.append(w)
@@ -156,8 +159,9 @@ def speech_in(regions: Regions, start: float, end: float) -> float:
     return sum(max(0.0, min(b, end) - max(a, start)) for a, b in regions)
 
 
-def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
-              pad_s: float = 0.2) -> list[Gap]:
+def find_gaps(
+    words: Sequence[Word], regions: Regions, duration_s: float, pad_s: float = 0.2
+) -> list[Gap]:
     """Stretches of speech that hold too few words.
 
     A region is starved when it holds fewer than ``STARVED_WORDS_PER_S`` words a second, or
@@ -176,13 +180,18 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
     Returns:
         The stretches to decode again, in order, without overlaps.
     """
-    starved = [i for i, (a, b) in enumerate(regions)
-               if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)
-               or longest_wordless(words, [(a, b)]) >= MIN_WORDLESS_S]
+    starved = [
+        i
+        for i, (a, b) in enumerate(regions)
+        if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)
+        or longest_wordless(words, [(a, b)]) >= MIN_WORDLESS_S
+    ]
     groups: list[list[int]] = []
     for i in starved:
-        if groups and regions[i][0] - regions[groups[-1][-1]][1] < JOIN_GAP_S and (
-            regions[i][1] - regions[groups[-1][0]][0] <= MAX_SPAN_S
+        if (
+            groups
+            and regions[i][0] - regions[groups[-1][-1]][1] < JOIN_GAP_S
+            and (regions[i][1] - regions[groups[-1][0]][0] <= MAX_SPAN_S)
         ):
             groups[-1].append(i)
         else:
@@ -205,8 +214,7 @@ def find_gaps(words: Sequence[Word], regions: Regions, duration_s: float,
 
 def wordless(words: Sequence[Word], regions: Regions) -> list[tuple[float, float]]:
     """Stretches of speech with no word within ``WORD_REACH_S``."""
-    spans = sorted(((w.start or 0.0) - WORD_REACH_S, (w.end or 0.0) + WORD_REACH_S)
-                   for w in words)
+    spans = sorted(((w.start or 0.0) - WORD_REACH_S, (w.end or 0.0) + WORD_REACH_S) for w in words)
     out = []
     for a, b in regions:
         cursor = a
@@ -242,8 +250,9 @@ def better(redone: Sequence[Word], existing: Sequence[Word], regions: Regions) -
 
 def covers(words: Sequence[Word], gap: Gap, regions: Regions) -> bool:
     """Whether words account for a stretch: enough of them, and no long wordless speech."""
-    inside_gap = [(max(a, gap.start), min(b, gap.end)) for a, b in regions
-                  if b > gap.start and a < gap.end]
+    inside_gap = [
+        (max(a, gap.start), min(b, gap.end)) for a, b in regions if b > gap.start and a < gap.end
+    ]
     return len(words) >= gap.words_needed and longest_wordless(words, inside_gap) < MIN_WORDLESS_S
 
 
@@ -251,22 +260,25 @@ def _wordless_s(words: Sequence[Word], regions: Regions) -> float:
     return sum(b - a for a, b in wordless(words, regions))
 
 
-def replace_span(words: Sequence[Word], start: float, end: float,
-                 redone: Sequence[Word]) -> list[Word]:
+def replace_span(
+    words: Sequence[Word], start: float, end: float, redone: Sequence[Word]
+) -> list[Word]:
     """Words with those in ``[start, end)`` replaced by ``redone``, in time order."""
     kept = [w for w in words if not start <= middle(w) < end]
     return sorted([*kept, *(w for w in redone if start <= middle(w) < end)], key=middle)
 
 
-def coverage_windows(words: Sequence[Word], regions: Regions, duration_s: float,
-                     window_s: float = WINDOW_S) -> list[WindowCoverage]:
+def coverage_windows(
+    words: Sequence[Word], regions: Regions, duration_s: float, window_s: float = WINDOW_S
+) -> list[WindowCoverage]:
     """Speech time and word count per window of ``window_s`` seconds."""
     out = []
     start = 0.0
     while start < duration_s:
         end = min(duration_s, start + window_s)
-        out.append(WindowCoverage(start, end, speech_in(regions, start, end),
-                                  words_in(words, start, end)))
+        out.append(
+            WindowCoverage(start, end, speech_in(regions, start, end), words_in(words, start, end))
+        )
         start = end
     return out
 

@@ -145,9 +145,14 @@ def play_wav(player: str, wav: Path, timeout_s: float) -> None:
         DeviceError: the player failed or hung; the message gives its first error line.
     """
     try:
-        done = subprocess.run([player, "-q", str(wav)], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=timeout_s, check=False)
+        done = subprocess.run(
+            [player, "-q", str(wav)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=timeout_s,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise DeviceError("the sound output did not finish playing", title="No speech") from exc
     except OSError as exc:

@@ -35,8 +35,9 @@ def speech_regions(clip: AudioClip) -> list[tuple[float, float]]:
     block = int(VAD_BLOCK_S * SAMPLE_RATE)
     regions: list[tuple[float, float]] = []
     for first in range(0, samples.size, block):
-        stamps = get_speech_timestamps(samples[first : first + block], options,
-                                       sampling_rate=SAMPLE_RATE)
+        stamps = get_speech_timestamps(
+            samples[first : first + block], options, sampling_rate=SAMPLE_RATE
+        )
         for stamp in stamps:
             start = (first + stamp["start"]) / SAMPLE_RATE
             end = (first + stamp["end"]) / SAMPLE_RATE
@@ -115,6 +116,7 @@ def limit_heap_growth() -> bool:
     try:
         libc = ctypes.CDLL(None)
         return bool(libc.mallopt(M_ARENA_MAX, ARENA_MAX)) and bool(
-            libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+            libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+        )
     except (OSError, AttributeError):
         return False

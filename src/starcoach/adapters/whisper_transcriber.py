@@ -207,8 +207,14 @@ class WhisperTranscriber:
     def previewer(self) -> WhisperTranscriber:
         """A fast sibling for provisional live captions: greedy decoding, same loaded model."""
         fast = replace(self.options, beam_size=1, temperature=0.0)
-        return WhisperTranscriber(self._model_spec, cpu_threads=self._cpu_threads, options=fast,
-                                  chunk_s=None, fill_skipped=False, check_language=False)
+        return WhisperTranscriber(
+            self._model_spec,
+            cpu_threads=self._cpu_threads,
+            options=fast,
+            chunk_s=None,
+            fill_skipped=False,
+            check_language=False,
+        )
 
     @property
     def model_name(self) -> str:
@@ -259,12 +265,18 @@ class WhisperTranscriber:
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
         text = " ".join(word.text for word in words)
-        return Transcript(words=tuple(words), duration_s=clip.duration_s, text=text,
-                          warnings=warnings)
+        return Transcript(
+            words=tuple(words), duration_s=clip.duration_s, text=text, warnings=warnings
+        )
 
-    def _fill_gaps(self, samples: np.ndarray, words: list[Word],
-                   regions: list[tuple[float, float]], offset_s: float,
-                   audible: Callable[[float, float], float]) -> list[Word]:
+    def _fill_gaps(
+        self,
+        samples: np.ndarray,
+        words: list[Word],
+        regions: list[tuple[float, float]],
+        offset_s: float,
+        audible: Callable[[float, float], float],
+    ) -> list[Word]:
         """Decode again every stretch of speech the words do not cover.
 
         ``transcript_repair.find_gaps`` finds the stretches (per speech region, joined over a
@@ -276,13 +288,18 @@ class WhisperTranscriber:
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
             lo = int((gap.start - offset_s) * SAMPLE_RATE)
             hi = int((gap.end - offset_s) * SAMPLE_RATE)
-            inside = [(max(a, gap.start), min(b, gap.end)) for a, b in regions
-                      if b > gap.start and a < gap.end]
+            inside = [
+                (max(a, gap.start), min(b, gap.end))
+                for a, b in regions
+                if b > gap.start and a < gap.end
+            ]
             best: list[Word] = []
             for changes in REDECODE_LADDER:
                 redone = drop_invented(
                     self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
-                    regions, audible)
+                    regions,
+                    audible,
+                )
                 if not best or transcript_repair.better(redone, best, inside):
                     best = redone
                 if transcript_repair.covers(best, gap, regions):
@@ -292,9 +309,13 @@ class WhisperTranscriber:
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
         return words
 
-    def _check_language(self, samples: np.ndarray, words: list[Word],
-                        regions: list[tuple[float, float]], offset_s: float
-                        ) -> tuple[list[Word], tuple[str, ...]]:
+    def _check_language(
+        self,
+        samples: np.ndarray,
+        words: list[Word],
+        regions: list[tuple[float, float]],
+        offset_s: float,
+    ) -> tuple[list[Word], tuple[str, ...]]:
         """Words and warnings after checking, when the words look wrong, that it is English.
 
         Speech in another language is transcribed in that language by the multilingual model
@@ -311,8 +332,7 @@ class WhisperTranscriber:
         if warning is None:
             return words, ()
         segments = language_check.transcribe_as(model, samples, guess.code)
-        return [w for seg in segments for w in convert_words(seg.words or [], offset_s)], (
-            warning,)
+        return [w for seg in segments for w in convert_words(seg.words or [], offset_s)], (warning,)
 
     def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
         """Where someone is speaking, by faster-whisper's bundled Silero VAD.
@@ -332,8 +352,9 @@ class WhisperTranscriber:
             return list(last[1])
         return speech_regions(clip)
 
-    def _chunks(self, duration_s: float, regions: list[tuple[float, float]]
-                ) -> list[tuple[float, float]]:
+    def _chunks(
+        self, duration_s: float, regions: list[tuple[float, float]]
+    ) -> list[tuple[float, float]]:
         if duration_s > LONG_FILE_S:
             max_s = LONG_PIECE_S if self.chunk_s is None else min(self.chunk_s, LONG_PIECE_S)
         elif self.chunk_s is not None and duration_s > max(self.chunk_s, WINDOW_S):
@@ -345,8 +366,9 @@ class WhisperTranscriber:
     def _decode(self, samples: np.ndarray, offset_s: float) -> list[Word]:
         return self._decode_with(samples, offset_s, self.options)
 
-    def _decode_with(self, samples: np.ndarray, offset_s: float,
-                     options: DecodeOptions) -> list[Word]:
+    def _decode_with(
+        self, samples: np.ndarray, offset_s: float, options: DecodeOptions
+    ) -> list[Word]:
         """Words of one decode, without failed segments and the unsure tail."""
         if samples.size < SAMPLE_RATE // 10:
             return []
@@ -359,8 +381,9 @@ class WhisperTranscriber:
         )
         words = []
         for segment in segments:  # the generator does the decoding
-            if failed_segment(segment.compression_ratio, segment.avg_logprob,
-                              segment.no_speech_prob):
+            if failed_segment(
+                segment.compression_ratio, segment.avg_logprob, segment.no_speech_prob
+            ):
                 continue
             words.extend(convert_words(segment.words or [], offset_s))
         return _drop_unsure_tail(words)

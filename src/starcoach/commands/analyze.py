@@ -24,18 +24,38 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "transcript (text-only analysis: fillers and STAR, no timing).",
     )
     p.add_argument("path", type=Path, metavar="PATH")
-    p.add_argument("-q", "--question", metavar="TEXT|ID",
-                   help="the question answered: its text, or an id from `starcoach questions`")
+    p.add_argument(
+        "-q",
+        "--question",
+        metavar="TEXT|ID",
+        help="the question answered: its text, or an id from `starcoach questions`",
+    )
     p.add_argument("--json", action="store_true", help="print the analysis as one JSON object")
-    p.add_argument("--model", metavar="DIR|NAME",
-                   help="local CTranslate2 Whisper model folder, 'tiny.en' (bundled, default), "
-                   "'base' (the [base] extra) or a name already in the local Hugging Face cache")
-    p.add_argument("--target-wpm", metavar="LOW-HIGH", type=_band, default=None,
-                   help="pace target band (default 120-160)")
-    p.add_argument("--long-pause", metavar="SECONDS", type=_positive, default=None,
-                   help="pauses at least this long count as long (default 1.5)")
-    p.add_argument("--save", action="store_true",
-                   help="keep the answer (audio, transcript, analysis) in the practice history")
+    p.add_argument(
+        "--model",
+        metavar="DIR|NAME",
+        help="local CTranslate2 Whisper model folder, 'tiny.en' (bundled, default), "
+        "'base' (the [base] extra) or a name already in the local Hugging Face cache",
+    )
+    p.add_argument(
+        "--target-wpm",
+        metavar="LOW-HIGH",
+        type=_band,
+        default=None,
+        help="pace target band (default 120-160)",
+    )
+    p.add_argument(
+        "--long-pause",
+        metavar="SECONDS",
+        type=_positive,
+        default=None,
+        help="pauses at least this long count as long (default 1.5)",
+    )
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="keep the answer (audio, transcript, analysis) in the practice history",
+    )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history folder (with --save)")
     p.set_defaults(handler=run)
 
@@ -102,12 +122,17 @@ def resolve_question(ref: str | None) -> QuestionRef | None:
         if looks_like_id:
             raise
         return QuestionRef(text=ref.strip())
-    return QuestionRef(text=q.text, id=q.id, behavioral=q.expects_star,
-                       extra={"kind": q.kind, "competency": q.competency, "set": q.set_id})
+    return QuestionRef(
+        text=q.text,
+        id=q.id,
+        behavioral=q.expects_star,
+        extra={"kind": q.kind, "competency": q.competency, "set": q.set_id},
+    )
 
 
-def _analyze_audio(path: Path, model: str | None, question: QuestionRef | None,
-                   settings: Settings) -> dict[str, Any]:
+def _analyze_audio(
+    path: Path, model: str | None, question: QuestionRef | None, settings: Settings
+) -> dict[str, Any]:
     from starcoach.adapters.audio_files import load_audio
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
     from starcoach.recording.pipeline import analyze_clip

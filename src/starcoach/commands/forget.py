@@ -12,9 +12,11 @@ from starcoach.core.errors import AppError
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the subcommand."""
     p = sub.add_parser(
-        "forget", help="delete a saved session (answers and audio)",
+        "forget",
+        help="delete a saved session (answers and audio)",
         description="Delete a session's answers, analyses and audio files from the history. "
-        "Asks for confirmation unless --yes is given.")
+        "Asks for confirmation unless --yes is given.",
+    )
     p.add_argument("session", metavar="SESSION", help="session id (see `starcoach history`)")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history folder")
@@ -28,8 +30,9 @@ def confirm(prompt: str) -> bool:
         AppError: stdin is not a terminal or is closed (use --yes).
     """
     if not sys.stdin or not sys.stdin.isatty():
-        raise AppError("refusing to delete without confirmation: stdin is not a terminal; "
-                       "add --yes")
+        raise AppError(
+            "refusing to delete without confirmation: stdin is not a terminal; add --yes"
+        )
     try:
         answer = input(prompt)
     except EOFError:
@@ -44,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
     with History.open(data_dir(args.data_dir)) as history:
         info = history.session(args.session)
-        prompt = (f"Delete session {info.id} ({info.kind}, {info.started_at}, "
-                  f"{info.attempt_count} answer(s) and their audio)? [y/N] ")
+        prompt = (
+            f"Delete session {info.id} ({info.kind}, {info.started_at}, "
+            f"{info.attempt_count} answer(s) and their audio)? [y/N] "
+        )
         if not args.yes and not confirm(prompt):
             print("Nothing deleted.", file=sys.stderr)
             return 1

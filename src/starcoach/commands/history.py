@@ -13,10 +13,12 @@ from typing import Any
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the subcommand."""
     p = sub.add_parser(
-        "history", help="list saved practice sessions and progress per question",
+        "history",
+        help="list saved practice sessions and progress per question",
         description="List saved sessions (id, date, kind, answers, mean metrics) and, for each "
         "question, the first, best and latest attempt. With SESSION, show that session's "
-        "answers. Session ids (or a unique prefix) go to `report` and `forget`.")
+        "answers. Session ids (or a unique prefix) go to `report` and `forget`.",
+    )
     p.add_argument("session", nargs="?", metavar="SESSION", help="a session id to show in detail")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history folder")
@@ -50,51 +52,88 @@ def _local(iso: str) -> str:
 
 
 def _brief(attempt: Any) -> dict[str, Any]:
-    return {"attempt": attempt.id, "session": attempt.session_id,
-            "created_at": attempt.created_at, **attempt.metrics}
+    return {
+        "attempt": attempt.id,
+        "session": attempt.session_id,
+        "created_at": attempt.created_at,
+        **attempt.metrics,
+    }
 
 
 def _overview_data(history: Any) -> dict[str, Any]:
-    sessions = [{"id": s.id, "started_at": s.started_at, "kind": s.kind,
-                 "question_set": s.question_set, "label": s.label,
-                 "answers": s.attempt_count, "means": dict(s.means)}
-                for s in history.sessions()]
-    questions = [{"question_id": q.question_id, "question_text": q.question_text,
-                  "attempts": q.count, "first": _brief(q.first), "best": _brief(q.best),
-                  "latest": _brief(q.latest)} for q in history.questions()]
+    sessions = [
+        {
+            "id": s.id,
+            "started_at": s.started_at,
+            "kind": s.kind,
+            "question_set": s.question_set,
+            "label": s.label,
+            "answers": s.attempt_count,
+            "means": dict(s.means),
+        }
+        for s in history.sessions()
+    ]
+    questions = [
+        {
+            "question_id": q.question_id,
+            "question_text": q.question_text,
+            "attempts": q.count,
+            "first": _brief(q.first),
+            "best": _brief(q.best),
+            "latest": _brief(q.latest),
+        }
+        for q in history.questions()
+    ]
     return {"data_dir": str(history.folder), "sessions": sessions, "questions": questions}
 
 
 def _session_data(history: Any, ref: str) -> dict[str, Any]:
     info = history.session(ref)
-    return {"id": info.id, "started_at": info.started_at, "kind": info.kind,
-            "question_set": info.question_set, "label": info.label,
-            "answers": [{**_brief(a), "question_id": a.question_id,
-                         "question_text": a.question_text,
-                         "audio_path": str(a.audio_path) if a.audio_path else None,
-                         "transcript": a.analysis.get("transcript")}
-                        for a in history.attempts(info.id)]}
+    return {
+        "id": info.id,
+        "started_at": info.started_at,
+        "kind": info.kind,
+        "question_set": info.question_set,
+        "label": info.label,
+        "answers": [
+            {
+                **_brief(a),
+                "question_id": a.question_id,
+                "question_text": a.question_text,
+                "audio_path": str(a.audio_path) if a.audio_path else None,
+                "transcript": a.analysis.get("transcript"),
+            }
+            for a in history.attempts(info.id)
+        ],
+    }
 
 
 def _metrics_line(m: Mapping[str, Any]) -> str:
     from starcoach.reports.common import fmt_metric
 
-    return (f"{fmt_metric('wpm', m.get('wpm')):>7}  "
-            f"{fmt_metric('f', m.get('fillers_per_min')):>5} fillers/min  "
-            f"{fmt_metric('long_pauses', m.get('long_pauses')):>3} long pauses  "
-            f"STAR {fmt_metric('star_coverage', m.get('star_coverage')):>4}")
+    return (
+        f"{fmt_metric('wpm', m.get('wpm')):>7}  "
+        f"{fmt_metric('f', m.get('fillers_per_min')):>5} fillers/min  "
+        f"{fmt_metric('long_pauses', m.get('long_pauses')):>3} long pauses  "
+        f"STAR {fmt_metric('star_coverage', m.get('star_coverage')):>4}"
+    )
 
 
 def _overview_text(data: Mapping[str, Any]) -> str:
     from starcoach.storage.schema import MOCK_SESSION_SET
+
     if not data["sessions"]:
-        return (f"No saved sessions in {data['data_dir']}. Practise with `starcoach` or "
-                "`starcoach analyze FILE --save`.\n")
+        return (
+            f"No saved sessions in {data['data_dir']}. Practise with `starcoach` or "
+            "`starcoach analyze FILE --save`.\n"
+        )
     lines = [f"Sessions ({data['data_dir']}):", ""]
     for s in data["sessions"]:
         kind = "mock" if s["question_set"] == MOCK_SESSION_SET else s["kind"]
-        lines.append(f"  {s['id']}  {_local(s['started_at'])}  {kind:<9} "
-                     f"{s['answers']:>2} answer(s)  {_metrics_line(s['means'])}")
+        lines.append(
+            f"  {s['id']}  {_local(s['started_at'])}  {kind:<9} "
+            f"{s['answers']:>2} answer(s)  {_metrics_line(s['means'])}"
+        )
     if data["questions"]:
         lines += ["", "Questions (first / best / latest):"]
     for q in data["questions"]:
@@ -107,15 +146,18 @@ def _overview_text(data: Mapping[str, Any]) -> str:
 
 
 def _session_text(data: Mapping[str, Any]) -> str:
-    lines = [f"Session {data['id']}  {_local(data['started_at'])}  {data['kind']}"
-             + (f"  ({data['label']})" if data["label"] else ""), ""]
+    lines = [
+        f"Session {data['id']}  {_local(data['started_at'])}  {data['kind']}"
+        + (f"  ({data['label']})" if data["label"] else ""),
+        "",
+    ]
     for n, a in enumerate(data["answers"], 1):
         lines.append(f"{n}. {a['question_text'] or a['question_id'] or '(no question)'}")
         lines.append(f"   {_local(a['created_at'])}  {_metrics_line(a)}")
         if a["audio_path"]:
             lines.append(f"   audio: {a['audio_path']}")
         if a["transcript"]:
-            lines.append(f"   \"{a['transcript'][:200]}\"")
+            lines.append(f'   "{a["transcript"][:200]}"')
     if not data["answers"]:
         lines.append("(no answers saved)")
     return "\n".join(lines) + "\n"

@@ -13,37 +13,96 @@ from starcoach.core.errors import AppError
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the interview app (``starcoach`` with no command)."""
     g = parser.add_argument_group("interview app (starcoach with no command)")
-    g.add_argument("--demo", dest="app_demo", action="store_true",
-                   help="recorded answers play the candidate (no microphone needed)")
-    g.add_argument("--calls", dest="app_calls", action="store_true",
-                   help="start with call-center practice (spoken customer role-plays)")
-    g.add_argument("--mock", dest="app_mock", action="store_true",
-                   help="start a full mock interview (opening, behavioral questions, one "
-                   "situational, closing) ending in a hiring manager's scorecard")
-    g.add_argument("--no-follow-ups", dest="app_no_follow_ups", action="store_true",
-                   help="the interviewer never asks a follow-up question after an answer")
+    g.add_argument(
+        "--demo",
+        dest="app_demo",
+        action="store_true",
+        help="recorded answers play the candidate (no microphone needed)",
+    )
+    g.add_argument(
+        "--calls",
+        dest="app_calls",
+        action="store_true",
+        help="start with call-center practice (spoken customer role-plays)",
+    )
+    g.add_argument(
+        "--mock",
+        dest="app_mock",
+        action="store_true",
+        help="start a full mock interview (opening, behavioral questions, one "
+        "situational, closing) ending in a hiring manager's scorecard",
+    )
+    g.add_argument(
+        "--no-follow-ups",
+        dest="app_no_follow_ups",
+        action="store_true",
+        help="the interviewer never asks a follow-up question after an answer",
+    )
     g.add_argument("--set", dest="app_set", metavar="SET", help="question set id to start with")
-    g.add_argument("-n", "--count", dest="app_count", type=int, default=3, metavar="N",
-                   help="questions per session (default 3)")
-    g.add_argument("--shuffle", dest="app_shuffle", action="store_true",
-                   help="shuffle the questions")
-    g.add_argument("--think", dest="app_think", type=int, default=0, metavar="S",
-                   help="think time before recording (default 0)")
-    g.add_argument("--silence-stop", dest="app_silence_stop", type=float, default=4.0,
-                   metavar="S",
-                   help="stop after this much silence once you have spoken (default 4)")
-    g.add_argument("--max-length", dest="app_max_length", type=float, default=180.0, metavar="S",
-                   help="longest answer in seconds (default 180)")
-    g.add_argument("--no-voice", dest="app_no_voice", action="store_true",
-                   help="show questions without reading them aloud")
-    g.add_argument("--rate", dest="app_rate", type=int, metavar="WPM",
-                   help="speech rate of the question voice")
-    g.add_argument("--input-device", dest="app_input_device", metavar="NAME|INDEX",
-                   help="microphone to record from (see `starcoach devices`)")
-    g.add_argument("--model", dest="app_model", metavar="DIR|NAME",
-                   help="Whisper model (default: the bundled tiny.en)")
-    g.add_argument("--data-dir", dest="app_data_dir", type=Path, metavar="DIR",
-                   help="where history and recordings go")
+    g.add_argument(
+        "-n",
+        "--count",
+        dest="app_count",
+        type=int,
+        default=3,
+        metavar="N",
+        help="questions per session (default 3)",
+    )
+    g.add_argument(
+        "--shuffle", dest="app_shuffle", action="store_true", help="shuffle the questions"
+    )
+    g.add_argument(
+        "--think",
+        dest="app_think",
+        type=int,
+        default=0,
+        metavar="S",
+        help="think time before recording (default 0)",
+    )
+    g.add_argument(
+        "--silence-stop",
+        dest="app_silence_stop",
+        type=float,
+        default=4.0,
+        metavar="S",
+        help="stop after this much silence once you have spoken (default 4)",
+    )
+    g.add_argument(
+        "--max-length",
+        dest="app_max_length",
+        type=float,
+        default=180.0,
+        metavar="S",
+        help="longest answer in seconds (default 180)",
+    )
+    g.add_argument(
+        "--no-voice",
+        dest="app_no_voice",
+        action="store_true",
+        help="show questions without reading them aloud",
+    )
+    g.add_argument(
+        "--rate", dest="app_rate", type=int, metavar="WPM", help="speech rate of the question voice"
+    )
+    g.add_argument(
+        "--input-device",
+        dest="app_input_device",
+        metavar="NAME|INDEX",
+        help="microphone to record from (see `starcoach devices`)",
+    )
+    g.add_argument(
+        "--model",
+        dest="app_model",
+        metavar="DIR|NAME",
+        help="Whisper model (default: the bundled tiny.en)",
+    )
+    g.add_argument(
+        "--data-dir",
+        dest="app_data_dir",
+        type=Path,
+        metavar="DIR",
+        help="where history and recordings go",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,18 +119,29 @@ def run(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise AppError("the interview app needs a terminal; for scripts use `starcoach analyze`")
     options = InterviewOptions(
-        question_set=args.app_set, count=args.app_count, shuffle=args.app_shuffle,
-        think_s=args.app_think, silence_stop_s=args.app_silence_stop,
-        max_answer_s=args.app_max_length, mock=args.app_mock,
-        follow_ups=FollowUpSettings(enabled=not args.app_no_follow_ups))
+        question_set=args.app_set,
+        count=args.app_count,
+        shuffle=args.app_shuffle,
+        think_s=args.app_think,
+        silence_stop_s=args.app_silence_stop,
+        max_answer_s=args.app_max_length,
+        mock=args.app_mock,
+        follow_ups=FollowUpSettings(enabled=not args.app_no_follow_ups),
+    )
     voice = not args.app_no_voice
     if args.app_demo:
-        services = fixture_services(options, model=args.app_model, voice=voice,
-                                    data_dir=args.app_data_dir)
+        services = fixture_services(
+            options, model=args.app_model, voice=voice, data_dir=args.app_data_dir
+        )
     else:
-        services = build_services(options, model=args.app_model,
-                                  input_device=args.app_input_device, voice=voice,
-                                  rate=args.app_rate, data_dir=args.app_data_dir)
+        services = build_services(
+            options,
+            model=args.app_model,
+            input_device=args.app_input_device,
+            voice=voice,
+            rate=args.app_rate,
+            data_dir=args.app_data_dir,
+        )
     _check_set(services.question_sets, args.app_set)
     from starcoach.ui.app import InterviewApp
 

@@ -16,18 +16,29 @@ _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the subcommand."""
     p = sub.add_parser(
-        "report", help="write a session report (html, md or json), or merge trainees' exports",
+        "report",
+        help="write a session report (html, md or json), or merge trainees' exports",
         description="Write a report of a saved session: HTML (one self-contained file with "
         "charts; open it in a browser), Markdown (for pasting) or JSON (for tools, and for "
         "`--merge`). With --merge, build one group comparison from several trainees' JSON "
-        "exports.")
+        "exports.",
+    )
     p.add_argument("session", nargs="?", metavar="SESSION", help="session id (see `history`)")
-    p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: from the -o suffix, else md)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from the -o suffix, else md)",
+    )
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
     p.add_argument("--name", metavar="TRAINEE", help="trainee name stored in the export")
-    p.add_argument("--merge", nargs="+", type=Path, metavar="EXPORT.json",
-                   help="trainees' JSON exports to compare (instead of SESSION)")
+    p.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="EXPORT.json",
+        help="trainees' JSON exports to compare (instead of SESSION)",
+    )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history folder")
     p.set_defaults(handler=run)
 

@@ -39,7 +39,7 @@ usually implied by the situation, so an interviewer does not stop the candidate 
 
 TEMPLATES: dict[str, str] = {
     "off_topic": "Let's come back to the question I asked. Can you tell me about a time that "
-                 "fits it directly?",
+    "fits it directly?",
     "generic": "Can you give me one specific time that happened?",
     "missing_action": "What did you do yourself, step by step?",
     "missing_result": "And how did that turn out{for_whom}?",
@@ -73,8 +73,10 @@ _FITS: dict[str, re.Pattern[str]] = {
 }
 """A question's own follow-up is used for a gap when it matches the gap's pattern."""
 
-_CONCRETE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
-                       r"|thirty|forty|fifty|hundred|thousand|half|twice|percent)\b")
+_CONCRETE = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
+    r"|thirty|forty|fifty|hundred|thousand|half|twice|percent)\b"
+)
 """Numbers: what makes a result concrete when the analysis does not say."""
 _CUSTOMER = re.compile(r"\b(customer|client|caller|guest|patient|user)s?\b")
 
@@ -145,9 +147,14 @@ class CombinedAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (stored under ``follow_up`` in a combined analysis)."""
-        return {**self.follow_up.to_dict(), "filled": self.filled, "feedback": self.feedback,
-                "coverage": dict(self.coverage), "missing": list(self.missing),
-                "evidence": self.evidence}
+        return {
+            **self.follow_up.to_dict(),
+            "filled": self.filled,
+            "feedback": self.feedback,
+            "coverage": dict(self.coverage),
+            "missing": list(self.missing),
+            "evidence": self.evidence,
+        }
 
 
 def find_gaps(analysis: Mapping[str, Any]) -> tuple[str, ...]:
@@ -221,7 +228,9 @@ Relabel = Callable[[Sequence[str]], list[str]]
 
 
 def combine_answers(
-    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp,
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    follow_up: FollowUp,
     relabel: Relabel | None = None,
 ) -> CombinedAnswer:
     """Judge an answer and its follow-up answer together.
@@ -241,15 +250,19 @@ def combine_answers(
     behavioral = bool(star1.get("behavioral"))
     labels = _labels_in_context(star1, star2, relabel)
     given = set(labels) | {str(x.get("label")) for x in star2.get("sentences") or []}
-    missing = tuple(p for p in PARTS if behavioral and p in (star1.get("missing") or [])
-                    and p not in given)
+    missing = tuple(
+        p for p in PARTS if behavioral and p in (star1.get("missing") or []) and p not in given
+    )
     filled, evidence = _filled(follow_up.gap, second, labels)
-    return CombinedAnswer(follow_up, filled, _feedback(follow_up.gap, filled, evidence),
-                          coverage, missing, evidence)
+    return CombinedAnswer(
+        follow_up, filled, _feedback(follow_up.gap, filled, evidence), coverage, missing, evidence
+    )
 
 
 def combined_analysis(
-    first: Mapping[str, Any], second: Mapping[str, Any], follow_up: FollowUp,
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    follow_up: FollowUp,
     relabel: Relabel | None = None,
 ) -> dict[str, Any]:
     """The first answer's analysis with the follow-up answer folded in, for the feedback view.
@@ -266,21 +279,28 @@ def combined_analysis(
     star = dict(first.get("star") or {})
     star.update(combined.coverage)
     star["missing"] = list(combined.missing)
-    star["sentences"] = [*(star.get("sentences") or []),
-                         *((second.get("star") or {}).get("sentences") or [])]
+    star["sentences"] = [
+        *(star.get("sentences") or []),
+        *((second.get("star") or {}).get("sentences") or []),
+    ]
     if combined.filled and follow_up.gap == "vague_result":
         star["result_concrete"] = True
     part = follow_up.gap.removeprefix("missing_")
     tips = [t for t in first.get("tips") or [] if not (combined.filled and _about(t, part))]
     transcript = " ".join(x for x in (first.get("transcript"), second.get("transcript")) if x)
-    return {**first, "star": star, "transcript": transcript,
-            "tips": [combined.feedback, *tips],
-            "follow_up": {**combined.to_dict(), "analysis": dict(second)}}
+    return {
+        **first,
+        "star": star,
+        "transcript": transcript,
+        "tips": [combined.feedback, *tips],
+        "follow_up": {**combined.to_dict(), "analysis": dict(second)},
+    }
 
 
 def _result_concrete(star: Mapping[str, Any], content: Mapping[str, Any]) -> bool | None:
-    value = content["result_concrete"] if "result_concrete" in content else star.get(
-        "result_concrete")
+    value = (
+        content["result_concrete"] if "result_concrete" in content else star.get("result_concrete")
+    )
     return value if isinstance(value, bool) else None
 
 
@@ -304,8 +324,9 @@ def _template(gap: str, question: QuestionLike | None) -> str:
     return TEMPLATES[gap].format(for_whom=" for the customer" if about_customer else "")
 
 
-def _labels_in_context(first: Mapping[str, Any], second: Mapping[str, Any],
-                       relabel: Relabel | None) -> list[str]:
+def _labels_in_context(
+    first: Mapping[str, Any], second: Mapping[str, Any], relabel: Relabel | None
+) -> list[str]:
     """STAR labels of the follow-up's sentences read as the end of the first answer's story.
 
     A follow-up answer continues the story ("In the end..."), so its sentences are labelled
@@ -317,12 +338,13 @@ def _labels_in_context(first: Mapping[str, Any], second: Mapping[str, Any],
     own = [s.get("label") or "other" for s in second.get("sentences") or []]
     if not texts2 or not first.get("behavioral") or relabel is None:
         return own
-    labels = relabel([*texts1, *texts2])[len(texts1):]
+    labels = relabel([*texts1, *texts2])[len(texts1) :]
     return labels if len(labels) == len(texts2) else own
 
 
-def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
-            ) -> tuple[bool | None, str | None]:
+def _filled(
+    gap: str, second: Mapping[str, Any], labels: Sequence[str]
+) -> tuple[bool | None, str | None]:
     """Whether the follow-up answer gives what ``gap`` lacked, with the sentence that shows it.
 
     ``labels`` are the follow-up sentences' STAR labels read in context; a part counts as
@@ -362,11 +384,14 @@ def _filled(gap: str, second: Mapping[str, Any], labels: Sequence[str]
 
 def _feedback(gap: str, filled: bool | None, evidence: str | None) -> str:
     if gap == PROBE:
-        return (f"You answered the follow-up: \"{_short(evidence)}\"" if evidence else
-                "The follow-up went unanswered: a short, direct answer is enough.")
+        return (
+            f'You answered the follow-up: "{_short(evidence)}"'
+            if evidence
+            else "The follow-up went unanswered: a short, direct answer is enough."
+        )
     what = GAP_WORDS[gap]
     if filled and evidence:
-        return f"The follow-up filled the gap ({what}): \"{_short(evidence)}\""
+        return f'The follow-up filled the gap ({what}): "{_short(evidence)}"'
     if filled:
         return f"The follow-up filled the gap ({what})."
     if filled is None:
@@ -375,8 +400,12 @@ def _feedback(gap: str, filled: bool | None, evidence: str | None) -> str:
 
 
 def _about(tip: str, part: str) -> bool:
-    words = {"result": "how it ended", "action": "what you did",
-             "situation": "set the scene", "task": "had to achieve"}
+    words = {
+        "result": "how it ended",
+        "action": "what you did",
+        "situation": "set the scene",
+        "task": "had to achieve",
+    }
     return part in words and words[part] in tip
 
 

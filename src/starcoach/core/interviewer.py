@@ -28,8 +28,9 @@ from starcoach.core.scorecard import Scorecard, build_scorecard
 class Interviewer:
     """Follow-up bookkeeping per question, and the answers of a session in order."""
 
-    def __init__(self, settings: FollowUpSettings | None = None,
-                 relabel: Relabel | None = None) -> None:
+    def __init__(
+        self, settings: FollowUpSettings | None = None, relabel: Relabel | None = None
+    ) -> None:
         """Start a session with no answers.
 
         Args:
@@ -58,8 +59,9 @@ class Interviewer:
             self._asked.setdefault(question.id, []).append(follow_up)
         return follow_up
 
-    def follow_up_answered(self, question: Question, first: Mapping[str, Any],
-                           second: Mapping[str, Any]) -> dict[str, Any]:
+    def follow_up_answered(
+        self, question: Question, first: Mapping[str, Any], second: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """The answer and the answer to the latest follow-up, judged together.
 
         Args:

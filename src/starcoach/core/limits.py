@@ -55,5 +55,8 @@ def check_typed_file_size(size_bytes: int, source: str) -> None:
         AppError: the file holds more than ``MAX_TYPED_CHARS`` characters whatever its encoding.
     """
     if size_bytes > MAX_TYPED_CHARS * MAX_UTF8_BYTES_PER_CHAR:
-        raise AppError(f"{source}: {size_bytes:,} bytes is more than a typed answer may hold "
-                       f"(the limit is {MAX_TYPED_CHARS:,} characters)", title="Answer too long")
+        raise AppError(
+            f"{source}: {size_bytes:,} bytes is more than a typed answer may hold "
+            f"(the limit is {MAX_TYPED_CHARS:,} characters)",
+            title="Answer too long",
+        )

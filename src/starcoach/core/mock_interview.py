@@ -71,15 +71,22 @@ class MockPlan:
 
     def as_question_set(self) -> QuestionSet:
         """The plan as one ordered question set (what the interview screen takes)."""
-        return QuestionSet("mock-interview", "Mock interview",
-                           "A full interview, opening to close.", Path(MOCK_SET_FILE),
-                           self.questions)
+        return QuestionSet(
+            "mock-interview",
+            "Mock interview",
+            "A full interview, opening to close.",
+            Path(MOCK_SET_FILE),
+            self.questions,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: question ids by stage."""
-        return {"opening": self.opening.id, "behavioral": [q.id for q in self.behavioral],
-                "situational": self.situational.id if self.situational else None,
-                "closing": self.closing.id}
+        return {
+            "opening": self.opening.id,
+            "behavioral": [q.id for q in self.behavioral],
+            "situational": self.situational.id if self.situational else None,
+            "closing": self.closing.id,
+        }
 
 
 def load_mock_set(path: Path) -> QuestionSet:
@@ -123,17 +130,23 @@ def plan_mock_interview(
     order = list(MOCK_COMPETENCIES)
     rng.shuffle(order)
     chosen: list[Question] = []
-    for competency in (order * (behavioral_count // len(order) + 1))[:behavioral_count * 3]:
+    for competency in (order * (behavioral_count // len(order) + 1))[: behavioral_count * 3]:
         if len(chosen) >= behavioral_count:
             break
-        options = [q for q in pool if q.kind == "behavioral" and q.competency == competency
-                   and q not in chosen]
+        options = [
+            q
+            for q in pool
+            if q.kind == "behavioral" and q.competency == competency and q not in chosen
+        ]
         if options:
             chosen.append(rng.choice(options))
     situational = [q for q in pool if q.kind == "situational"]
-    return MockPlan(_by_id(mock_set, OPENING_ID), tuple(chosen),
-                    rng.choice(situational) if situational else None,
-                    _by_id(mock_set, CLOSING_ID))
+    return MockPlan(
+        _by_id(mock_set, OPENING_ID),
+        tuple(chosen),
+        rng.choice(situational) if situational else None,
+        _by_id(mock_set, CLOSING_ID),
+    )
 
 
 def _by_id(question_set: QuestionSet, question_id: str) -> Question:
@@ -149,7 +162,7 @@ GOOD_TOPICS: dict[str, str] = {
     "the team": r"\bteams?\b|colleagues|who (would|will) i (be )?work|culture|manager|supervisor",
     "training": r"\btrain|onboard|ramp up|learn the (product|tool|system)s?|shadow",
     "how success is measured": r"success|measured|measure|metrics?|kpis?|targets?|performance"
-                               r"|expectations|first (30|60|90|thirty|sixty|ninety) days",
+    r"|expectations|first (30|60|90|thirty|sixty|ninety) days",
     "the day-to-day": r"typical (day|shift|week)|day[ -]to[ -]day|a normal (day|shift)",
     "the challenges": r"challeng|hardest part|most difficult|biggest problem",
     "growth": r"\bgrow|career|progress|promot|develop",
@@ -157,22 +170,32 @@ GOOD_TOPICS: dict[str, str] = {
 }
 """Good questions at the close, by what they ask about."""
 _GOOD = {name: re.compile(p) for name, p in GOOD_TOPICS.items()}
-_SALARY = re.compile(r"salary|\bpay\b|\bpaid\b|wages?|compensation|\bmoney\b|how much (do|would|"
-                     r"will) (i|you)|bonus|benefits|vacation|time off|holidays")
-_WHAT_COMPANY = re.compile(r"what (does|do) (the|this|your) (company|business) do|what (do|does)"
-                           r" you( guys)? (do|sell|make)|what the company does|what is (the|this"
-                           r"|your) company( about)?")
-_NO_QUESTIONS = re.compile(r"(don't|do not|dont) (really )?have any( more| other)? questions"
-                           r"|no(pe)?,? (i think )?(that's|that is|you('ve| have)) (all|covered"
-                           r"|answered)|you('ve| have) (covered|answered) everything"
-                           r"|no questions|^no\b|^not really\b")
+_SALARY = re.compile(
+    r"salary|\bpay\b|\bpaid\b|wages?|compensation|\bmoney\b|how much (do|would|"
+    r"will) (i|you)|bonus|benefits|vacation|time off|holidays"
+)
+_WHAT_COMPANY = re.compile(
+    r"what (does|do) (the|this|your) (company|business) do|what (do|does)"
+    r" you( guys)? (do|sell|make)|what the company does|what is (the|this"
+    r"|your) company( about)?"
+)
+_NO_QUESTIONS = re.compile(
+    r"(don't|do not|dont) (really )?have any( more| other)? questions"
+    r"|no(pe)?,? (i think )?(that's|that is|you('ve| have)) (all|covered"
+    r"|answered)|you('ve| have) (covered|answered) everything"
+    r"|no questions|^no\b|^not really\b"
+)
 _WH = r"how|what|who|when|where|which|why"
 _AUX = r"is|are|do|does|did|can|could|would|will|should"
-_ASKING = re.compile(rf"(?:{_WH})\b|(?:{_AUX}) (?:there|you|i|we|the|your|people|new)\b"
-                     r"|i was wondering|i'?d like to know|i would like to know|i'?m curious"
-                     r"|i am curious|tell me (?:more )?about")
-_SPLIT_QUESTIONS = re.compile(rf"(?=\b(?:{_WH})\b)|(?<=\band )(?=(?:{_AUX})\b)"
-                              rf"|(?<=\balso )(?=(?:{_AUX})\b)")
+_ASKING = re.compile(
+    rf"(?:{_WH})\b|(?:{_AUX}) (?:there|you|i|we|the|your|people|new)\b"
+    r"|i was wondering|i'?d like to know|i would like to know|i'?m curious"
+    r"|i am curious|tell me (?:more )?about"
+)
+_SPLIT_QUESTIONS = re.compile(
+    rf"(?=\b(?:{_WH})\b)|(?<=\band )(?=(?:{_AUX})\b)"
+    rf"|(?<=\balso )(?=(?:{_AUX})\b)"
+)
 """Transcripts often lack question marks: a question starts at a question word, or at a verb
 after "and"/"also" ("...and is there training?")."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -195,9 +218,13 @@ class ClosingVerdict:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"rating": self.rating, "questions": self.questions,
-                "asked_about": list(self.asked_about), "concerns": list(self.concerns),
-                "feedback": self.feedback}
+        return {
+            "rating": self.rating,
+            "questions": self.questions,
+            "asked_about": list(self.asked_about),
+            "concerns": list(self.concerns),
+            "feedback": self.feedback,
+        }
 
 
 def judge_closing(transcript: str) -> ClosingVerdict:
@@ -224,8 +251,13 @@ def judge_closing(transcript: str) -> ClosingVerdict:
     if not asked or (not topics and any(_NO_QUESTIONS.search(s) for s in sentences)):
         concerns.append("no questions")
     rating = _closing_rating(len(topics), concerns)
-    return ClosingVerdict(rating, len(asked), tuple(topics), tuple(concerns),
-                          _closing_feedback(rating, topics, concerns))
+    return ClosingVerdict(
+        rating,
+        len(asked),
+        tuple(topics),
+        tuple(concerns),
+        _closing_feedback(rating, topics, concerns),
+    )
 
 
 def _questions_in(sentence: str) -> list[str]:
@@ -250,21 +282,32 @@ def _closing_rating(good: int, concerns: Sequence[str]) -> str:
 
 def _closing_feedback(rating: str, topics: Sequence[str], concerns: Sequence[str]) -> str:
     if "no questions" in concerns:
-        return ("You had no questions: ask two or three, about the team, the training and how "
-                "success is measured, to show real interest.")
+        return (
+            "You had no questions: ask two or three, about the team, the training and how "
+            "success is measured, to show real interest."
+        )
     if "asked what the company does" in concerns:
-        return ("Asking what the company does tells the interviewer you did not prepare: read up "
-                "first and ask about the team or the training instead.")
+        return (
+            "Asking what the company does tells the interviewer you did not prepare: read up "
+            "first and ask about the team or the training instead."
+        )
     asked = ", ".join(topics) if topics else "nothing specific to the job"
     if "salary first" in concerns:
-        return (f"You led with pay; ask about {asked if topics else 'the team and training'} "
-                "first and leave pay for the offer stage.")
+        return (
+            f"You led with pay; ask about {asked if topics else 'the team and training'} "
+            "first and leave pay for the offer stage."
+        )
     if rating == "strong":
         return f"Good questions at the close: you asked about {asked}."
     if rating == "good":
-        extra = next(t for t in ("how success is measured", "the team", "training")
-                     if t not in topics)
-        return (f"You asked about {asked}; add one about {extra} to show you are already "
-                "thinking about doing the job.")
-    return ("Your questions did not touch the job itself: ask about the team, the training or "
-            "how success is measured.")
+        extra = next(
+            t for t in ("how success is measured", "the team", "training") if t not in topics
+        )
+        return (
+            f"You asked about {asked}; add one about {extra} to show you are already "
+            "thinking about doing the job."
+        )
+    return (
+        "Your questions did not touch the job itself: ask about the team, the training or "
+        "how success is measured."
+    )

@@ -57,30 +57,55 @@ def _summary(a: dict[str, Any]) -> list[str]:
     rows = []
     if pace["wpm"] is not None:
         low, high = pace["target_wpm"]
-        rows.append(("Pace", f"{pace['wpm']:.0f} wpm ({pace['verdict']}; target {low:.0f}-"
-                     f"{high:.0f}), {pace['articulation_wpm'] or 0:.0f} wpm without pauses"))
+        rows.append(
+            (
+                "Pace",
+                f"{pace['wpm']:.0f} wpm ({pace['verdict']}; target {low:.0f}-"
+                f"{high:.0f}), {pace['articulation_wpm'] or 0:.0f} wpm without pauses",
+            )
+        )
         if len(pace["windows"]) > 1:
-            rows.append(("Over time", " > ".join(f"{w['wpm']:.0f}" for w in pace["windows"])
-                         + " wpm per ~15 s"))
+            rows.append(
+                (
+                    "Over time",
+                    " > ".join(f"{w['wpm']:.0f}" for w in pace["windows"]) + " wpm per ~15 s",
+                )
+            )
     if pauses.get("measured") is False:
-        rows.append(("Pauses", f"could not measure (too noisy); about {pauses['count']} from "
-                     "word timings"))
+        rows.append(
+            ("Pauses", f"could not measure (too noisy); about {pauses['count']} from word timings")
+        )
     elif pauses["count"] is not None:
-        rows.append(("Pauses", f"{pauses['count']} pauses, {pauses['long_count']} long "
-                     f"(>= {pauses['long_threshold_s']:g} s), longest {pauses['longest_s']:.1f} s;"
-                     f" first word after {pauses['first_word_delay_s']:.1f} s"))
+        rows.append(
+            (
+                "Pauses",
+                f"{pauses['count']} pauses, {pauses['long_count']} long "
+                f"(>= {pauses['long_threshold_s']:g} s), longest {pauses['longest_s']:.1f} s;"
+                f" first word after {pauses['first_word_delay_s']:.1f} s",
+            )
+        )
     per_min = fillers["per_minute"]
     rate = f"{per_min:.1f}/min, " if per_min is not None else ""
     top = ", ".join(f"{k} x{v}" for k, v in list(fillers["by_text"].items())[:4])
-    rows.append(("Fillers", f"{fillers['count']} ({rate}{fillers['per_100_words']:.1f} per 100 "
-                 f"words){': ' + top if top else ''}"))
+    rows.append(
+        (
+            "Fillers",
+            f"{fillers['count']} ({rate}{fillers['per_100_words']:.1f} per 100 "
+            f"words){': ' + top if top else ''}",
+        )
+    )
     hedges = (a.get("content") or {}).get("hedges")
     if hedges is not None:
         rows.append(("Hedges", hedges_summary(hedges)))
     if length["duration_s"] is not None:
         low, high = length["target_s"]
-        rows.append(("Length", f"{length['duration_s']:.0f} s ({length['verdict']}; target "
-                     f"{low:.0f}-{high:.0f} s)"))
+        rows.append(
+            (
+                "Length",
+                f"{length['duration_s']:.0f} s ({length['verdict']}; target "
+                f"{low:.0f}-{high:.0f} s)",
+            )
+        )
     return [f"{name + ':':<11}{value}" for name, value in rows]
 
 

@@ -86,11 +86,22 @@ class Scorecard:
             "verdict": self.verdict,
             "answers": self.answers,
             "competencies": [
-                {"competency": c.competency, "rating": c.rating, "evidence": list(c.evidence),
-                 "questions": list(c.question_ids)} for c in self.competencies],
-            "strongest": None if self.strongest is None else {
-                "question_id": self.strongest.question_id, "question": self.strongest.question,
-                "why": self.strongest.why, "quote": self.strongest.quote},
+                {
+                    "competency": c.competency,
+                    "rating": c.rating,
+                    "evidence": list(c.evidence),
+                    "questions": list(c.question_ids),
+                }
+                for c in self.competencies
+            ],
+            "strongest": None
+            if self.strongest is None
+            else {
+                "question_id": self.strongest.question_id,
+                "question": self.strongest.question,
+                "why": self.strongest.why,
+                "quote": self.strongest.quote,
+            },
             "work_on": list(self.work_on),
             "delivery": self.delivery.to_dict(),
             "closing": None if self.closing is None else self.closing.to_dict(),
@@ -159,28 +170,35 @@ def rating_words(strength: float) -> str:
     return "strong" if strength >= STRONG else "solid" if strength >= SOLID else "needs work"
 
 
-def _competencies(scored: Sequence[Answer], strengths: Sequence[float]
-                  ) -> tuple[CompetencyRating, ...]:
+def _competencies(
+    scored: Sequence[Answer], strengths: Sequence[float]
+) -> tuple[CompetencyRating, ...]:
     probed = [q.competency for q, _ in scored]
     names = [*MOCK_COMPETENCIES, *dict.fromkeys(c for c in probed if c not in MOCK_COMPETENCIES)]
     out = []
     for name in names:
-        mine = [(s, q, a) for s, (q, a) in zip(strengths, scored, strict=True)
-                if q.competency == name]
+        mine = [
+            (s, q, a) for s, (q, a) in zip(strengths, scored, strict=True) if q.competency == name
+        ]
         if not mine:
             out.append(CompetencyRating(name, "not assessed", (), ()))
             continue
         best, _, analysis = max(mine, key=lambda item: item[0])
-        out.append(CompetencyRating(name, rating_words(best), _evidence(analysis),
-                                    tuple(q.id for _, q, _ in mine)))
+        out.append(
+            CompetencyRating(
+                name, rating_words(best), _evidence(analysis), tuple(q.id for _, q, _ in mine)
+            )
+        )
     return tuple(out)
 
 
 def _evidence(analysis: Mapping[str, Any], limit: int = 2) -> tuple[str, ...]:
     """The action and result sentences of an answer, else its longest sentences."""
     sentences = [s for s in (analysis.get("star") or {}).get("sentences") or [] if s.get("text")]
-    picked = [next((s for s in sentences if s.get("label") == part), None)
-              for part in ("action", "result")]
+    picked = [
+        next((s for s in sentences if s.get("label") == part), None)
+        for part in ("action", "result")
+    ]
     chosen = [s["text"] for s in picked if s is not None]
     if not chosen:
         chosen = [s["text"] for s in sorted(sentences, key=lambda s: -len(s["text"]))[:limit]]
@@ -206,21 +224,32 @@ def _strongest(scored: Sequence[Answer], strengths: Sequence[float]) -> Stronges
 
 
 _STORY_ISSUES = {
-    "result": (3.0, "Finish every story with how it ended, ideally with a number: {k} of {n}"
-                    " stories never said."),
+    "result": (
+        3.0,
+        "Finish every story with how it ended, ideally with a number: {k} of {n}"
+        " stories never said.",
+    ),
     "action": (3.0, "Say what you did yourself, step by step: {k} of {n} stories left it out."),
-    "generic": (2.5, "Tell one specific time instead of what you usually do: {k} of {n} stories"
-                     " stayed general."),
-    "vague": (1.5, "Make results concrete (a number, what the customer did next): {k} of {n}"
-                   " results were vague."),
-    "situation": (1.0, "Set the scene in one sentence before the story: {k} of {n} stories"
-                       " started without it."),
+    "generic": (
+        2.5,
+        "Tell one specific time instead of what you usually do: {k} of {n} stories stayed general.",
+    ),
+    "vague": (
+        1.5,
+        "Make results concrete (a number, what the customer did next): {k} of {n}"
+        " results were vague.",
+    ),
+    "situation": (
+        1.0,
+        "Set the scene in one sentence before the story: {k} of {n} stories started without it.",
+    ),
 }
 """Weight (cost when every story has it) and wording of each story problem."""
 
 
-def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
-             strengths: Sequence[float]) -> tuple[str, ...]:
+def _work_on(
+    scored: Sequence[Answer], closing: ClosingVerdict | None, strengths: Sequence[float]
+) -> tuple[str, ...]:
     """The three costliest issues: patterns across the interview first, then, when fewer than
     three, the first tip of the weakest answers (a hiring manager always names three)."""
     issues = [*_story_issues(scored), *_answer_issues(scored)]
@@ -229,8 +258,9 @@ def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
     issues.extend(delivery_issues(summarize_delivery([a for _, a in scored])))
     issues.sort(key=lambda item: -item[0])
     picked = [text for _, text in issues[:3]]
-    for strength, (question, analysis) in sorted(zip(strengths, scored, strict=True),
-                                                 key=lambda item: item[0]):
+    for strength, (question, analysis) in sorted(
+        zip(strengths, scored, strict=True), key=lambda item: item[0]
+    ):
         said = (analysis.get("follow_up") or {}).get("feedback")
         tips = [t for t in analysis.get("tips") or [] if t != said]
         if len(picked) >= 3 or strength >= STRONG:
@@ -242,11 +272,15 @@ def _work_on(scored: Sequence[Answer], closing: ClosingVerdict | None,
 
 def _story_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
     """STAR problems of the stories, weighted by how many stories had them."""
-    stories = [(q, a) for q, a in scored
-               if q.expects_star and (a.get("star") or {}).get("sentences")]
+    stories = [
+        (q, a) for q, a in scored if q.expects_star and (a.get("star") or {}).get("sentences")
+    ]
     counts = _story_counts(stories)
-    return [(weight * counts[key] / len(stories), text.format(k=counts[key], n=len(stories)))
-            for key, (weight, text) in _STORY_ISSUES.items() if counts[key]]
+    return [
+        (weight * counts[key] / len(stories), text.format(k=counts[key], n=len(stories)))
+        for key, (weight, text) in _STORY_ISSUES.items()
+        if counts[key]
+    ]
 
 
 def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
@@ -254,12 +288,21 @@ def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
     issues = []
     off = sum((a.get("content") or {}).get("on_topic") is False for _, a in scored)
     if off:
-        issues.append((3.0 * off / len(scored), f"Answer the question asked: {off} of "
-                       f"{len(scored)} answers drifted away from it."))
+        issues.append(
+            (
+                3.0 * off / len(scored),
+                f"Answer the question asked: {off} of {len(scored)} answers drifted away from it.",
+            )
+        )
     short = sum((a.get("length") or {}).get("verdict") == "too short" for _, a in scored)
     if short:
-        issues.append((1.5 * short / len(scored), f"Give fuller answers (a minute or more for a "
-                       f"story): {short} of {len(scored)} were short."))
+        issues.append(
+            (
+                1.5 * short / len(scored),
+                f"Give fuller answers (a minute or more for a "
+                f"story): {short} of {len(scored)} were short.",
+            )
+        )
     return issues
 
 

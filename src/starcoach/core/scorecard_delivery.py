@@ -57,8 +57,12 @@ class Delivery:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        return {**out, "target_wpm": list(self.target_wpm), "top_fillers": list(self.top_fillers),
-                "lines": list(self.lines)}
+        return {
+            **out,
+            "target_wpm": list(self.target_wpm),
+            "top_fillers": list(self.top_fillers),
+            "lines": list(self.lines),
+        }
 
 
 def summarize_delivery(analyses: Sequence[Mapping[str, Any]]) -> Delivery:
@@ -77,23 +81,37 @@ def summarize_delivery(analyses: Sequence[Mapping[str, Any]]) -> Delivery:
     tones = [t for t in (a.get("tone") for a in analyses) if isinstance(t, Mapping)]
     hedges = totals["hedges"]
     delivery = Delivery(
-        wpm=wpm, target_wpm=(float(band[0]), float(band[1])), pace=_pace_words(wpm, band),
-        fillers=totals["fillers"], fillers_per_minute=_per_minute(totals["fillers"], minutes),
+        wpm=wpm,
+        target_wpm=(float(band[0]), float(band[1])),
+        pace=_pace_words(wpm, band),
+        fillers=totals["fillers"],
+        fillers_per_minute=_per_minute(totals["fillers"], minutes),
         top_fillers=tuple(t for t, _ in totals["by_text"].most_common(3)),
-        hedges=hedges, hedges_per_minute=None if hedges is None else _per_minute(hedges, minutes),
-        long_pauses=totals["long_pauses"], timed_answers=len(tones),
+        hedges=hedges,
+        hedges_per_minute=None if hedges is None else _per_minute(hedges, minutes),
+        long_pauses=totals["long_pauses"],
+        timed_answers=len(tones),
         monotone_answers=sum(bool(t.get("monotone")) for t in tones),
         pitch_variation_st=_median([t.get("pitch_variation_st") for t in tones]),
-        level_dbfs=_median([t.get("level_dbfs") for t in tones]), uptalk=totals["uptalk"],
-        lines=())
+        level_dbfs=_median([t.get("level_dbfs") for t in tones]),
+        uptalk=totals["uptalk"],
+        lines=(),
+    )
     return _with_lines(delivery)
 
 
 def _pool(analyses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Sums over the answers: timed words and minutes, fillers, hedges, long pauses, uptalk."""
-    totals: dict[str, Any] = {"words": 0.0, "minutes": 0.0, "fillers": 0, "hedges": None,
-                              "long_pauses": 0, "uptalk": 0, "by_text": Counter(),
-                              "band": TARGET_WPM}
+    totals: dict[str, Any] = {
+        "words": 0.0,
+        "minutes": 0.0,
+        "fillers": 0,
+        "hedges": None,
+        "long_pauses": 0,
+        "uptalk": 0,
+        "by_text": Counter(),
+        "band": TARGET_WPM,
+    }
     for a in analyses:
         pace, span = a.get("pace") or {}, _span_s(a)
         totals["band"] = tuple(pace.get("target_wpm") or totals["band"])
@@ -121,28 +139,59 @@ def delivery_issues(d: Delivery) -> list[tuple[float, str]]:
     issues: list[tuple[float, str]] = []
     low, high = d.target_wpm
     if d.wpm is not None and d.wpm > high:
-        issues.append(((d.wpm - high) / 20.0, f"Slow down: you averaged {d.wpm:.0f} words a "
-                       f"minute, above the {low:.0f}-{high:.0f} band."))
+        issues.append(
+            (
+                (d.wpm - high) / 20.0,
+                f"Slow down: you averaged {d.wpm:.0f} words a "
+                f"minute, above the {low:.0f}-{high:.0f} band.",
+            )
+        )
     elif d.wpm is not None and d.wpm < low:
-        issues.append(((low - d.wpm) / 20.0, f"Pick up the pace: you averaged {d.wpm:.0f} words"
-                       f" a minute, under the {low:.0f}-{high:.0f} band."))
+        issues.append(
+            (
+                (low - d.wpm) / 20.0,
+                f"Pick up the pace: you averaged {d.wpm:.0f} words"
+                f" a minute, under the {low:.0f}-{high:.0f} band.",
+            )
+        )
     if d.fillers_per_minute is not None and d.fillers_per_minute > FILLERS_PER_MIN_OK:
         top = f', mostly "{d.top_fillers[0]}"' if d.top_fillers else ""
-        issues.append(((d.fillers_per_minute - FILLERS_PER_MIN_OK) / 3.0, "Pause silently "
-                       f"instead of filling: {d.fillers_per_minute:.1f} fillers a minute{top}."))
+        issues.append(
+            (
+                (d.fillers_per_minute - FILLERS_PER_MIN_OK) / 3.0,
+                "Pause silently "
+                f"instead of filling: {d.fillers_per_minute:.1f} fillers a minute{top}.",
+            )
+        )
     if d.hedges_per_minute is not None and d.hedges_per_minute > HEDGES_PER_MIN_OK:
-        issues.append(((d.hedges_per_minute - HEDGES_PER_MIN_OK) / 2.0, "Say it with "
-                       f"confidence: {d.hedges_per_minute:.1f} hedges a minute (\"I think\", "
-                       "\"kind of\") weaken good stories."))
+        issues.append(
+            (
+                (d.hedges_per_minute - HEDGES_PER_MIN_OK) / 2.0,
+                "Say it with "
+                f'confidence: {d.hedges_per_minute:.1f} hedges a minute ("I think", '
+                '"kind of") weaken good stories.',
+            )
+        )
     if d.timed_answers and d.monotone_answers * 2 >= d.timed_answers:
-        issues.append((1.2, f"Vary your pitch: {d.monotone_answers} of {d.timed_answers} answers "
-                       "sounded flat; stress the words that matter."))
+        issues.append(
+            (
+                1.2,
+                f"Vary your pitch: {d.monotone_answers} of {d.timed_answers} answers "
+                "sounded flat; stress the words that matter.",
+            )
+        )
     if d.uptalk >= 3:
-        issues.append((0.8, f"End statements on a falling pitch: {d.uptalk} sounded like "
-                       "questions."))
+        issues.append(
+            (0.8, f"End statements on a falling pitch: {d.uptalk} sounded like questions.")
+        )
     if d.long_pauses >= 3:
-        issues.append((0.5 + 0.1 * d.long_pauses, f"Bridge long silences with a signpost: "
-                       f"{d.long_pauses} long pauses in the interview."))
+        issues.append(
+            (
+                0.5 + 0.1 * d.long_pauses,
+                f"Bridge long silences with a signpost: "
+                f"{d.long_pauses} long pauses in the interview.",
+            )
+        )
     return issues
 
 
@@ -171,22 +220,25 @@ def _pace_words(wpm: float | None, band: Sequence[float]) -> str:
 def _with_lines(d: Delivery) -> Delivery:
     lines = []
     if d.wpm is not None:
-        lines.append(f"Pace: {d.wpm:.0f} words a minute, {d.pace} "
-                     f"({d.target_wpm[0]:.0f}-{d.target_wpm[1]:.0f}).")
+        lines.append(
+            f"Pace: {d.wpm:.0f} words a minute, {d.pace} "
+            f"({d.target_wpm[0]:.0f}-{d.target_wpm[1]:.0f})."
+        )
     else:
         lines.append("Pace: not measured (no spoken answer).")
     if d.fillers_per_minute is not None:
         level = "fine" if d.fillers_per_minute <= FILLERS_PER_MIN_OK else "too many"
-        lines.append(f"Fillers: {d.fillers} in all, {d.fillers_per_minute:.1f} a minute, "
-                     f"{level}" + (f" (mostly \"{d.top_fillers[0]}\")." if d.top_fillers else "."))
+        lines.append(
+            f"Fillers: {d.fillers} in all, {d.fillers_per_minute:.1f} a minute, "
+            f"{level}" + (f' (mostly "{d.top_fillers[0]}").' if d.top_fillers else ".")
+        )
     else:
         lines.append(f"Fillers: {d.fillers} in all.")
     if d.hedges is not None:
         rate = f", {d.hedges_per_minute:.1f} a minute" if d.hedges_per_minute is not None else ""
         lines.append(f"Hedges: {d.hedges}{rate}.")
     lines.append(_voice_line(d))
-    return Delivery(**{**{k: getattr(d, k) for k in d.__dataclass_fields__},
-                       "lines": tuple(lines)})
+    return Delivery(**{**{k: getattr(d, k) for k in d.__dataclass_fields__}, "lines": tuple(lines)})
 
 
 def _voice_line(d: Delivery) -> str:
@@ -196,7 +248,6 @@ def _voice_line(d: Delivery) -> str:
         pitch = f"flat in {d.monotone_answers} of {d.timed_answers} answers"
     else:
         pitch = "lively pitch"
-    loud = "" if d.level_dbfs is None else (
-        ", quiet" if d.level_dbfs < -35 else ", loud enough")
+    loud = "" if d.level_dbfs is None else (", quiet" if d.level_dbfs < -35 else ", loud enough")
     up = f", {d.uptalk} rising endings" if d.uptalk else ""
     return f"Voice: {pitch}{loud}{up}."

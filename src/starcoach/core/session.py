@@ -23,14 +23,16 @@ MIN_SPEECH_DBFS = -55.0
 
 
 def plan_questions(
-    question_set: QuestionSet, count: int | None = None, shuffle: bool = False,
+    question_set: QuestionSet,
+    count: int | None = None,
+    shuffle: bool = False,
     seed: int | None = None,
 ) -> list[Question]:
     """The questions of one session, in order or shuffled, at most ``count`` of them."""
     questions = list(question_set.questions)
     if shuffle:
         random.Random(seed).shuffle(questions)
-    return questions[: count] if count else questions
+    return questions[:count] if count else questions
 
 
 def block_level_dbfs(samples: np.ndarray) -> float:
@@ -109,7 +111,8 @@ def summarize(records: Sequence[AnswerRecord]) -> dict[str, Any]:
     parts = ("situation", "task", "action", "result")
     coverage = [  # share of the STAR parts the answer gives (a part judged missing counts 0)
         sum(p not in (r.analysis["star"].get("missing") or []) for p in parts) / len(parts)
-        for r in records if r.analysis["star"].get("behavioral")
+        for r in records
+        if r.analysis["star"].get("behavioral")
     ]
     return {
         "answers": len(records),

@@ -206,8 +206,17 @@ def compare_attempts(prev: Mapping[str, Any], cur: Mapping[str, Any]) -> list[Ch
             continue
         gain = badness(spec, after, after_m.band) - badness(spec, before, before_m.band)
         direction = _direction(gain, spec.tolerance / 2)
-        changes.append(Change(spec.key, spec.label, before, after, after - before,
-                              direction == "improving", direction == "worse"))
+        changes.append(
+            Change(
+                spec.key,
+                spec.label,
+                before,
+                after,
+                after - before,
+                direction == "improving",
+                direction == "worse",
+            )
+        )
     return changes
 
 

@@ -40,9 +40,15 @@ from starcoach.recording.events import (
 from starcoach.recording.input_checks import DeadInput, partial_clip
 
 STATE_AFTER: dict[type[FlowEvent], str] = {
-    PromptSpoken: "asking", ThinkTick: "thinking", RecordingStarted: "recording",
-    LevelMeasured: "recording", WordsHeard: "recording", RecordingEnded: "analyzing",
-    FollowUpAsked: "asking", AnswerReady: "feedback", AnswerFailed: "failed",
+    PromptSpoken: "asking",
+    ThinkTick: "thinking",
+    RecordingStarted: "recording",
+    LevelMeasured: "recording",
+    WordsHeard: "recording",
+    RecordingEnded: "analyzing",
+    FollowUpAsked: "asking",
+    AnswerReady: "feedback",
+    AnswerFailed: "failed",
 }
 """The flow's state once an event of each type has been accepted."""
 
@@ -73,8 +79,9 @@ def _no_follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
     return None
 
 
-def _attach_follow_up(first: dict[str, Any], question: str,
-                      second: dict[str, Any]) -> dict[str, Any]:
+def _attach_follow_up(
+    first: dict[str, Any], question: str, second: dict[str, Any]
+) -> dict[str, Any]:
     return {**first, "follow_up": {"question": question, "analysis": second}}
 
 
@@ -102,8 +109,9 @@ class FlowHooks:
 class RecordingFlow:
     """Runs takes one at a time and reports them as events."""
 
-    def __init__(self, services: Any, emit: Callable[[FlowEvent], None],
-                 hooks: FlowHooks | None = None) -> None:
+    def __init__(
+        self, services: Any, emit: Callable[[FlowEvent], None], hooks: FlowHooks | None = None
+    ) -> None:
         """Set up the flow.
 
         Args:
@@ -194,8 +202,9 @@ class RecordingFlow:
     # -- the take (worker threads) -------------------------------------------------------------
     def _spawn(self, target: Callable[..., None], *args: Any) -> None:
         runner = _Take(self, self.take, self._stop, self._cancel, self._skip)
-        thread = threading.Thread(target=target, args=(runner, *args), daemon=True,
-                                  name=f"take-{self.take}")
+        thread = threading.Thread(
+            target=target, args=(runner, *args), daemon=True, name=f"take-{self.take}"
+        )
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
 
@@ -212,8 +221,12 @@ class RecordingFlow:
                 break
             take.post(FollowUpAsked(take.id, question))
             # Same question: the follow-up answer is judged against what was asked first.
-            follow = replace(prompt, text=question, think_s=0,
-                             audio_path=path.with_name(f"{path.stem}-follow-up-{n}.wav"))
+            follow = replace(
+                prompt,
+                text=question,
+                think_s=0,
+                audio_path=path.with_name(f"{path.stem}-follow-up-{n}.wav"),
+            )
             if not take.speak(question, prompt.speaker):
                 return
             second = None if take.skip.is_set() else take.record(follow, follow_up=True)
@@ -252,8 +265,14 @@ class RecordingFlow:
 class _Take:
     """One take's worker-side state: its events go out only while it is current."""
 
-    def __init__(self, flow: RecordingFlow, take_id: int, stop: threading.Event,
-                 cancel: threading.Event, skip: threading.Event) -> None:
+    def __init__(
+        self,
+        flow: RecordingFlow,
+        take_id: int,
+        stop: threading.Event,
+        cancel: threading.Event,
+        skip: threading.Event,
+    ) -> None:
         self.flow = flow
         self.id = take_id
         self.stop = stop
@@ -299,8 +318,9 @@ class _Take:
                 break
         return not self.cancelled
 
-    def record(self, prompt: Prompt, follow_up: bool
-               ) -> tuple[dict[str, Any], Path, str | None] | None:
+    def record(
+        self, prompt: Prompt, follow_up: bool
+    ) -> tuple[dict[str, Any], Path, str | None] | None:
         """Record and analyse one answer; None when abandoned or failed (reported)."""
         from starcoach.recording.live_recorder import record_answer
 
@@ -317,21 +337,29 @@ class _Take:
         path = prompt.audio_path
         try:
             live = record_answer(
-                services.make_recorder(path), services.transcriber, path, self.stop, monitor,
-                on_level=level, on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
-                on_stopped=lambda why: self.post(RecordingEnded(self.id, why)))
+                services.make_recorder(path),
+                services.transcriber,
+                path,
+                self.stop,
+                monitor,
+                on_level=level,
+                on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
+                on_stopped=lambda why: self.post(RecordingEnded(self.id, why)),
+            )
         except AppError as exc:
             return None if self.cancelled else self._lost(exc, prompt, monitor.elapsed_s)
         if self.cancelled:
             return None
         self.ended_at = live.ended_at
         notice = dead.notice() if live.reason == "silence" else None
-        analysis = self.analyse(live.clip, live.transcript, prompt, live.speech_regions,
-                                live.tone_tracks, path)
+        analysis = self.analyse(
+            live.clip, live.transcript, prompt, live.speech_regions, live.tone_tracks, path
+        )
         return None if analysis is None else (analysis, path, notice)
 
-    def _lost(self, exc: AppError, prompt: Prompt, elapsed: float
-              ) -> tuple[dict[str, Any], Path, str | None] | None:
+    def _lost(
+        self, exc: AppError, prompt: Prompt, elapsed: float
+    ) -> tuple[dict[str, Any], Path, str | None] | None:
         """The microphone failed mid-answer: analyse what reached the disk, say so."""
         path = prompt.audio_path
         device = isinstance(exc, DeviceError)
@@ -342,32 +370,47 @@ class _Take:
         self.post(RecordingEnded(self.id, "lost"))
         self.ended_at = time.monotonic()
         minutes, seconds = divmod(int(elapsed), 60)
-        notice = (f"The microphone stopped at {minutes}:{seconds:02d}; the feedback covers "
-                  f"what was recorded (kept in {path}).")
+        notice = (
+            f"The microphone stopped at {minutes}:{seconds:02d}; the feedback covers "
+            f"what was recorded (kept in {path})."
+        )
         analysis = self.analyse(clip, None, prompt, None, None, path)
         return None if analysis is None else (analysis, path, notice)
 
-    def analyse(self, clip: AudioClip, transcript: Transcript | None, prompt: Prompt,
-                regions: list[tuple[float, float]] | None, tracks: Any,
-                path: Path | None) -> dict[str, Any] | None:
+    def analyse(
+        self,
+        clip: AudioClip,
+        transcript: Transcript | None,
+        prompt: Prompt,
+        regions: list[tuple[float, float]] | None,
+        tracks: Any,
+        path: Path | None,
+    ) -> dict[str, Any] | None:
         """Analyse the clip; a failure is reported and gives None."""
         from starcoach.recording.pipeline import analyze_clip
 
         try:
-            return analyze_clip(clip, self.flow.services.transcriber, prompt.question,
-                                prompt.settings, transcript, source="your answer",
-                                regions=regions, tone_tracks=tracks)
+            return analyze_clip(
+                clip,
+                self.flow.services.transcriber,
+                prompt.question,
+                prompt.settings,
+                transcript,
+                source="your answer",
+                regions=regions,
+                tone_tracks=tracks,
+            )
         except AppError as exc:
             self.post(AnswerFailed(self.id, exc.message, path, False))
             return None
 
-    def finish(self, analysis: dict[str, Any], prompt: Prompt, path: Path | None,
-               notice: str | None) -> None:
+    def finish(
+        self, analysis: dict[str, Any], prompt: Prompt, path: Path | None, notice: str | None
+    ) -> None:
         """Report the analysis, then save it to the history (off the feedback's path)."""
         if self.cancelled:
             return
-        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at,
-                              notice))
+        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at, notice))
         save = self.flow.services.save_attempt
         if save is not None:
             try:

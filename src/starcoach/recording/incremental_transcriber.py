@@ -117,7 +117,8 @@ class IncrementalTranscriber:
             target = self._total
         with self._settled:
             return self._settled.wait_for(
-                lambda: self._looked_at >= target or not self._worker.is_alive(), timeout)
+                lambda: self._looked_at >= target or not self._worker.is_alive(), timeout
+            )
 
     @property
     def backlog_s(self) -> float:
@@ -166,8 +167,12 @@ class IncrementalTranscriber:
             raise self._error
         clip = self.audio()
         with self._lock:
-            return Transcript(tuple(self._words), clip.duration_s, " ".join(self._texts).strip(),
-                              tuple(self._warnings))
+            return Transcript(
+                tuple(self._words),
+                clip.duration_s,
+                " ".join(self._texts).strip(),
+                tuple(self._warnings),
+            )
 
     def _loop(self) -> None:
         try:
@@ -241,8 +246,11 @@ class IncrementalTranscriber:
 
     def _preview_due(self, received: int) -> bool:
         pending = received - self._done_until
-        if (self._on_update is None or pending < PREVIEW_MIN_S * self._rate
-                or received - self._last_preview < PREVIEW_EVERY_S * self._rate):
+        if (
+            self._on_update is None
+            or pending < PREVIEW_MIN_S * self._rate
+            or received - self._last_preview < PREVIEW_EVERY_S * self._rate
+        ):
             return False
         # Shed the preview when a chunk is about to be cut or the worker is behind (it is
         # decoded properly in a moment; a preview then would only delay the final words),
@@ -302,8 +310,9 @@ class IncrementalTranscriber:
         self._last_preview = len(samples)
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
         self._busy = "preview"
-        part = self._previewer.transcribe(AudioClip(samples[start:], self._rate),
-                                          offset_s=start / self._rate)
+        part = self._previewer.transcribe(
+            AudioClip(samples[start:], self._rate), offset_s=start / self._rate
+        )
         self._busy = ""
         self._note(previews=self._stats.previews + 1)
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
@@ -327,8 +336,9 @@ class IncrementalTranscriber:
         with self._lock:
             self._stats = replace(self._stats, **changes)  # type: ignore[arg-type]
 
-    def _decode(self, samples: np.ndarray, start: int, end: int
-                ) -> tuple[int, int, Transcript, list[tuple[float, float]], float]:
+    def _decode(
+        self, samples: np.ndarray, start: int, end: int
+    ) -> tuple[int, int, Transcript, list[tuple[float, float]], float]:
         """Transcribe ``samples[start:end]`` (nothing for silence); returns what ``_commit``
         takes."""
         chunk = AudioClip(samples[start:end], self._rate)
@@ -343,8 +353,14 @@ class IncrementalTranscriber:
         self._note(load=took / chunk.duration_s)
         return start, end, part, regions, took
 
-    def _commit(self, start: int, end: int, part: Transcript,
-                regions: list[tuple[float, float]], took: float) -> None:
+    def _commit(
+        self,
+        start: int,
+        end: int,
+        part: Transcript,
+        regions: list[tuple[float, float]],
+        took: float,
+    ) -> None:
         """Keep a decoded chunk; the transcript now reaches ``end``."""
         with self._lock:
             if took > 0:
@@ -365,8 +381,9 @@ def _trailing_run(mask: np.ndarray) -> int:
     return int(len(mask) - 1 - falses[-1]) if falses.size else len(mask)
 
 
-def merge_regions(regions: list[tuple[float, float]], gap_s: float = 0.02
-                  ) -> list[tuple[float, float]]:
+def merge_regions(
+    regions: list[tuple[float, float]], gap_s: float = 0.02
+) -> list[tuple[float, float]]:
     """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
     merged: list[tuple[float, float]] = []
     for a, b in sorted(regions):

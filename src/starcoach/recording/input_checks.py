@@ -34,9 +34,11 @@ class DeadInput:
         if self.dead_since is None or self.elapsed - self.dead_since < DEAD_INPUT_S:
             return None
         minutes, seconds = divmod(int(self.dead_since), 60)
-        return (f"The microphone signal vanished at {minutes}:{seconds:02d} (not even "
-                "background noise); if you were still speaking, check the microphone. "
-                "The feedback covers what was recorded.")
+        return (
+            f"The microphone signal vanished at {minutes}:{seconds:02d} (not even "
+            "background noise); if you were still speaking, check the microphone. "
+            "The feedback covers what was recorded."
+        )
 
 
 def partial_clip(path: Path) -> AudioClip | None:

@@ -108,8 +108,16 @@ def record_answer(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
         tracks = pool.submit(tone.finish, clip)  # the last seconds of pitch, meanwhile
         transcript = incremental.finish()
-        return LiveResult(clip, transcript, reason[0], path, ended,
-                          incremental.speech_regions, tracks.result(), incremental.stats)
+        return LiveResult(
+            clip,
+            transcript,
+            reason[0],
+            path,
+            ended,
+            incremental.speech_regions,
+            tracks.result(),
+            incremental.stats,
+        )
 
 
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:
@@ -169,8 +177,10 @@ class LiveTone:
         """The level and pitch tracks of ``clip`` (the audio fed), as ``tone_tracks``."""
         self.close()
         samples = self._samples()
-        if self._failed or len(samples) != len(clip.samples) or clip.sample_rate != (
-            self._rate or clip.sample_rate
+        if (
+            self._failed
+            or len(samples) != len(clip.samples)
+            or clip.sample_rate != (self._rate or clip.sample_rate)
         ):
             return tone_tracks(clip)  # not what was fed: do it all now
         self._track(samples, final=True)

@@ -63,7 +63,8 @@ def analyze_clip(
     analysis["warnings"] = _warnings(transcript, analysis)
     if tone:
         spans = [
-            (s["start"], s["end"]) for s in analysis["star"]["sentences"]
+            (s["start"], s["end"])
+            for s in analysis["star"]["sentences"]
             if s["start"] is not None and s["end"] is not None
         ]
         tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
@@ -71,9 +72,13 @@ def analyze_clip(
     return analysis
 
 
-def analyze_text(text: str, question: QuestionRef | None = None,
-                 settings: Settings | None = None, source: str = "text",
-                 embedder: Embedder | None = None) -> dict[str, Any]:
+def analyze_text(
+    text: str,
+    question: QuestionRef | None = None,
+    settings: Settings | None = None,
+    source: str = "text",
+    embedder: Embedder | None = None,
+) -> dict[str, Any]:
     """Analyse a typed or transcribed answer without timing (fillers and STAR only).
 
     Raises:
@@ -84,8 +89,13 @@ def analyze_text(text: str, question: QuestionRef | None = None,
     words = words_from_text(text)
     if not words:
         raise AudioInputError(f"{source} is empty: nothing to analyse")
-    analysis = analyze(Transcript(tuple(words), None, text.strip()), question, None, settings,
-                       *_text_models(embedder))
+    analysis = analyze(
+        Transcript(tuple(words), None, text.strip()),
+        question,
+        None,
+        settings,
+        *_text_models(embedder),
+    )
     analysis["warnings"] = []
     return analysis
 
@@ -104,7 +114,8 @@ def _warnings(transcript: Transcript, analysis: dict[str, Any]) -> list[str]:
     if pauses.get("measured") is False:
         warnings.append(
             f"Pauses could not be measured: the voice is only {pauses.get('snr_db') or 0:.0f} dB "
-            "above the background noise; pause counts are estimated from word timings.")
+            "above the background noise; pause counts are estimated from word timings."
+        )
     return warnings
 
 

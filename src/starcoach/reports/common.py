@@ -40,10 +40,15 @@ def load_export(path: Path) -> dict[str, Any]:
         raise AppError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AppError(f"{path} is not JSON ({exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT or not isinstance(
-            data.get("attempts"), list):
-        raise AppError(f"{path} is not a starcoach session export "
-                       "(make one with `starcoach report SESSION --format json`)")
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != EXPORT_FORMAT
+        or not isinstance(data.get("attempts"), list)
+    ):
+        raise AppError(
+            f"{path} is not a starcoach session export "
+            "(make one with `starcoach report SESSION --format json`)"
+        )
     return data
 
 
@@ -144,8 +149,7 @@ def retake_changes(export: Mapping[str, Any]) -> dict[int, list[Any]]:
     return out
 
 
-def group_summary(exports: Sequence[tuple[Mapping[str, Any], Path | None]]
-                  ) -> list[TraineeSummary]:
+def group_summary(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) -> list[TraineeSummary]:
     """One summary row per export (mean of each tracked metric over its attempts)."""
     rows = []
     for export, path in exports:

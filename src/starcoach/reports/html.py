@@ -37,15 +37,20 @@ mark.filler{background:#ffd54f;padding:0 2px;border-radius:3px}
 
 
 def _page(title: str, body: list[str]) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
 
 
 def marked_transcript(analysis: Mapping[str, Any]) -> str:
     """The transcript as HTML with each filler in ``<mark class="filler">``."""
-    return " ".join(f'<mark class="filler">{escape(w)}</mark>' if filler else escape(w)
-                    for w, filler in marked_words(analysis))
+    return " ".join(
+        f'<mark class="filler">{escape(w)}</mark>' if filler else escape(w)
+        for w, filler in marked_words(analysis)
+    )
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
@@ -67,29 +72,40 @@ def _changes(changes: Sequence[Change]) -> str:
     for c in changes:
         if c.delta is None:
             continue
-        cls, verdict = ("better", "better") if c.better else (
-            ("worse", "worse") if c.worse else ("", "about the same"))
-        rows.append(f"<tr><th>{escape(c.label)}</th><td>{fmt_metric(c.metric, c.before)}</td>"
-                    f"<td>{fmt_metric(c.metric, c.after)}</td>"
-                    f'<td class="{cls}">{verdict}</td></tr>')
+        cls, verdict = (
+            ("better", "better")
+            if c.better
+            else (("worse", "worse") if c.worse else ("", "about the same"))
+        )
+        rows.append(
+            f"<tr><th>{escape(c.label)}</th><td>{fmt_metric(c.metric, c.before)}</td>"
+            f"<td>{fmt_metric(c.metric, c.after)}</td>"
+            f'<td class="{cls}">{verdict}</td></tr>'
+        )
     if not rows:
         return ""
-    return ("<h3>Compared with the previous attempt</h3><table><tr><th>Metric</th>"
-            "<th>Before</th><th>After</th><th></th></tr>" + "".join(rows) + "</table>")
+    return (
+        "<h3>Compared with the previous attempt</h3><table><tr><th>Metric</th>"
+        "<th>Before</th><th>After</th><th></th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
     analysis = attempt.get("analysis") or {}
     tips = analysis.get("tips") or (analysis.get("star") or {}).get("tips") or []
-    out = [f'<section class="attempt"><h2>{n}. {escape(question_text(attempt))}</h2>',
-           f'<p class="meta">{escape(str(attempt.get("created_at", "")))}</p>',
-           _table(metric_rows(analysis)),
-           "<h3>Transcript</h3>",
-           f'<p class="transcript">{marked_transcript(analysis)}</p>',
-           "<h3>STAR checklist</h3>", _star(analysis)]
+    out = [
+        f'<section class="attempt"><h2>{n}. {escape(question_text(attempt))}</h2>',
+        f'<p class="meta">{escape(str(attempt.get("created_at", "")))}</p>',
+        _table(metric_rows(analysis)),
+        "<h3>Transcript</h3>",
+        f'<p class="transcript">{marked_transcript(analysis)}</p>',
+        "<h3>STAR checklist</h3>",
+        _star(analysis),
+    ]
     if tips:
-        out.append("<h3>Tips</h3><ul>" + "".join(f"<li>{escape(str(t))}</li>" for t in tips)
-                   + "</ul>")
+        out.append(
+            "<h3>Tips</h3><ul>" + "".join(f"<li>{escape(str(t))}</li>" for t in tips) + "</ul>"
+        )
     if changes:
         out.append(_changes(changes))
     return out + ["</section>"]
@@ -100,8 +116,7 @@ def _trend_charts(export: Mapping[str, Any]) -> list[str]:
     band = metrics_of(analyses[-1]).band if analyses else DEFAULT_BAND
     charts = []
     for t in session_trends(export):
-        values = [v * 100 if v is not None and t.metric == "star_coverage" else v
-                  for v in t.values]
+        values = [v * 100 if v is not None and t.metric == "star_coverage" else v for v in t.values]
         title = f"{t.label}{' (%)' if t.metric == 'star_coverage' else ''}: {t.direction}"
         charts.append(svg_line_chart(values, title, band=band if t.metric == "wpm" else None))
     return ['<section id="trends"><h2>Trends</h2><div class="charts">', *charts, "</div></section>"]
@@ -114,9 +129,11 @@ def render_html(export: Mapping[str, Any]) -> str:
     if export.get("trainee"):
         title += f" ({export['trainee']})"
     attempts = export.get("attempts", [])
-    body = [f"<h1>{escape(title)}</h1>",
-            f'<p class="meta">{escape(str(session.get("kind", "")))} session started '
-            f'{escape(str(session.get("started_at", "")))}, {len(attempts)} answer(s).</p>']
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(str(session.get("kind", "")))} session started '
+        f"{escape(str(session.get('started_at', '')))}, {len(attempts)} answer(s).</p>",
+    ]
     if export.get("scorecard"):
         from starcoach.reports.scorecard import scorecard_html
 
@@ -136,16 +153,25 @@ def render_group_html(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) 
     for row in rows:
         cells = "".join(f"<td>{fmt_metric(s.key, row.means[s.key])}</td>" for s in METRICS)
         table.append(f"<tr><td>{escape(row.name)}</td><td>{row.attempts}</td>{cells}</tr>")
-    charts = [svg_bar_chart([(r.name, r.means[s.key]) for r in rows], f"Mean {s.label}")
-              for s in METRICS]
-    body = ["<h1>starcoach group report</h1>", f"<p class=\"meta\">{len(rows)} trainee(s)</p>",
-            "".join(table) + "</table>", '<div class="charts">', *charts, "</div>"]
+    charts = [
+        svg_bar_chart([(r.name, r.means[s.key]) for r in rows], f"Mean {s.label}") for s in METRICS
+    ]
+    body = [
+        "<h1>starcoach group report</h1>",
+        f'<p class="meta">{len(rows)} trainee(s)</p>',
+        "".join(table) + "</table>",
+        '<div class="charts">',
+        *charts,
+        "</div>",
+    ]
     for export, path in exports:
         body.append(f"<h2>{escape(trainee_name(export, path))}</h2><ul>")
         for attempt in export.get("attempts", []):
             m = dict(metric_rows(attempt.get("analysis") or {}))
-            body.append(f"<li>{escape(question_text(attempt))}: pace {escape(m['Pace'])}, "
-                        f"fillers/min {escape(m['Fillers per minute'])}, "
-                        f"STAR {escape(m['STAR coverage'])}</li>")
+            body.append(
+                f"<li>{escape(question_text(attempt))}: pace {escape(m['Pace'])}, "
+                f"fillers/min {escape(m['Fillers per minute'])}, "
+                f"STAR {escape(m['STAR coverage'])}</li>"
+            )
         body.append("</ul>")
     return _page("starcoach group report", body)

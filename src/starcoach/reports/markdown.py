@@ -27,8 +27,9 @@ def _escape(text: str) -> str:
 
 def marked_transcript(analysis: Mapping[str, Any]) -> str:
     """The transcript with filler words in bold, e.g. ``**um** so I led the team``."""
-    return " ".join(f"**{_escape(w)}**" if filler else _escape(w)
-                    for w, filler in marked_words(analysis))
+    return " ".join(
+        f"**{_escape(w)}**" if filler else _escape(w) for w, filler in marked_words(analysis)
+    )
 
 
 def _changes(changes: Sequence[Change]) -> list[str]:
@@ -37,15 +38,23 @@ def _changes(changes: Sequence[Change]) -> list[str]:
         if c.delta is None:
             continue
         verdict = "better" if c.better else "worse" if c.worse else "about the same"
-        lines.append(f"- {c.label}: {fmt_metric(c.metric, c.before)} -> "
-                     f"{fmt_metric(c.metric, c.after)} ({verdict})")
+        lines.append(
+            f"- {c.label}: {fmt_metric(c.metric, c.before)} -> "
+            f"{fmt_metric(c.metric, c.after)} ({verdict})"
+        )
     return lines
 
 
 def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
     analysis = attempt.get("analysis") or {}
-    lines = [f"## {n}. {_escape(question_text(attempt))}", "",
-             f"*{attempt.get('created_at', '')}*", "", "| Metric | Value |", "|---|---|"]
+    lines = [
+        f"## {n}. {_escape(question_text(attempt))}",
+        "",
+        f"*{attempt.get('created_at', '')}*",
+        "",
+        "| Metric | Value |",
+        "|---|---|",
+    ]
     lines += [f"| {label} | {value} |" for label, value in metric_rows(analysis)]
     lines += ["", "**Transcript** (fillers in bold):", "", "> " + marked_transcript(analysis)]
     lines += ["", "**STAR checklist:**", ""]
@@ -66,8 +75,13 @@ def render_markdown(export: Mapping[str, Any]) -> str:
     title = f"# starcoach session {session.get('id', '')}"
     if export.get("trainee"):
         title += f" ({_escape(str(export['trainee']))})"
-    lines = [title, "", f"{session.get('kind', '')} session started "
-             f"{session.get('started_at', '')}, {len(export.get('attempts', []))} answer(s).", ""]
+    lines = [
+        title,
+        "",
+        f"{session.get('kind', '')} session started "
+        f"{session.get('started_at', '')}, {len(export.get('attempts', []))} answer(s).",
+        "",
+    ]
     retakes = retake_changes(export)
     for i, attempt in enumerate(export.get("attempts", [])):
         lines += _attempt(i + 1, attempt, retakes.get(i))
@@ -86,8 +100,14 @@ def render_group_markdown(exports: Sequence[tuple[Mapping[str, Any], Path | None
     """A group comparison: one row per trainee with mean metrics, then their questions."""
     rows = group_summary(exports)
     header = "| Trainee | Answers | " + " | ".join(s.label for s in METRICS) + " |"
-    lines = ["# starcoach group report", "", f"{len(rows)} trainee(s).", "", header,
-             "|---" * (len(METRICS) + 2) + "|"]
+    lines = [
+        "# starcoach group report",
+        "",
+        f"{len(rows)} trainee(s).",
+        "",
+        header,
+        "|---" * (len(METRICS) + 2) + "|",
+    ]
     for row in rows:
         cells = [fmt_metric(s.key, row.means[s.key]) for s in METRICS]
         lines.append(f"| {_escape(row.name)} | {row.attempts} | " + " | ".join(cells) + " |")
@@ -95,6 +115,8 @@ def render_group_markdown(exports: Sequence[tuple[Mapping[str, Any], Path | None
         lines += ["", f"## {_escape(trainee_name(export, path))}", ""]
         for attempt in export.get("attempts", []):
             m = dict(metric_rows(attempt.get("analysis") or {}))
-            lines.append(f"- {_escape(question_text(attempt))}: pace {m['Pace']}, "
-                         f"fillers/min {m['Fillers per minute']}, STAR {m['STAR coverage']}")
+            lines.append(
+                f"- {_escape(question_text(attempt))}: pace {m['Pace']}, "
+                f"fillers/min {m['Fillers per minute']}, STAR {m['STAR coverage']}"
+            )
     return "\n".join(lines) + "\n"

@@ -13,8 +13,13 @@ from typing import Any
 
 from starcoach.core.scorecard import Scorecard
 
-SECTIONS = ("Things to work on", "Strongest answer", "Competencies", "Delivery",
-            "Your questions at the close")
+SECTIONS = (
+    "Things to work on",
+    "Strongest answer",
+    "Competencies",
+    "Delivery",
+    "Your questions at the close",
+)
 """Section titles, in order (the same as the scorecard screen)."""
 
 
@@ -30,10 +35,17 @@ def _md(text: object) -> str:
 def scorecard_markdown(card: Scorecard | Mapping[str, Any]) -> str:
     """The scorecard as Markdown (a level-2 heading, then one level-3 heading per section)."""
     data = _data(card)
-    out = ["## Mock interview scorecard", "", f"**{_md(data['verdict'])}** "
-           f"({data['answers']} answers)", "", f"### {SECTIONS[0]}", ""]
+    out = [
+        "## Mock interview scorecard",
+        "",
+        f"**{_md(data['verdict'])}** ({data['answers']} answers)",
+        "",
+        f"### {SECTIONS[0]}",
+        "",
+    ]
     out += [f"{i}. {_md(item)}" for i, item in enumerate(data["work_on"], start=1)] or [
-        "Nothing stood out: keep practising the same way."]
+        "Nothing stood out: keep practising the same way."
+    ]
     out += ["", f"### {SECTIONS[1]}", ""]
     best = data.get("strongest")
     if best:
@@ -41,8 +53,13 @@ def scorecard_markdown(card: Scorecard | Mapping[str, Any]) -> str:
         out += ["", f"> {_md(best['quote'])}"] if best.get("quote") else []
     else:
         out.append("No answer stood out yet.")
-    out += ["", f"### {SECTIONS[2]}", "", "| competency | rating | evidence |",
-            "| --- | --- | --- |"]
+    out += [
+        "",
+        f"### {SECTIONS[2]}",
+        "",
+        "| competency | rating | evidence |",
+        "| --- | --- | --- |",
+    ]
     for c in data["competencies"]:
         evidence = " / ".join(f"“{_md(q)}”" for q in c["evidence"]) or "-"
         out.append(f"| {_md(c['competency'])} | {_md(c['rating'])} | {evidence} |")
@@ -57,18 +74,22 @@ def scorecard_html(card: Scorecard | Mapping[str, Any]) -> str:
     data = _data(card)
     work = "".join(f"<li>{escape(str(item))}</li>" for item in data["work_on"])
     best = data.get("strongest")
-    strongest = ("<p>No answer stood out yet.</p>" if not best else
-                 f"<p><strong>{escape(best['question'])}</strong></p><p>{escape(best['why'])}"
-                 f"</p>" + (f"<blockquote>{escape(best['quote'])}</blockquote>"
-                            if best.get("quote") else ""))
+    strongest = (
+        "<p>No answer stood out yet.</p>"
+        if not best
+        else f"<p><strong>{escape(best['question'])}</strong></p><p>{escape(best['why'])}"
+        f"</p>" + (f"<blockquote>{escape(best['quote'])}</blockquote>" if best.get("quote") else "")
+    )
     rows = "".join(
         f"<tr><th>{escape(c['competency'])}</th><td>{escape(c['rating'])}</td><td>"
-        + "<br>".join(f"“{escape(q)}”" for q in c["evidence"]) + "</td></tr>"
-        for c in data["competencies"])
+        + "<br>".join(f"“{escape(q)}”" for q in c["evidence"])
+        + "</td></tr>"
+        for c in data["competencies"]
+    )
     delivery = "".join(f"<li>{escape(line)}</li>" for line in data["delivery"]["lines"])
     parts = [
         '<section class="scorecard"><h2>Mock interview scorecard</h2>',
-        f'<p><strong>{escape(data["verdict"])}</strong> ({int(data["answers"])} answers)</p>',
+        f"<p><strong>{escape(data['verdict'])}</strong> ({int(data['answers'])} answers)</p>",
         f"<h3>{SECTIONS[0]}</h3>"
         + (f"<ol>{work}</ol>" if work else "<p>Nothing stood out: keep practising.</p>"),
         f"<h3>{SECTIONS[1]}</h3>{strongest}",

@@ -43,26 +43,38 @@ class StorageError(AppError):
 
 def read_only(where: Path, detail: str) -> StorageError:
     """The folder or a file in it cannot be written."""
-    return StorageError(f"cannot write to {where}: it is read-only ({detail}); make it writable "
-                        f"or choose another folder with --data-dir; {_UNCHANGED}", READ_ONLY)
+    return StorageError(
+        f"cannot write to {where}: it is read-only ({detail}); make it writable "
+        f"or choose another folder with --data-dir; {_UNCHANGED}",
+        READ_ONLY,
+    )
 
 
 def locked(db: Path) -> StorageError:
     """Another connection holds the lock for longer than the busy timeout."""
-    return StorageError(f"{db} is locked by another program (a starcoach still saving, or a "
-                        f"database tool); close it and try again; {_UNCHANGED}", LOCKED)
+    return StorageError(
+        f"{db} is locked by another program (a starcoach still saving, or a "
+        f"database tool); close it and try again; {_UNCHANGED}",
+        LOCKED,
+    )
 
 
 def full(folder: Path, detail: str) -> StorageError:
     """No space left (or quota exceeded) where the history lives."""
-    return StorageError(f"the disk holding {folder} is full ({detail}); free some space and "
-                        f"try again; {_UNCHANGED}", FULL)
+    return StorageError(
+        f"the disk holding {folder} is full ({detail}); free some space and "
+        f"try again; {_UNCHANGED}",
+        FULL,
+    )
 
 
 def corrupt(db: Path, detail: str) -> StorageError:
     """Damage confirmed by an integrity check (or a file that is not a database)."""
-    return StorageError(f"{db} is corrupt ({detail}); move it away (starcoach will then start a "
-                        "new history) or restore it from a backup", CORRUPT)
+    return StorageError(
+        f"{db} is corrupt ({detail}); move it away (starcoach will then start a "
+        "new history) or restore it from a backup",
+        CORRUPT,
+    )
 
 
 def other(where: Path, detail: str) -> StorageError:
@@ -123,16 +135,22 @@ def connect_read_only(db: Path, timeout: float) -> sqlite3.Connection:
         sqlite3.Error: the file cannot be opened or read.
     """
     uri = db.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as exc:
         conn.close()
         if primary_code(exc) != _CANTOPEN or writable(db.parent):
             raise
-        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout,
-                               isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1",
+            uri=True,
+            timeout=timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     return conn
 
 

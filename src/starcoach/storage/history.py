@@ -45,8 +45,15 @@ from starcoach.storage.schema import (
 BUSY_TIMEOUT_S = 15.0
 """How long a writer waits for another process's write to finish."""
 
-__all__ = ["BUSY_TIMEOUT_S", "EXPORT_FORMAT", "EXPORT_VERSION", "MIGRATIONS", "SCHEMA_VERSION",
-           "SESSION_KINDS", "History"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SESSION_KINDS",
+    "History",
+]
 
 
 def _now() -> str:
@@ -55,8 +62,9 @@ def _now() -> str:
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The read-write connection (tests replace it to simulate a read-only or full disk)."""
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                           check_same_thread=False)
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
 
 
 class History(HistoryQueries):
@@ -134,8 +142,12 @@ class History(HistoryQueries):
             self._conn.execute("BEGIN")
             try:
                 version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-                tables = {r[0] for r in self._conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                tables = {
+                    r[0]
+                    for r in self._conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                }
             finally:
                 if self._conn.in_transaction:  # a failed read may have ended it already
                     with suppress(sqlite3.Error):
@@ -144,7 +156,9 @@ class History(HistoryQueries):
         if version > SCHEMA_VERSION:
             raise errors.StorageError(
                 f"{path} was written by a newer starcoach (schema {version}, this version knows "
-                f"{SCHEMA_VERSION}); upgrade starcoach or move it away", errors.OTHER)
+                f"{SCHEMA_VERSION}); upgrade starcoach or move it away",
+                errors.OTHER,
+            )
         if version == 0 and tables - {"sqlite_sequence"}:
             raise not_ours(path, "is not a starcoach database (unknown tables, no version)")
         if version >= 1 and not {"sessions", "attempts"} <= tables:
@@ -214,8 +228,12 @@ class History(HistoryQueries):
             return
         try:
             with self._write() as conn:
-                known = [r[0] for r in conn.execute(
-                    "SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")]
+                known = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL"
+                    )
+                ]
                 staged, unreferenced = files.orphans(root, self.folder, known)
                 if unreferenced and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
                     unreferenced = []
@@ -230,12 +248,17 @@ class History(HistoryQueries):
     def __enter__(self) -> History:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
-    def start_session(self, kind: str, question_set: str | None = None,
-                      label: str | None = None) -> str:
+    def start_session(
+        self, kind: str, question_set: str | None = None, label: str | None = None
+    ) -> str:
         """Create an empty session and return its id (``save_new_session`` is atomic).
 
         Sessions without answers are never listed, so a save that fails after this leaves
@@ -250,14 +273,22 @@ class History(HistoryQueries):
             with self._write() as conn:
                 if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
                     continue
-                conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                             (session_id, _now(), kind, question_set, label))
+                conn.execute(
+                    "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                    (session_id, _now(), kind, question_set, label),
+                )
             return session_id
 
-    def save_new_session(self, kind: str, question: Mapping[str, Any] | None,
-                         analysis: Mapping[str, Any], audio: Path | None = None, *,
-                         question_set: str | None = None,
-                         label: str | None = None) -> tuple[str, int]:
+    def save_new_session(
+        self,
+        kind: str,
+        question: Mapping[str, Any] | None,
+        analysis: Mapping[str, Any],
+        audio: Path | None = None,
+        *,
+        question_set: str | None = None,
+        label: str | None = None,
+    ) -> tuple[str, int]:
         """Create a session with its first answer in one transaction; returns (session, attempt).
 
         Raises:
@@ -272,8 +303,13 @@ class History(HistoryQueries):
             if attempt_id is not None:
                 return session_id, attempt_id
 
-    def save_attempt(self, session_id: str, question: Mapping[str, Any] | None,
-                     analysis: Mapping[str, Any], audio: Path | None = None) -> int:
+    def save_attempt(
+        self,
+        session_id: str,
+        question: Mapping[str, Any] | None,
+        analysis: Mapping[str, Any],
+        audio: Path | None = None,
+    ) -> int:
         """Save one answer into an existing session (row and audio together); returns its id.
 
         Args:
@@ -290,9 +326,14 @@ class History(HistoryQueries):
         assert attempt_id is not None
         return attempt_id
 
-    def _save(self, session_id: str, new: tuple[Any, ...] | None,
-              question: Mapping[str, Any] | None, analysis: Mapping[str, Any],
-              audio: Path | None) -> int | None:
+    def _save(
+        self,
+        session_id: str,
+        new: tuple[Any, ...] | None,
+        question: Mapping[str, Any] | None,
+        analysis: Mapping[str, Any],
+        audio: Path | None,
+    ) -> int | None:
         """The one-transaction save; None when ``new`` names a session id already taken."""
         q = question if question is not None else analysis.get("question") or {}
         m = metrics_of(analysis)
@@ -301,8 +342,10 @@ class History(HistoryQueries):
         staged: files.StagedFile | None = None
         try:
             with self._write() as conn:
-                known = conn.execute("SELECT 1 FROM sessions WHERE id = ?",
-                                     (session_id,)).fetchone() is not None
+                known = (
+                    conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                    is not None
+                )
                 if known and new is not None:
                     return None
                 if new is not None:
@@ -310,16 +353,29 @@ class History(HistoryQueries):
                 elif not known:
                     raise AppError(f"no session {session_id!r} in the history")
                 seq = conn.execute(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'").fetchone()
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"
+                ).fetchone()
                 attempt_id = int(seq[0] if seq else 0) + 1
                 staged = self._stage_audio(session_id, attempt_id, audio)
                 rel = staged.dest.relative_to(self.folder).as_posix() if staged else None
                 conn.execute(
                     "INSERT INTO attempts (id, session_id, question_id, question_text, "
-                    "created_at, audio_path, analysis_json, " + ", ".join(METRIC_COLUMNS) +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?" + ", ?" * len(METRIC_COLUMNS) + ")",
-                    (attempt_id, session_id, q.get("id"), q.get("text"), _now(), rel,
-                     analysis_json, *metrics))
+                    "created_at, audio_path, analysis_json, "
+                    + ", ".join(METRIC_COLUMNS)
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                    + ", ?" * len(METRIC_COLUMNS)
+                    + ")",
+                    (
+                        attempt_id,
+                        session_id,
+                        q.get("id"),
+                        q.get("text"),
+                        _now(),
+                        rel,
+                        analysis_json,
+                        *metrics,
+                    ),
+                )
                 if staged is not None:
                     files.publish(staged)
         except OSError as exc:
@@ -330,8 +386,9 @@ class History(HistoryQueries):
             raise
         return attempt_id
 
-    def _stage_audio(self, session_id: str, attempt_id: int,
-                     audio: Path | None) -> files.StagedFile | None:
+    def _stage_audio(
+        self, session_id: str, attempt_id: int, audio: Path | None
+    ) -> files.StagedFile | None:
         if audio is None:
             return None
         suffix = Path(audio).suffix.lower() or ".wav"
@@ -355,14 +412,17 @@ class History(HistoryQueries):
             known = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
             if known.fetchone() is None:
                 raise AppError(f"no session {session_id!r} in the history")
-            conn.execute("INSERT OR REPLACE INTO scorecards VALUES (?, ?, ?)",
-                         (session_id, _now(), card_json))
+            conn.execute(
+                "INSERT OR REPLACE INTO scorecards VALUES (?, ?, ?)",
+                (session_id, _now(), card_json),
+            )
 
     def delete_session(self, session_id: str) -> int:
         """Delete a session's rows (committed first) and then its audio; returns #answers."""
         with self._write() as conn:
-            count = conn.execute("SELECT COUNT(*) FROM attempts WHERE session_id = ?",
-                                 (session_id,)).fetchone()[0]
+            count = conn.execute(
+                "SELECT COUNT(*) FROM attempts WHERE session_id = ?", (session_id,)
+            ).fetchone()[0]
             conn.execute("DELETE FROM attempts WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM scorecards WHERE session_id = ?", (session_id,))
             if conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount == 0:

@@ -27,9 +27,14 @@ class HistoryQueries:
         rows = self._query(
             f"SELECT s.id, s.started_at, s.kind, s.question_set, s.label, COUNT(a.id), {means} "
             "FROM sessions s JOIN attempts a ON a.session_id = s.id "
-            "GROUP BY s.id ORDER BY s.started_at, s.rowid")
-        return [SessionInfo(r[0], r[1], r[2], r[3], r[4], r[5],
-                            dict(zip(METRIC_COLUMNS, r[6:], strict=True))) for r in rows]
+            "GROUP BY s.id ORDER BY s.started_at, s.rowid"
+        )
+        return [
+            SessionInfo(
+                r[0], r[1], r[2], r[3], r[4], r[5], dict(zip(METRIC_COLUMNS, r[6:], strict=True))
+            )
+            for r in rows
+        ]
 
     def session(self, ref: str) -> SessionInfo:
         """The session whose id is ``ref`` or starts with it.
@@ -39,7 +44,8 @@ class HistoryQueries:
         """
         ref = ref.strip()
         matches = [s for s in self.sessions() if s.id == ref] or [
-            s for s in self.sessions() if ref and s.id.startswith(ref)]
+            s for s in self.sessions() if ref and s.id.startswith(ref)
+        ]
         if not matches:
             raise AppError(f"no session {ref!r} in {self.folder}; `starcoach history` lists them")
         if len(matches) > 1:
@@ -51,11 +57,22 @@ class HistoryQueries:
         cols = ", ".join(_column(c, kind) for c in METRIC_COLUMNS)
         rows = self._query(
             "SELECT id, session_id, question_id, question_text, created_at, audio_path, "
-            f"analysis_json, {cols} FROM attempts WHERE {where} ORDER BY id", params)
-        return [Attempt(r[0], r[1], r[2], r[3], r[4],
-                        self.folder / r[5] if r[5] else None,
-                        dict(zip(METRIC_COLUMNS, r[7:], strict=True)), json.loads(r[6]))
-                for r in rows]
+            f"analysis_json, {cols} FROM attempts WHERE {where} ORDER BY id",
+            params,
+        )
+        return [
+            Attempt(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                self.folder / r[5] if r[5] else None,
+                dict(zip(METRIC_COLUMNS, r[7:], strict=True)),
+                json.loads(r[6]),
+            )
+            for r in rows
+        ]
 
     def attempts(self, session_id: str) -> list[Attempt]:
         """A session's answers, oldest first."""
@@ -65,8 +82,9 @@ class HistoryQueries:
         """Every saved answer, oldest first."""
         return self._attempts("1", ())
 
-    def question_history(self, question_id: str | None,
-                         question_text: str | None = None) -> QuestionHistory | None:
+    def question_history(
+        self, question_id: str | None, question_text: str | None = None
+    ) -> QuestionHistory | None:
         """First, best and latest attempt at a question (by id, else by exact text)."""
         if question_id is not None:
             found = self._attempts("question_id = ?", (question_id,))
@@ -75,25 +93,27 @@ class HistoryQueries:
         if not found:
             return None
         best = max(reversed(found), key=lambda a: a.metrics["score"] or 0.0)
-        return QuestionHistory(question_id, found[-1].question_text, len(found),
-                               found[0], best, found[-1])
+        return QuestionHistory(
+            question_id, found[-1].question_text, len(found), found[0], best, found[-1]
+        )
 
     def questions(self) -> list[QuestionHistory]:
         """``question_history`` for every question answered, in order of first attempt."""
         keys = self._query(
             "SELECT question_id, question_text FROM attempts GROUP BY question_id, "
-            "CASE WHEN question_id IS NULL THEN question_text END ORDER BY MIN(id)")
+            "CASE WHEN question_id IS NULL THEN question_text END ORDER BY MIN(id)"
+        )
         found = (self.question_history(qid, None if qid else text) for qid, text in keys)
         return [h for h in found if h is not None]
 
     def scorecard(self, session_id: str) -> dict[str, Any] | None:
         """The mock-interview scorecard saved with a session, or None (also for a history
         from before scorecards were kept)."""
-        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                           ("scorecards",)):
+        if not self._query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", ("scorecards",)
+        ):
             return None
-        rows = self._query("SELECT card_json FROM scorecards WHERE session_id = ?",
-                           (session_id,))
+        rows = self._query("SELECT card_json FROM scorecards WHERE session_id = ?", (session_id,))
         return dict(json.loads(rows[0][0])) if rows else None
 
     def export_session(self, session_id: str, trainee: str | None = None) -> dict[str, Any]:
@@ -103,13 +123,22 @@ class HistoryQueries:
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "trainee": trainee,
-            "session": {"id": info.id, "started_at": info.started_at, "kind": info.kind,
-                        "question_set": info.question_set, "label": info.label},
+            "session": {
+                "id": info.id,
+                "started_at": info.started_at,
+                "kind": info.kind,
+                "question_set": info.question_set,
+                "label": info.label,
+            },
             "attempts": [
-                {"id": a.id, "created_at": a.created_at,
-                 "question": {"id": a.question_id, "text": a.question_text},
-                 "audio_path": str(a.audio_path) if a.audio_path else None,
-                 "metrics": dict(a.metrics), "analysis": a.analysis}
+                {
+                    "id": a.id,
+                    "created_at": a.created_at,
+                    "question": {"id": a.question_id, "text": a.question_text},
+                    "audio_path": str(a.audio_path) if a.audio_path else None,
+                    "metrics": dict(a.metrics),
+                    "analysis": a.analysis,
+                }
                 for a in self.attempts(info.id)
             ],
             "scorecard": self.scorecard(info.id),

@@ -8,10 +8,16 @@ from pathlib import Path
 from typing import Any
 
 
-def save_analysis(analysis: Mapping[str, Any], audio: Path | None,
-                  question: Mapping[str, Any] | None, data_dir: Path | None, *,
-                  session_id: str | None = None, kind: str = "analyze",
-                  question_set: str | None = None) -> tuple[str, int]:
+def save_analysis(
+    analysis: Mapping[str, Any],
+    audio: Path | None,
+    question: Mapping[str, Any] | None,
+    data_dir: Path | None,
+    *,
+    session_id: str | None = None,
+    kind: str = "analyze",
+    question_set: str | None = None,
+) -> tuple[str, int]:
     """Save one analysed answer; returns (session id, attempt id).
 
     With no ``session_id`` a new session of ``kind`` is created in the same transaction as
@@ -39,5 +45,6 @@ def save_analysis(analysis: Mapping[str, Any], audio: Path | None,
             return session_id, history.save_attempt(session_id, question, analysis, audio)
         q = question or {}
         label = (q.get("text") or q.get("id")) if kind == "analyze" else None
-        return history.save_new_session(kind, question, analysis, audio,
-                                        question_set=question_set, label=label)
+        return history.save_new_session(
+            kind, question, analysis, audio, question_set=question_set, label=label
+        )

@@ -62,15 +62,25 @@ SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The header every SQLite 3 database file starts with."""
 
-METRIC_COLUMNS = ("duration_s", "wpm", "fillers_per_min", "fillers_per_100_words",
-                   "long_pauses", "star_coverage", "score")
+METRIC_COLUMNS = (
+    "duration_s",
+    "wpm",
+    "fillers_per_min",
+    "fillers_per_100_words",
+    "long_pauses",
+    "star_coverage",
+    "score",
+)
 """Metric columns of ``attempts``, in table order (``score`` last)."""
 
 
 def not_ours(path: Path, what: str) -> errors.StorageError:
     """A file that is not a starcoach history (the move-it-away advice is right for it)."""
-    return errors.StorageError(f"{path} {what}; move it away (starcoach will then start a new "
-                               "history) or restore it from a backup", errors.CORRUPT)
+    return errors.StorageError(
+        f"{path} {what}; move it away (starcoach will then start a new "
+        "history) or restore it from a backup",
+        errors.CORRUPT,
+    )
 
 
 def check_kind(kind: str) -> None:

@@ -17,5 +17,8 @@ class FlowUpdated(Message):
 
     def can_replace(self, message: Message) -> bool:
         """Only the latest microphone level matters."""
-        return (isinstance(message, FlowUpdated) and isinstance(self.event, LevelMeasured)
-                and isinstance(message.event, LevelMeasured))
+        return (
+            isinstance(message, FlowUpdated)
+            and isinstance(self.event, LevelMeasured)
+            and isinstance(message.event, LevelMeasured)
+        )

@@ -35,8 +35,7 @@ def native_stderr_to(log_path: Path) -> Iterator[Path | None]:
         return
     sys.stderr.flush()
     saved_fd = os.dup(2)
-    terminal = os.fdopen(os.dup(saved_fd), "w", encoding="utf-8", errors="replace",
-                         closefd=True)
+    terminal = os.fdopen(os.dup(saved_fd), "w", encoding="utf-8", errors="replace", closefd=True)
     original = sys.__stderr__
     os.dup2(log_fd, 2)
     os.close(log_fd)

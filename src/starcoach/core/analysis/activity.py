@@ -148,8 +148,7 @@ def detect_activity(
         # Quiet frames the VAD calls speech (soft consonants) stay audible; never the reverse.
         audible = audible | (in_speech & (level > floor + SILENCE_MARGIN_DB / 2))
     audible = _drop_blips(audible, int(round(MIN_BLIP_S / FRAME_S)))
-    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()),
-                    speech - floor)
+    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()), speech - floor)
 
 
 def _span_levels(level: np.ndarray, span: tuple[float, float] | None) -> np.ndarray:

@@ -20,8 +20,31 @@ BOUNDARY_PAUSE_S = 0.3
 """A pause at least this long can end a sentence."""
 MIN_SENTENCE_WORDS = 5
 """No sentence shorter than this is made from a pause."""
-CONTINUATIONS = frozenset({"the", "a", "an", "to", "of", "and", "or", "but", "with", "my", "his",
-                           "her", "their", "our", "i", "we", "that", "for", "in", "on", "at"})
+CONTINUATIONS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "and",
+        "or",
+        "but",
+        "with",
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "i",
+        "we",
+        "that",
+        "for",
+        "in",
+        "on",
+        "at",
+    }
+)
 """A word after which a sentence cannot end (the speaker paused mid-phrase)."""
 
 

@@ -47,8 +47,7 @@ class ContentResult:
         }
 
 
-def judge_content(reading: Reading, behavioral: bool, has_question: bool = True
-                  ) -> ContentResult:
+def judge_content(reading: Reading, behavioral: bool, has_question: bool = True) -> ContentResult:
     """The content fields from a reading (no tips).
 
     Args:
@@ -65,8 +64,9 @@ def judge_content(reading: Reading, behavioral: bool, has_question: bool = True
         on_topic=p["on_topic"] >= 0.5 if has_question else None,
         result_concrete=concrete,
         competency_asked=reading.competency_asked,
-        competency_shown=(p["competency_shown"] >= 0.5
-                          if has_question or reading.competency_asked else None),
+        competency_shown=(
+            p["competency_shown"] >= 0.5 if has_question or reading.competency_asked else None
+        ),
     )
 
 
@@ -83,7 +83,7 @@ def quote(text: str) -> str:
     t = " ".join(text.split()).rstrip(".!?,;: ")
     if len(t) > _QUOTE_CHARS:
         t = t[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "..."
-    return f"\"{t}\""
+    return f'"{t}"'
 
 
 def _most(values: np.ndarray, mask: Sequence[bool] | None = None) -> int | None:
@@ -97,8 +97,9 @@ def _more(found: Sequence[int]) -> str:
     return f" (and {len(found) - 1} more like it)" if len(found) > 1 else ""
 
 
-def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
-                 kind: str | None) -> tuple[str, ...]:
+def content_tips(
+    result: ContentResult, reading: Reading, texts: Sequence[str], kind: str | None
+) -> tuple[str, ...]:
     """Content tips, most important first, each quoting the sentence it rests on.
 
     Args:
@@ -111,38 +112,52 @@ def content_tips(result: ContentResult, reading: Reading, texts: Sequence[str],
     flags = reading.flags
     negative = [i for i, f in enumerate(flags) if "negative" in f]
     if negative:
-        tips.append(f"Negative about a past employer, coworker or customer: "
-                    f"{quote(texts[negative[0]])}{_more(negative)}. Interviewers hear blame; "
-                    "describe the problem neutrally and focus on what you did.")
+        tips.append(
+            f"Negative about a past employer, coworker or customer: "
+            f"{quote(texts[negative[0]])}{_more(negative)}. Interviewers hear blame; "
+            "describe the problem neutrally and focus on what you did."
+        )
     if result.on_topic is False and texts:
         i = _most(-reading.q_sim) if reading.q_sim.size else 0
-        tips.append(f"This may not answer the question asked: {quote(texts[i or 0])} drifts from "
-                    "it. Restate the question to yourself and answer it directly.")
+        tips.append(
+            f"This may not answer the question asked: {quote(texts[i or 0])} drifts from "
+            "it. Restate the question to yourself and answer it directly."
+        )
     off = [i for i, f in enumerate(flags) if "off_topic" in f]
     if off:
         keep = {"behavioral": "the story", None: "the point"}.get(kind, "the question")
-        tips.append(f"Digression: {quote(texts[off[0]])}{_more(off)} does not help your answer; "
-                    f"leave it out and keep to {keep}.")
+        tips.append(
+            f"Digression: {quote(texts[off[0]])}{_more(off)} does not help your answer; "
+            f"leave it out and keep to {keep}."
+        )
     if not result.specific and texts:
         i = _most(reading.flag_proba["hypothetical"]) or 0
-        fix = ("Tell one particular time it happened." if kind == "behavioral" else
-               "Back it with a concrete fact: where, what you did, how many, how long.")
-        tips.append(f"Generic: {quote(texts[i])} is a claim about yourself, not an example. "
-                    + fix)
+        fix = (
+            "Tell one particular time it happened."
+            if kind == "behavioral"
+            else "Back it with a concrete fact: where, what you did, how many, how long."
+        )
+        tips.append(f"Generic: {quote(texts[i])} is a claim about yourself, not an example. " + fix)
     hyp = [i for i, f in enumerate(flags) if "hypothetical" in f]
     if hyp and kind == "behavioral" and result.specific:
-        tips.append(f"{quote(texts[hyp[0]])} says what you would or always do; the question "
-                    "asks what you did. Keep to the story.")
+        tips.append(
+            f"{quote(texts[hyp[0]])} says what you would or always do; the question "
+            "asks what you did. Keep to the story."
+        )
     if result.result_concrete is False:
         res = [lab == "result" for lab in reading.labels]
         i = _most(reading.star_proba[:, 3], res)
         if i is not None:
-            tips.append(f"Your result {quote(texts[i])} is not concrete: say what changed, "
-                        "with a number, or what the customer did next.")
+            tips.append(
+                f"Your result {quote(texts[i])} is not concrete: say what changed, "
+                "with a number, or what the customer did next."
+            )
     if result.competency_shown is False and result.competency_asked and texts:
         sims = reading.competency_sim
         i = (_most(sims) if sims is not None else None) or 0
-        tips.append(f"The question probes {result.competency_asked}, and little in the answer "
-                    f"shows it (the closest is {quote(texts[i])}). Add one moment where you "
-                    f"showed {result.competency_asked}.")
+        tips.append(
+            f"The question probes {result.competency_asked}, and little in the answer "
+            f"shows it (the closest is {quote(texts[i])}). Add one moment where you "
+            f"showed {result.competency_asked}."
+        )
     return tuple(tips)

@@ -86,19 +86,35 @@ def analyze(
     hits = find_fillers(sentence_words)
     mask = filler_word_mask(words, hits)
     filled = _filled_pause_mask(words, hits)
-    star = analyze_star(sentence_words, question.text, question.behavioral, embedder, model,
-                        question.extra.get("competency"), question.extra.get("kind"))
+    star = analyze_star(
+        sentence_words,
+        question.text,
+        question.behavioral,
+        embedder,
+        model,
+        question.extra.get("competency"),
+        question.extra.get("kind"),
+    )
     star_dict = star.to_dict()
-    content = _content_dict(star, model if question.extra.get("kind") != "call" else None,
-                            bool(question.text and question.text.strip()))
+    content = _content_dict(
+        star,
+        model if question.extra.get("kind") != "call" else None,
+        bool(question.text and question.text.strip()),
+    )
     star_dict["result_concrete"] = content["result_concrete"] is True
     star_dict["result_evidence"] = _result_evidence(star)
     behavioral = bool(star_dict.get("behavioral"))
     span = (pauses.speech_end - pauses.speech_start) if pauses else None
     pace = (
-        measure_pace(words, [not f for f in filled], (pauses.speech_start, pauses.speech_end),
-                     pauses.total_s, settings.target_wpm)
-        if pauses else None
+        measure_pace(
+            words,
+            [not f for f in filled],
+            (pauses.speech_start, pauses.speech_end),
+            pauses.total_s,
+            settings.target_wpm,
+        )
+        if pauses
+        else None
     )
     length = measure_length(span, behavioral)
     counted_words = sum(not f for f in filled)
@@ -113,8 +129,13 @@ def analyze(
         "question": _question_dict(question, behavioral),
         "transcript": transcript.text.strip() or " ".join(w.text.strip() for w in words),
         "words": [
-            {"text": w.text.strip(), "start": _r(w.start), "end": _r(w.end), "filler": m,
-             "probability": round(w.probability, 3)}
+            {
+                "text": w.text.strip(),
+                "start": _r(w.start),
+                "end": _r(w.end),
+                "filler": m,
+                "probability": round(w.probability, 3),
+            }
             for w, m in zip(words, mask, strict=True)
         ],
         "pace": pace.to_dict() if pace else _untimed_pace(counted_words, settings),
@@ -150,22 +171,42 @@ def _fillers_dict(hits: Sequence[FillerHit], span: float | None, n_words: int) -
         "discourse_markers": sum(h.kind == "discourse" for h in hits),
         "by_text": dict(sorted(by_text.items(), key=lambda kv: -kv[1])),
         "items": [
-            {"text": h.text, "kind": h.kind, "start": _r(h.start), "end": _r(h.end),
-             "word_index": h.first_word}
+            {
+                "text": h.text,
+                "kind": h.kind,
+                "start": _r(h.start),
+                "end": _r(h.end),
+                "word_index": h.first_word,
+            }
             for h in hits
         ],
     }
 
 
 def _untimed_pace(n_words: int, settings: Settings) -> dict[str, Any]:
-    return {"wpm": None, "articulation_wpm": None, "words": n_words, "span_s": None,
-            "target_wpm": list(settings.target_wpm), "verdict": "unknown", "windows": []}
+    return {
+        "wpm": None,
+        "articulation_wpm": None,
+        "words": n_words,
+        "span_s": None,
+        "target_wpm": list(settings.target_wpm),
+        "verdict": "unknown",
+        "windows": [],
+    }
 
 
 def _untimed_pauses(settings: Settings) -> dict[str, Any]:
-    return {"count": None, "long_count": None, "longest_s": None, "total_s": None,
-            "first_word_delay_s": None, "longest_run_without_pause_s": None,
-            "long_threshold_s": settings.long_pause_s, "source": None, "items": []}
+    return {
+        "count": None,
+        "long_count": None,
+        "longest_s": None,
+        "total_s": None,
+        "first_word_delay_s": None,
+        "longest_run_without_pause_s": None,
+        "long_threshold_s": settings.long_pause_s,
+        "source": None,
+        "items": [],
+    }
 
 
 def _question_dict(q: QuestionRef, behavioral: bool) -> dict[str, Any] | None:
@@ -179,26 +220,33 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
     the other content tips, then delivery (pace, fillers, pauses, length)."""
     content = a["content"].get("tips", [])
     major = [t for t in content if is_red_flag(t)]
-    tips: list[str] = [*major, *a["star"].get("tips", []),
-                       *(t for t in content if t not in major)]
+    tips: list[str] = [*major, *a["star"].get("tips", []), *(t for t in content if t not in major)]
     pace = a["pace"]
     if pace["verdict"] == "too fast":
-        tips.append(f"You spoke at {pace['wpm']:.0f} wpm: slow down towards "
-                    f"{pace['target_wpm'][1]:.0f} and let key points land.")
+        tips.append(
+            f"You spoke at {pace['wpm']:.0f} wpm: slow down towards "
+            f"{pace['target_wpm'][1]:.0f} and let key points land."
+        )
     elif pace["verdict"] == "too slow":
-        tips.append(f"You spoke at {pace['wpm']:.0f} wpm: pick up the pace towards "
-                    f"{pace['target_wpm'][0]:.0f}.")
+        tips.append(
+            f"You spoke at {pace['wpm']:.0f} wpm: pick up the pace towards "
+            f"{pace['target_wpm'][0]:.0f}."
+        )
     per_min = a["fillers"]["per_minute"]
     if per_min is not None and per_min > FILLERS_PER_MIN_OK and a["fillers"]["by_text"]:
         top = next(iter(a["fillers"]["by_text"]))
-        tips.append(f"{per_min:.1f} fillers a minute, mostly \"{top}\": pause silently instead.")
+        tips.append(f'{per_min:.1f} fillers a minute, mostly "{top}": pause silently instead.')
     if pauses is not None:
         if pauses.long_count:
-            tips.append(f"{pauses.long_count} long pause(s) over {pauses.long_threshold_s:g} s: "
-                        "bridge with a short signpost (\"The key step was...\").")
+            tips.append(
+                f"{pauses.long_count} long pause(s) over {pauses.long_threshold_s:g} s: "
+                'bridge with a short signpost ("The key step was...").'
+            )
         if pauses.speech_start > 3.0:
-            tips.append(f"You took {pauses.speech_start:.1f} s to start: open with a one-line "
-                        "summary while you think.")
+            tips.append(
+                f"You took {pauses.speech_start:.1f} s to start: open with a one-line "
+                "summary while you think."
+            )
     verdict = a["length"]["verdict"]
     if verdict == "too short":
         tips.append("The answer was short: add detail on what you did and how it ended.")
@@ -207,16 +255,21 @@ def _tips(a: dict[str, Any], pauses: PauseReport | None) -> list[str]:
     return tips
 
 
-def _content_dict(star: StarResult, model: TextModel | None, has_question: bool
-                  ) -> dict[str, Any]:
+def _content_dict(star: StarResult, model: TextModel | None, has_question: bool) -> dict[str, Any]:
     """The ``content`` object; every judgement null when no model read the answer, and for a
     call turn (the interview content coach does not judge phone calls; the call rubric does)."""
     if star.reading is None or model is None:
-        return {"specific": None, "on_topic": None, "result_concrete": None,
-                "competency": {"asked": None, "shown": None}, "tips": []}
+        return {
+            "specific": None,
+            "on_topic": None,
+            "result_concrete": None,
+            "competency": {"asked": None, "shown": None},
+            "tips": [],
+        }
     judged = judge_content(star.reading, star.behavioral, has_question)
-    tips = content_tips(judged, star.reading, star.texts, "behavioral" if star.behavioral
-                        else star.kind)
+    tips = content_tips(
+        judged, star.reading, star.texts, "behavioral" if star.behavioral else star.kind
+    )
     return replace(judged, tips=tips).to_dict()
 
 

@@ -25,8 +25,10 @@ _BEHAVIORAL_Q = re.compile(
     r"|share an? (example|experience|time)|talk about a time|a time (when|you|that)"
     r"|a situation (where|when|in which)|have you ever|recall a time|an instance)\b"
 )
-_SITUATIONAL_Q = re.compile(r"\b(what would you do|how would you|what would you|imagine|suppose"
-                            r"|if a customer|if you (were|had|saw|found|noticed|got))\b")
+_SITUATIONAL_Q = re.compile(
+    r"\b(what would you do|how would you|what would you|imagine|suppose"
+    r"|if a customer|if you (were|had|saw|found|noticed|got))\b"
+)
 _NUM = re.compile(
     r"\b(\d[\d,.:]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
     r"|thirty|forty|fifty|sixty|hundred|thousand|half|dozen|percent)\b|%|\$"
@@ -34,39 +36,192 @@ _NUM = re.compile(
 _TIME_UNIT = re.compile(r"\b(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b")
 _SUBJ_I = frozenset({"i"})
 _SUBJ_WE = frozenset({"we"})
-_SUBJ_THIRD = frozenset({"he", "she", "they", "it", "this", "that", "everyone", "nobody", "someone",
-                         "he's", "she's", "they're", "it's"})
+_SUBJ_THIRD = frozenset(
+    {
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "everyone",
+        "nobody",
+        "someone",
+        "he's",
+        "she's",
+        "they're",
+        "it's",
+    }
+)
 _DETERMINERS = frozenset({"my", "our", "the", "a", "an", "his", "her", "their", "one", "this"})
 _CONNECTIVES = frozenset({"and", "but", "so", "then", "because", "also", "after", "when"})
-_AUX_STATE = frozenset({"was", "were", "am", "is", "are", "be", "been", "had", "has", "have", "'m",
-                        "'d", "would", "could", "should", "will", "can", "might", "must", "do",
-                        "does", "did", "didn't", "don't", "wasn't", "couldn't", "wouldn't"})
-_IRREGULAR_PAST = frozenset({
-    "became", "began", "bought", "broke", "brought", "built", "came", "caught", "chose", "cut",
-    "dealt", "drew", "drove", "fed", "felt", "flew", "forgot", "found", "gave", "got", "grew",
-    "heard", "held", "kept", "knew", "led", "left", "let", "lost", "made", "meant", "met",
-    "paid", "put", "ran", "read", "rode", "said", "sat", "saw", "sent", "set", "shut", "slept",
-    "sold", "spent", "split", "spoke", "spread", "stood", "struck", "stuck", "swept", "taught",
-    "thought", "threw", "told", "took", "understood", "went", "won", "wrote",
-})
-_ADVERBS = frozenset({"also", "then", "first", "just", "finally", "really", "actually", "even",
-                      "eventually", "still", "immediately", "quickly", "personally", "basically",
-                      "never", "always", "usually"})
+_AUX_STATE = frozenset(
+    {
+        "was",
+        "were",
+        "am",
+        "is",
+        "are",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "'m",
+        "'d",
+        "would",
+        "could",
+        "should",
+        "will",
+        "can",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "didn't",
+        "don't",
+        "wasn't",
+        "couldn't",
+        "wouldn't",
+    }
+)
+_IRREGULAR_PAST = frozenset(
+    {
+        "became",
+        "began",
+        "bought",
+        "broke",
+        "brought",
+        "built",
+        "came",
+        "caught",
+        "chose",
+        "cut",
+        "dealt",
+        "drew",
+        "drove",
+        "fed",
+        "felt",
+        "flew",
+        "forgot",
+        "found",
+        "gave",
+        "got",
+        "grew",
+        "heard",
+        "held",
+        "kept",
+        "knew",
+        "led",
+        "left",
+        "let",
+        "lost",
+        "made",
+        "meant",
+        "met",
+        "paid",
+        "put",
+        "ran",
+        "read",
+        "rode",
+        "said",
+        "sat",
+        "saw",
+        "sent",
+        "set",
+        "shut",
+        "slept",
+        "sold",
+        "spent",
+        "split",
+        "spoke",
+        "spread",
+        "stood",
+        "struck",
+        "stuck",
+        "swept",
+        "taught",
+        "thought",
+        "threw",
+        "told",
+        "took",
+        "understood",
+        "went",
+        "won",
+        "wrote",
+    }
+)
+_ADVERBS = frozenset(
+    {
+        "also",
+        "then",
+        "first",
+        "just",
+        "finally",
+        "really",
+        "actually",
+        "even",
+        "eventually",
+        "still",
+        "immediately",
+        "quickly",
+        "personally",
+        "basically",
+        "never",
+        "always",
+        "usually",
+    }
+)
 _MODAL_WOULD = frozenset({"would", "i'd", "we'd", "you'd", "could", "might"})
 _HABIT = frozenset({"always", "usually", "never", "generally", "normally", "often", "typically"})
-_GOAL = re.compile(r"\b(had to|have to|has to|need to|needed to|needs to|wanted to|want to"
-                   r"|supposed to|goal|job was|my job|responsib\w*|make sure|was to)\b")
+_GOAL = re.compile(
+    r"\b(had to|have to|has to|need to|needed to|needs to|wanted to|want to"
+    r"|supposed to|goal|job was|my job|responsib\w*|make sure|was to)\b"
+)
 _SEQUENCE = frozenset({"first", "then", "next", "after", "finally", "afterwards", "later"})
 _NEGATION = re.compile(r"\b(not|no|never|nothing|nobody)\b|n't\b")
 _YOU = frozenset({"you", "your", "you're", "you've"})
 
 GRAMMAR_NAMES = (
-    "i_past", "we_past", "i_present", "third_past", "past_ratio", "present_ratio", "ing",
-    "past_perfect", "subj_i", "subj_we", "subj_third", "subj_det_noun", "subj_there",
-    "opens_connective", "opens_sequence", "i_any", "we_any", "third_any", "you_any", "would",
-    "should", "habit", "if", "will", "goal", "numbers", "time_unit", "negation",
-    "log_words", "short", "pos", "is_first", "is_last", "log_n", "kind_behavioral", "kind_open",
-    "kind_situational", "q_sim",
+    "i_past",
+    "we_past",
+    "i_present",
+    "third_past",
+    "past_ratio",
+    "present_ratio",
+    "ing",
+    "past_perfect",
+    "subj_i",
+    "subj_we",
+    "subj_third",
+    "subj_det_noun",
+    "subj_there",
+    "opens_connective",
+    "opens_sequence",
+    "i_any",
+    "we_any",
+    "third_any",
+    "you_any",
+    "would",
+    "should",
+    "habit",
+    "if",
+    "will",
+    "goal",
+    "numbers",
+    "time_unit",
+    "negation",
+    "log_words",
+    "short",
+    "pos",
+    "is_first",
+    "is_last",
+    "log_n",
+    "kind_behavioral",
+    "kind_open",
+    "kind_situational",
+    "q_sim",
 )
 """Names of the grammatical features, in vector order (after the embedding)."""
 
@@ -141,9 +296,7 @@ def _subject_verbs(tokens: Sequence[str]) -> dict[str, float]:
     return {k: min(v, 3.0) / 3.0 for k, v in out.items()}
 
 
-def grammar_features(
-    clean: str, index: int, n: int, kind: str | None, q_sim: float
-) -> np.ndarray:
+def grammar_features(clean: str, index: int, n: int, kind: str | None, q_sim: float) -> np.ndarray:
     """The grammatical feature vector of one sentence (order: ``GRAMMAR_NAMES``).
 
     Args:
@@ -163,15 +316,17 @@ def grammar_features(
     first = body[0]
     second = body[1] if len(body) > 1 else ""
     past = sum(_is_past(t) or t in {"was", "were", "had", "did"} for t in tokens)
-    present = sum(t in {"is", "are", "am", "'m", "i'm", "do", "does", "it's", "we're"}
-                  for t in tokens)
+    present = sum(
+        t in {"is", "are", "am", "'m", "i'm", "do", "does", "it's", "we're"} for t in tokens
+    )
     f = {
         **sv,
         "past_ratio": min(1.0, 4.0 * past / nt),
         "present_ratio": min(1.0, 4.0 * present / nt),
         "ing": min(1.0, sum(t.endswith("ing") and len(t) > 4 for t in tokens) / 3.0),
-        "past_perfect": float(bool(re.search(r"\b(had been|had \w+ed|'d been|\w+'d \w+ed)\b",
-                                             clean))),
+        "past_perfect": float(
+            bool(re.search(r"\b(had been|had \w+ed|'d been|\w+'d \w+ed)\b", clean))
+        ),
         "subj_i": float(first in _SUBJ_I or first in {"i'm", "i've", "i'd"}),
         "subj_we": float(first in _SUBJ_WE or first in {"we're", "we've", "we'd"}),
         "subj_third": float(first in _SUBJ_THIRD),
@@ -181,8 +336,9 @@ def grammar_features(
         "opens_sequence": float(bool(tokens) and tokens[0] in _SEQUENCE),
         "i_any": min(1.0, sum(t in {"i", "me", "my", "i'm", "i'd", "i've"} for t in tokens) / 3),
         "we_any": min(1.0, sum(t in {"we", "us", "our", "we're", "we'd"} for t in tokens) / 3),
-        "third_any": min(1.0, sum(t in _SUBJ_THIRD or t in {"him", "her", "them", "his"}
-                                  for t in tokens) / 3),
+        "third_any": min(
+            1.0, sum(t in _SUBJ_THIRD or t in {"him", "her", "them", "his"} for t in tokens) / 3
+        ),
         "you_any": min(1.0, sum(t in _YOU for t in tokens) / 2),
         "would": float(any(t in _MODAL_WOULD for t in tokens)),
         "should": float(any(t in {"should", "must", "shouldn't"} for t in tokens)),
@@ -230,4 +386,3 @@ def sentence_matrix(
     after = np.vstack([grammar[1:], pad]) if n else grammar
     parts = [sent_emb.astype(np.float32), grammar, before, after]
     return np.hstack(parts).astype(np.float32)
-

@@ -32,10 +32,15 @@ DISCOURSE = "discourse"
 """Kind of a word or phrase used as a filler."""
 
 _PAUSE_SPELLINGS = (
-    (re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"),
+    (re.compile(r"^u+h*m+$"), "um"),
+    (re.compile(r"^u+h+$"), "uh"),
     (re.compile(r"^e+r+m+$"), "erm"),
-    (re.compile(r"^e+r+$"), "er"), (re.compile(r"^a+h+$"), "ah"), (re.compile(r"^h+m+$"), "hmm"),
-    (re.compile(r"^m+h+m+$"), "mhm"), (re.compile(r"^m{2,}$"), "mm"), (re.compile(r"^e+h+$"), "eh"),
+    (re.compile(r"^e+r+$"), "er"),
+    (re.compile(r"^a+h+$"), "ah"),
+    (re.compile(r"^h+m+$"), "hmm"),
+    (re.compile(r"^m+h+m+$"), "mhm"),
+    (re.compile(r"^m{2,}$"), "mm"),
+    (re.compile(r"^e+h+$"), "eh"),
     (re.compile(r"^mm-hmm$"), "mhm"),
 )
 _SUBJECTS = frozenset(
@@ -51,8 +56,8 @@ _NUMBERS = frozenset(
     sixty seventy eighty ninety hundred""".split()
 )
 _INTENSIFIERS = frozenset(
-    "really totally super so just literally basically completely very um uh even right not maybe"
-    .split()
+    "really totally super so just literally basically completely very um uh even right not"
+    " maybe".split()
 )
 _PREPOSITIONS = frozenset("with for at by of from about in on into after before".split())
 _COPULAS = frozenset("it is was are were be been it's that's he's she's they're".split())

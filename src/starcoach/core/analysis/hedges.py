@@ -155,8 +155,9 @@ def find_hedges(
             continue
         if phrase[-1] == "sure" and i + n < len(words) and norms[i + n] == "but":
             n += 1
-        hits.append(HedgeHit(_display(norms[i : i + n]), i, n, words[i].start,
-                             words[i + n - 1].end))
+        hits.append(
+            HedgeHit(_display(norms[i : i + n]), i, n, words[i].start, words[i + n - 1].end)
+        )
         i += n
     return hits
 
@@ -205,8 +206,10 @@ def hedge_tip(hits: Sequence[HedgeHit], span_s: float | None, n_words: int) -> s
             return None
         rate = f"{len(hits)} times"
     quoted = ", ".join(f'"{t}"' for t, _ in Counter(h.text for h in hits).most_common(3))
-    return (f"You hedged {rate} ({quoted}): say what you did plainly, "
-            "\"I fixed it\" rather than \"I think I kind of fixed it\".")
+    return (
+        f"You hedged {rate} ({quoted}): say what you did plainly, "
+        '"I fixed it" rather than "I think I kind of fixed it".'
+    )
 
 
 def hedges_summary(hedges: dict[str, Any]) -> str:

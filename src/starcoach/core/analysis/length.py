@@ -21,7 +21,7 @@ class LengthReport:
 
     @property
     def verdict(self) -> str:
-        """"too short", "good", "too long" or "unknown"."""
+        """ "too short", "good", "too long" or "unknown"."""
         if self.duration_s is None:
             return "unknown"
         low, high = self.target

@@ -63,8 +63,9 @@ def windowed_tone_tracks(
     return levels, PitchTrack(times, f0)
 
 
-def _windows(samples: np.ndarray, sample_rate: int, n_frames: int, window_s: float
-             ) -> Iterator[tuple[int, int, int, AudioClip]]:
+def _windows(
+    samples: np.ndarray, sample_rate: int, n_frames: int, window_s: float
+) -> Iterator[tuple[int, int, int, AudioClip]]:
     """(first frame, end frame, first frame of the part, part clip) per window."""
     hop = round(HOP_S * sample_rate)
     step = max(1, int(round(window_s / HOP_S)))

@@ -99,8 +99,9 @@ class Prepared:
         return [STAR_LABELS.index(s["label"]) for s in self.answer["sentences"]]
 
 
-def prepare(answers: Sequence[dict[str, Any]], embedder: Embedder,
-            batch: int = 256) -> list[Prepared]:
+def prepare(
+    answers: Sequence[dict[str, Any]], embedder: Embedder, batch: int = 256
+) -> list[Prepared]:
     """Clean and embed labeled answers (all texts in a few large calls).
 
     Args:
@@ -116,14 +117,28 @@ def prepare(answers: Sequence[dict[str, Any]], embedder: Embedder,
         extra = [a["question"], competency_text(comp) if comp else a["question"]]
         spans.append((len(texts), cleaned))
         texts += cleaned + extra
-    vecs = np.vstack([np.asarray(embedder.embed(texts[i:i + batch]), np.float32)
-                      for i in range(0, len(texts), batch)]) if texts else np.zeros((0, 1))
+    vecs = (
+        np.vstack(
+            [
+                np.asarray(embedder.embed(texts[i : i + batch]), np.float32)
+                for i in range(0, len(texts), batch)
+            ]
+        )
+        if texts
+        else np.zeros((0, 1))
+    )
     out = []
     for a, (at, cleaned) in zip(answers, spans, strict=True):
         n = len(cleaned)
         comp = vecs[at + n + 1] if a.get("competency") else None
-        out.append(Prepared(a, tuple(cleaned), Embedded(vecs[at:at + n], vecs[at + n], comp),
-                            a.get("kind") or "behavioral"))
+        out.append(
+            Prepared(
+                a,
+                tuple(cleaned),
+                Embedded(vecs[at : at + n], vecs[at + n], comp),
+                a.get("kind") or "behavioral",
+            )
+        )
     return out
 
 
@@ -151,28 +166,68 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     sx = np.vstack([x, *map(_features, cuts)])
     sy = np.concatenate([y, *[c.labels for c in cuts]]).astype(np.int64)
     sw = np.concatenate([np.ones(len(y)), np.full(len(sy) - len(y), h.cut_results)])
-    star = fit_softmax(sx, sy, len(STAR_LABELS), h.star_l2, h.iters, balanced=h.star_balanced,
-                       sample_weight=sw)
+    star = fit_softmax(
+        sx, sy, len(STAR_LABELS), h.star_l2, h.iters, balanced=h.star_balanced, sample_weight=sw
+    )
     counts = np.bincount(y, minlength=len(STAR_LABELS)) + 1.0
     log_start, log_trans, log_end = count_transitions(
-        [p.labels for p in prepared] + [c.labels for c in cuts], len(STAR_LABELS),
-        h.transition_smooth, [1.0] * len(prepared) + [h.cut_results] * len(cuts))
-    probas = _out_of_fold(feats, [p.labels for p in prepared], h) if h.folds > 1 else [
-        star.proba(f) for f in feats]
+        [p.labels for p in prepared] + [c.labels for c in cuts],
+        len(STAR_LABELS),
+        h.transition_smooth,
+        [1.0] * len(prepared) + [h.cut_results] * len(cuts),
+    )
+    probas = (
+        _out_of_fold(feats, [p.labels for p in prepared], h)
+        if h.folds > 1
+        else [star.proba(f) for f in feats]
+    )
     flags, thresholds, directions, columns = fit_flags(prepared, feats, probas, h)
     empty = np.zeros((0, 1), np.float32)
-    base = TextModel(star, np.log(counts / counts.sum()).astype(np.float32), log_start, log_trans,
-                     log_end, flags, thresholds, directions, columns, {}, {}, {}, (), empty,
-                     empty, h.missing_threshold, h.prior_weight, h.transition_weight,
-                     h.end_weight)
+    base = TextModel(
+        star,
+        np.log(counts / counts.sum()).astype(np.float32),
+        log_start,
+        log_trans,
+        log_end,
+        flags,
+        thresholds,
+        directions,
+        columns,
+        {},
+        {},
+        {},
+        (),
+        empty,
+        empty,
+        h.missing_threshold,
+        h.prior_weight,
+        h.transition_weight,
+        h.end_weight,
+    )
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
-    return TextModel(star, base.log_prior, log_start, log_trans, log_end, flags,
-                     thresholds, directions, columns, content, sentence_content,
-                     dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)), names, centroids,
-                     phrases, h.missing_threshold,
-                     h.prior_weight, h.transition_weight, h.end_weight)
+    return TextModel(
+        star,
+        base.log_prior,
+        log_start,
+        log_trans,
+        log_end,
+        flags,
+        thresholds,
+        directions,
+        columns,
+        content,
+        sentence_content,
+        dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)),
+        names,
+        centroids,
+        phrases,
+        h.missing_threshold,
+        h.prior_weight,
+        h.transition_weight,
+        h.end_weight,
+    )
 
 
 def cut_before_result(p: Prepared) -> Prepared | None:
@@ -193,29 +248,42 @@ def cut_before_result(p: Prepared) -> Prepared | None:
     return Prepared(answer, p.cleaned[:k], emb, p.kind)
 
 
-def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
-              probas: Sequence[np.ndarray], h: Hyper) -> tuple[dict[str, Linear],
-                                                             dict[str, float],
-                                                             dict[str, np.ndarray],
-                                                             dict[str, np.ndarray]]:
+def fit_flags(
+    prepared: Sequence[Prepared],
+    feats: Sequence[np.ndarray],
+    probas: Sequence[np.ndarray],
+    h: Hyper,
+) -> tuple[dict[str, Linear], dict[str, float], dict[str, np.ndarray], dict[str, np.ndarray]]:
     """One binary classifier per flag, its threshold, embedding direction and input columns.
 
     Fitted on the answers whose sentences carry flags. The threshold is chosen on these training
     answers alone: classifiers fitted on two thirds of them score the last third, and the
     threshold is set from those out-of-fold probabilities (``choose_threshold``).
     """
-    flagged = [i for i, p in enumerate(prepared)
-               if all("flags" in s for s in p.answer["sentences"])]
-    fx = np.vstack([flag_matrix(feats[i], probas[i], prepared[i].cleaned,
-                                prepared[i].emb.sentences, prepared[i].emb.question)
-                    for i in flagged])
+    flagged = [
+        i for i, p in enumerate(prepared) if all("flags" in s for s in p.answer["sentences"])
+    ]
+    fx = np.vstack(
+        [
+            flag_matrix(
+                feats[i],
+                probas[i],
+                prepared[i].cleaned,
+                prepared[i].emb.sentences,
+                prepared[i].emb.question,
+            )
+            for i in flagged
+        ]
+    )
     fe = np.vstack([prepared[i].emb.sentences for i in flagged])
     answer_of = np.concatenate([[k] * len(prepared[i].cleaned) for k, i in enumerate(flagged)])
     fold = answer_of % h.folds
     flags, thresholds, directions, columns = {}, {}, {}, {}
     for j, f in enumerate(FLAGS):
-        fy = np.array([f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
-                      dtype=np.int64)
+        fy = np.array(
+            [f in s["flags"] for i in flagged for s in prepared[i].answer["sentences"]],
+            dtype=np.int64,
+        )
         cols = flag_columns(f)
         use = f in h.flag_embedding
         directions[f] = discriminant(fe, fy) if use else np.zeros(fe.shape[1], np.float32)
@@ -227,8 +295,9 @@ def fit_flags(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
         oof = np.zeros(len(fy))
         for k in range(h.folds):
             held = fold == k
-            inner = fit_softmax(xf[~held], fy[~held], 2, h.flag_l2[j], h.iters,
-                                balanced=h.flag_balanced)
+            inner = fit_softmax(
+                xf[~held], fy[~held], 2, h.flag_l2[j], h.iters, balanced=h.flag_balanced
+            )
             oof[held] = inner.proba(xf[held])[:, 1]
         flags[f] = fit_softmax(xf, fy, 2, h.flag_l2[j], h.iters, balanced=h.flag_balanced)
         fixed = h.flag_fixed_threshold[j]
@@ -250,29 +319,43 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, beta: float = 1.0) -> flo
     for t in grid:
         pred = proba >= t
         tp = float((pred & (y == 1)).sum())
-        scores.append((1 + beta**2) * tp / max(1e-9, (1 + beta**2) * tp
-                                               + beta**2 * (y.sum() - tp) + (pred.sum() - tp)))
+        scores.append(
+            (1 + beta**2)
+            * tp
+            / max(1e-9, (1 + beta**2) * tp + beta**2 * (y.sum() - tp) + (pred.sum() - tp))
+        )
     best = np.flatnonzero(np.array(scores) >= max(scores) - 1e-9)
     return float(grid[best[len(best) // 2]])
 
 
-def _out_of_fold(feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
-                 ) -> list[np.ndarray]:
+def _out_of_fold(
+    feats: Sequence[np.ndarray], labels: Sequence[Sequence[int]], h: Hyper
+) -> list[np.ndarray]:
     """STAR probabilities of each training answer from a classifier fitted without it."""
     out: list[np.ndarray] = [np.zeros((0, 5))] * len(feats)
     for k in range(h.folds):
         test = [i for i in range(len(feats)) if i % h.folds == k]
         train_idx = [i for i in range(len(feats)) if i % h.folds != k]
-        model = fit_softmax(np.vstack([feats[i] for i in train_idx]),
-                            np.concatenate([labels[i] for i in train_idx]), len(STAR_LABELS),
-                            h.star_l2, h.iters, balanced=h.star_balanced)
+        model = fit_softmax(
+            np.vstack([feats[i] for i in train_idx]),
+            np.concatenate([labels[i] for i in train_idx]),
+            len(STAR_LABELS),
+            h.star_l2,
+            h.iters,
+            balanced=h.star_balanced,
+        )
         for i in test:
             out[i] = model.proba(feats[i])
     return out
 
 
-def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
-                 probas: Sequence[np.ndarray], base: TextModel, h: Hyper) -> dict[str, Any]:
+def _fit_content(
+    prepared: Sequence[Prepared],
+    feats: Sequence[np.ndarray],
+    probas: Sequence[np.ndarray],
+    base: TextModel,
+    h: Hyper,
+) -> dict[str, Any]:
     """One binary classifier per content field, on the answers that carry it."""
     rows: list[np.ndarray] = []
     targets: list[dict[str, Any]] = []
@@ -292,8 +375,9 @@ def _fit_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
     return content
 
 
-def _fit_sentence_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarray],
-                          h: Hyper) -> dict[str, Any]:
+def _fit_sentence_content(
+    prepared: Sequence[Prepared], feats: Sequence[np.ndarray], h: Hyper
+) -> dict[str, Any]:
     """Per content field, a sentence classifier whose target is its answer's value.
 
     result_concrete learns from the result sentences only; the others from every sentence.
@@ -306,12 +390,16 @@ def _fit_sentence_content(prepared: Sequence[Prepared], feats: Sequence[np.ndarr
             if target is None:
                 continue
             sx = content_sentence_matrix(x, p.emb)
-            keep = [i for i, s in enumerate(p.answer["sentences"])
-                    if field != "result_concrete" or s["label"] == "result"]
+            keep = [
+                i
+                for i, s in enumerate(p.answer["sentences"])
+                if field != "result_concrete" or s["label"] == "result"
+            ]
             rows.append(sx[keep])
             ys += [int(bool(target))] * len(keep)
-        out[field] = fit_softmax(np.vstack(rows), np.array(ys, dtype=np.int64), 2,
-                                 h.content_l2 * 10, h.iters)
+        out[field] = fit_softmax(
+            np.vstack(rows), np.array(ys, dtype=np.int64), 2, h.content_l2 * 10, h.iters
+        )
     return out
 
 
@@ -328,12 +416,17 @@ def content_targets(answer: dict[str, Any]) -> dict[str, Any]:
     """Gold content fields of an answer (result_concrete None unless a behavioral result)."""
     c = answer["content"]
     rc = c.get("result_concrete") if answer.get("kind") == "behavioral" else None
-    return {"specific": c["specific"], "on_topic": c["on_topic"], "result_concrete": rc,
-            "competency_shown": c["competency_shown"]}
+    return {
+        "specific": c["specific"],
+        "on_topic": c["on_topic"],
+        "result_concrete": rc,
+        "competency_shown": c["competency_shown"],
+    }
 
 
-def _competency_centroids(prepared: Sequence[Prepared]
-                          ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+def _competency_centroids(
+    prepared: Sequence[Prepared],
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """Per competency: mean unit question embedding (with the phrase), and the phrase vector."""
     groups: dict[str, list[np.ndarray]] = {}
     phrases: dict[str, np.ndarray] = {}

@@ -60,7 +60,7 @@ class PaceReport:
 
     @property
     def verdict(self) -> str:
-        """"too slow", "good", "too fast" or "unknown"."""
+        """ "too slow", "good", "too fast" or "unknown"."""
         if self.wpm is None:
             return "unknown"
         low, high = self.target
@@ -77,8 +77,12 @@ class PaceReport:
             "target_wpm": list(self.target),
             "verdict": self.verdict,
             "windows": [
-                {"start": round(w.start, 2), "end": round(w.end, 2), "words": w.words,
-                 "wpm": round(w.wpm, 1)}
+                {
+                    "start": round(w.start, 2),
+                    "end": round(w.end, 2),
+                    "words": w.words,
+                    "wpm": round(w.wpm, 1),
+                }
                 for w in self.windows
             ],
         }
@@ -116,8 +120,9 @@ def measure_pace(
         for w, c in zip(words, counted, strict=True)
         if c and w.start is not None and w.end is not None
     ]
-    return PaceReport(n, len(counted) - n, length, pause_s, wpm, art,
-                      _windows(mids, start, end, window_s), target)
+    return PaceReport(
+        n, len(counted) - n, length, pause_s, wpm, art, _windows(mids, start, end, window_s), target
+    )
 
 
 def _windows(

@@ -77,7 +77,7 @@ class PauseReport:
 
     @property
     def verdict(self) -> str:
-        """"could not measure", "long pauses" or "ok"."""
+        """ "could not measure", "long pauses" or "ok"."""
         if not self.measured:
             return "could not measure"
         return "long pauses" if self.long_count else "ok"
@@ -97,8 +97,12 @@ class PauseReport:
             "verdict": self.verdict,
             "snr_db": None if self.snr_db is None else round(self.snr_db, 1),
             "items": [
-                {**asdict(p), "start": round(p.start, 3), "end": round(p.end, 3),
-                 "duration_s": round(p.duration_s, 3)}
+                {
+                    **asdict(p),
+                    "start": round(p.start, 3),
+                    "end": round(p.end, 3),
+                    "duration_s": round(p.duration_s, 3),
+                }
                 for p in self.items
             ],
         }
@@ -141,8 +145,16 @@ def find_pauses(
         for a, b in gaps
         if b - a >= MIN_PAUSE_S - 1e-9
     )
-    return PauseReport(pauses, start, end, long_threshold_s, _longest_run(pauses, start, end),
-                       source, measured, snr)
+    return PauseReport(
+        pauses,
+        start,
+        end,
+        long_threshold_s,
+        _longest_run(pauses, start, end),
+        source,
+        measured,
+        snr,
+    )
 
 
 def _word_bounds(words: Sequence[Word]) -> tuple[float, float]:

@@ -20,12 +20,38 @@ from starcoach.core.ports import Embedder
 
 _G = {name: i for i, name in enumerate(GRAMMAR_NAMES)}
 CONTENT_NAMES = (
-    "share_situation", "share_task", "share_action", "share_result", "share_other",
-    "max_task", "max_action", "max_result", "numbers_all", "numbers_result", "time_result",
-    "third_result", "i_past_mean", "we_past_mean", "past_mean", "habit_mean", "would_mean",
-    "you_mean", "hyp_mean", "hyp_max", "off_mean", "off_max", "neg_max", "q_sim_answer",
-    "q_sim_mean", "q_sim_min", "comp_sim", "comp_sim_max", "kind_behavioral", "kind_open",
-    "kind_situational", "log_n",
+    "share_situation",
+    "share_task",
+    "share_action",
+    "share_result",
+    "share_other",
+    "max_task",
+    "max_action",
+    "max_result",
+    "numbers_all",
+    "numbers_result",
+    "time_result",
+    "third_result",
+    "i_past_mean",
+    "we_past_mean",
+    "past_mean",
+    "habit_mean",
+    "would_mean",
+    "you_mean",
+    "hyp_mean",
+    "hyp_max",
+    "off_mean",
+    "off_max",
+    "neg_max",
+    "q_sim_answer",
+    "q_sim_mean",
+    "q_sim_min",
+    "comp_sim",
+    "comp_sim_max",
+    "kind_behavioral",
+    "kind_open",
+    "kind_situational",
+    "log_n",
 )
 """Answer-level features of the content classifiers, in vector order."""
 
@@ -67,23 +93,68 @@ def infer_competency(q_emb: np.ndarray | None, model: TextModel) -> str | None:
 
 
 FLAG_FEATURE_NAMES = (
-    *GRAMMAR_NAMES, *(f"prev.{n}" for n in GRAMMAR_NAMES), *(f"next.{n}" for n in GRAMMAR_NAMES),
-    *STANCE_NAMES, *(f"answer.{n}" for n in STANCE_NAMES), *(f"p.{lab}" for lab in STAR_LABELS),
-    "cohesion", "cohesion_rel", "q_sim_rel", "near_judged", "near_contempt",
+    *GRAMMAR_NAMES,
+    *(f"prev.{n}" for n in GRAMMAR_NAMES),
+    *(f"next.{n}" for n in GRAMMAR_NAMES),
+    *STANCE_NAMES,
+    *(f"answer.{n}" for n in STANCE_NAMES),
+    *(f"p.{lab}" for lab in STAR_LABELS),
+    "cohesion",
+    "cohesion_rel",
+    "q_sim_rel",
+    "near_judged",
+    "near_contempt",
 )
 """Columns of ``flag_matrix``, in order."""
-_OFF_TOPIC_GRAMMAR = ("subj_i", "subj_third", "subj_det_noun", "i_any", "we_any", "third_any",
-                      "past_ratio", "present_ratio", "numbers", "log_words", "pos", "is_first",
-                      "is_last", "q_sim", "kind_behavioral", "kind_open", "kind_situational")
+_OFF_TOPIC_GRAMMAR = (
+    "subj_i",
+    "subj_third",
+    "subj_det_noun",
+    "i_any",
+    "we_any",
+    "third_any",
+    "past_ratio",
+    "present_ratio",
+    "numbers",
+    "log_words",
+    "pos",
+    "is_first",
+    "is_last",
+    "q_sim",
+    "kind_behavioral",
+    "kind_open",
+    "kind_situational",
+)
 FLAG_INPUTS: dict[str, tuple[str, ...]] = {
-    "negative": (*STANCE_NAMES, "near_judged", "near_contempt", "answer.judged_target",
-                 "answer.contempt", "answer.sweep", "answer.aside",
-                 *(f"p.{lab}" for lab in STAR_LABELS)),
-    "off_topic": (*_OFF_TOPIC_GRAMMAR, "life", "digress", "aside", "target", "self_subject",
-                  "answer.life", "answer.digress", *(f"p.{lab}" for lab in STAR_LABELS),
-                  "cohesion", "cohesion_rel", "q_sim_rel"),
-    "hypothetical": tuple(n for n in FLAG_FEATURE_NAMES if not n.startswith(("answer.", "near_"))
-                          and n not in STANCE_NAMES),
+    "negative": (
+        *STANCE_NAMES,
+        "near_judged",
+        "near_contempt",
+        "answer.judged_target",
+        "answer.contempt",
+        "answer.sweep",
+        "answer.aside",
+        *(f"p.{lab}" for lab in STAR_LABELS),
+    ),
+    "off_topic": (
+        *_OFF_TOPIC_GRAMMAR,
+        "life",
+        "digress",
+        "aside",
+        "target",
+        "self_subject",
+        "answer.life",
+        "answer.digress",
+        *(f"p.{lab}" for lab in STAR_LABELS),
+        "cohesion",
+        "cohesion_rel",
+        "q_sim_rel",
+    ),
+    "hypothetical": tuple(
+        n
+        for n in FLAG_FEATURE_NAMES
+        if not n.startswith(("answer.", "near_")) and n not in STANCE_NAMES
+    ),
 }
 """Which ``flag_matrix`` columns each flag classifier reads (few, general signals for the rare
 flags, so that 30-odd examples are enough to weigh them)."""
@@ -95,8 +166,13 @@ def flag_columns(flag: str) -> np.ndarray:
     return np.array([index[n] for n in FLAG_INPUTS[flag]], dtype=np.int64)
 
 
-def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
-                sent_emb: np.ndarray, q_emb: np.ndarray | None = None) -> np.ndarray:
+def flag_matrix(
+    x: np.ndarray,
+    star_proba: np.ndarray,
+    cleaned: Sequence[str],
+    sent_emb: np.ndarray,
+    q_emb: np.ndarray | None = None,
+) -> np.ndarray:
     """Features of the flag classifiers (columns: ``FLAG_FEATURE_NAMES``).
 
     The grammatical features (of the sentence and its neighbours), the stance signals of the
@@ -108,8 +184,11 @@ def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
     """
     dim = sent_emb.shape[1]
     n = len(cleaned)
-    stance = (np.vstack([stance_features(c) for c in cleaned]) if n
-              else np.zeros((0, len(STANCE_NAMES)), np.float32))
+    stance = (
+        np.vstack([stance_features(c) for c in cleaned])
+        if n
+        else np.zeros((0, len(STANCE_NAMES)), np.float32)
+    )
     total = sent_emb.sum(axis=0, keepdims=True)
     rest = (total - sent_emb) / max(1, n - 1)
     rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)
@@ -121,15 +200,26 @@ def flag_matrix(x: np.ndarray, star_proba: np.ndarray, cleaned: Sequence[str],
     if n > 1:
         padded = np.vstack([np.zeros((1, 2)), stance[:, cols], np.zeros((1, 2))])
         near = np.maximum(padded[:-2], padded[2:])
-    rel = [cohesion, cohesion - cohesion.mean() if n else cohesion,
-           q_sim - q_sim.mean() if n else q_sim, near[:, 0], near[:, 1]]
-    return np.hstack([x[:, dim:], stance, context, star_proba,
-                      np.vstack(rel).T.reshape(n, 5)]).astype(np.float32)
+    rel = [
+        cohesion,
+        cohesion - cohesion.mean() if n else cohesion,
+        q_sim - q_sim.mean() if n else q_sim,
+        near[:, 0],
+        near[:, 1],
+    ]
+    return np.hstack(
+        [x[:, dim:], stance, context, star_proba, np.vstack(rel).T.reshape(n, 5)]
+    ).astype(np.float32)
 
 
 def content_vector(
-    x: np.ndarray, dim: int, star_proba: np.ndarray, flag_proba: dict[str, np.ndarray],
-    answer_q_sim: float, comp_sims: np.ndarray, kind: str | None,
+    x: np.ndarray,
+    dim: int,
+    star_proba: np.ndarray,
+    flag_proba: dict[str, np.ndarray],
+    answer_q_sim: float,
+    comp_sims: np.ndarray,
+    kind: str | None,
 ) -> np.ndarray:
     """The answer-level feature vector (order: ``CONTENT_NAMES``).
 
@@ -149,15 +239,36 @@ def content_vector(
     def col(name: str) -> np.ndarray:
         return g[:, _G[name]]
 
-    v = [*star_proba.mean(axis=0), star_proba[:, 1].max(), star_proba[:, 2].max(), res.max(),
-         col("numbers").mean(), float(wres @ col("numbers")), float(wres @ col("time_unit")),
-         float(wres @ col("third_past")), col("i_past").mean(), col("we_past").mean(),
-         col("past_ratio").mean(), col("habit").mean(), col("would").mean(), col("you_any").mean(),
-         flag_proba["hypothetical"].mean(), flag_proba["hypothetical"].max(),
-         flag_proba["off_topic"].mean(), flag_proba["off_topic"].max(),
-         flag_proba["negative"].max(), answer_q_sim, col("q_sim").mean(), col("q_sim").min(),
-         float(comp_sims.mean()), float(comp_sims.max()), float(kind == "behavioral"),
-         float(kind == "open"), float(kind == "situational"), math.log1p(len(g)) / 3.0]
+    v = [
+        *star_proba.mean(axis=0),
+        star_proba[:, 1].max(),
+        star_proba[:, 2].max(),
+        res.max(),
+        col("numbers").mean(),
+        float(wres @ col("numbers")),
+        float(wres @ col("time_unit")),
+        float(wres @ col("third_past")),
+        col("i_past").mean(),
+        col("we_past").mean(),
+        col("past_ratio").mean(),
+        col("habit").mean(),
+        col("would").mean(),
+        col("you_any").mean(),
+        flag_proba["hypothetical"].mean(),
+        flag_proba["hypothetical"].max(),
+        flag_proba["off_topic"].mean(),
+        flag_proba["off_topic"].max(),
+        flag_proba["negative"].max(),
+        answer_q_sim,
+        col("q_sim").mean(),
+        col("q_sim").min(),
+        float(comp_sims.mean()),
+        float(comp_sims.max()),
+        float(kind == "behavioral"),
+        float(kind == "open"),
+        float(kind == "situational"),
+        math.log1p(len(g)) / 3.0,
+    ]
     return np.array(v, dtype=np.float32)
 
 
@@ -173,8 +284,9 @@ class Embedded:
     """(d,) unit embedding of the competency phrase, or None."""
 
 
-def embed_answer(embedder: Embedder, cleaned: Sequence[str], question: str | None,
-                 competency: str | None) -> Embedded:
+def embed_answer(
+    embedder: Embedder, cleaned: Sequence[str], question: str | None, competency: str | None
+) -> Embedded:
     """Embed sentences, question and competency phrase in one call."""
     extra = [t for t in (question, competency_text(competency) if competency else None) if t]
     vecs = np.asarray(embedder.embed([*cleaned, *extra]), dtype=np.float32)
@@ -185,8 +297,13 @@ def embed_answer(embedder: Embedder, cleaned: Sequence[str], question: str | Non
 
 
 def read_answer(
-    texts: Sequence[str], question: str | None, kind: str | None, competency: str | None,
-    embedder: Embedder, model: TextModel, fillers_removed: bool = False,
+    texts: Sequence[str],
+    question: str | None,
+    kind: str | None,
+    competency: str | None,
+    embedder: Embedder,
+    model: TextModel,
+    fillers_removed: bool = False,
 ) -> Reading:
     """Apply the learned models to one answer.
 
@@ -215,30 +332,55 @@ def read_answer(
     return read_embedded(cleaned, emb, kind, competency, model)
 
 
-def read_embedded(cleaned: Sequence[str], emb: Embedded, kind: str | None,
-                  competency: str | None, model: TextModel) -> Reading:
+def read_embedded(
+    cleaned: Sequence[str],
+    emb: Embedded,
+    kind: str | None,
+    competency: str | None,
+    model: TextModel,
+) -> Reading:
     """``read_answer`` once the embeddings are known (used by training and evaluation)."""
     n = len(cleaned)
     if n == 0:
         empty = np.zeros(0, dtype=np.float32)
-        return Reading((), np.zeros((0, 5), np.float32), (), {f: empty for f in FLAGS},
-                       ((),) * 0, dict.fromkeys(CONTENT_FIELDS, 0.5), competency, empty)
+        return Reading(
+            (),
+            np.zeros((0, 5), np.float32),
+            (),
+            {f: empty for f in FLAGS},
+            ((),) * 0,
+            dict.fromkeys(CONTENT_FIELDS, 0.5),
+            competency,
+            empty,
+        )
     x = sentence_matrix(cleaned, kind, emb.sentences, emb.question)
     proba = model.star.proba(x)
     labels = tuple(STAR_LABELS[i] for i in model.decode(proba))
     fx = flag_matrix(x, proba, cleaned, emb.sentences, emb.question)
     flag_proba = model.flag_proba(fx, emb.sentences)
-    flags = tuple(tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f])
-                  for i in range(n))
+    flags = tuple(
+        tuple(f for f in FLAGS if flag_proba[f][i] >= model.flag_thresholds[f]) for i in range(n)
+    )
     cv = answer_vector(x, emb, proba, flag_proba, kind)
     pooled = pooled_content(content_sentence_matrix(x, emb), proba, model)
     mix = model.content_mix
-    content = {c: mix[c] * float(model.content[c].proba(cv[None, :])[0, 1])
-               + (1 - mix[c]) * pooled[c] for c in CONTENT_FIELDS}
+    content = {
+        c: mix[c] * float(model.content[c].proba(cv[None, :])[0, 1]) + (1 - mix[c]) * pooled[c]
+        for c in CONTENT_FIELDS
+    }
     q_sim = emb.sentences @ emb.question if emb.question is not None else np.zeros(n)
     c_sim = emb.sentences @ emb.competency if emb.competency is not None else None
-    return Reading(tuple(cleaned), proba, labels, flag_proba, flags, content, competency,
-                   q_sim.astype(np.float32), c_sim)
+    return Reading(
+        tuple(cleaned),
+        proba,
+        labels,
+        flag_proba,
+        flags,
+        content,
+        competency,
+        q_sim.astype(np.float32),
+        c_sim,
+    )
 
 
 def content_sentence_matrix(x: np.ndarray, emb: Embedded) -> np.ndarray:
@@ -262,8 +404,13 @@ def pooled_content(sx: np.ndarray, star_proba: np.ndarray, model: TextModel) -> 
     return out
 
 
-def answer_vector(x: np.ndarray, emb: Embedded, proba: np.ndarray,
-                  flag_proba: dict[str, np.ndarray], kind: str | None) -> np.ndarray:
+def answer_vector(
+    x: np.ndarray,
+    emb: Embedded,
+    proba: np.ndarray,
+    flag_proba: dict[str, np.ndarray],
+    kind: str | None,
+) -> np.ndarray:
     """``content_vector`` computed from an answer's embeddings."""
     n = len(x)
     mean = emb.sentences.mean(axis=0)

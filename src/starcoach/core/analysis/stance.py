@@ -52,7 +52,8 @@ _BLAME = re.compile(
     r"|screwed (it |things |us |me )?up|wrote (me|us) up|complained about (me|us)|set (me|us) up"
     r"|not fair|wasn't fair|isn't fair|unfair|dumped (it|this|that|everything) on"
     r"|left (me|us) to|made (me|us) look|(get|gets|got|getting) (mad|angry|upset) at (me|us)"
-    r"|(yell|yelled|yelling|snapped|screamed) at (me|us)|their problem)\b")
+    r"|(yell|yelled|yelling|snapped|screamed) at (me|us)|their problem)\b"
+)
 """Blame put on someone (fault taken on oneself is checked apart)."""
 _SELF_FAULT = re.compile(r"\b(my|our) (own )?fault\b|\bi (messed|screwed) up\b|\bi blamed myself\b")
 _NOT_SELF_FAULT = re.compile(r"\b(not|isn't|wasn't|never) (really )?(my|our) fault\b")
@@ -63,14 +64,16 @@ _DUTY = re.compile(
     r"|trained|support|supported|do anything|did anything|do his|do her"
     r"|do their|do the job|pick up|picked up|follow through|back (me|us) up|backed (me|us) up"
     r"|stand up for|stood up for"
-    r"|much help|any help|easy to work|there for)\b")
+    r"|much help|any help|easy to work|there for)\b"
+)
 """Neglect: a duty not done ("never listened", "didn't care", "wasn't much help")."""
 _COMPLAINT = re.compile(
     r"\b(took (forever|ages)|couldn't care less|couldn't be bothered|no idea what|not that hard"
     r"|not rocket science|get away with|acting like|sick of|fed up|had enough|drove me (crazy|nuts)"
     r"|drives me (crazy|nuts)|a pain|pain in the|for no reason|out of nowhere|zero (help|support)"
     r"|talked down|looked down|passed the buck|cut corners|no clue|played favou?rites|favou?ritism"
-    r"|took it out on|went behind (my|our) back|backstab\w*|never (once )?thanked)\b")
+    r"|took it out on|went behind (my|our) back|backstab\w*|never (once )?thanked)\b"
+)
 """Stock phrases of complaint about how someone behaved."""
 _SWEEP = re.compile(
     r"\b(they always|they never|people always|people never"
@@ -78,16 +81,19 @@ _SWEEP = re.compile(
     r"|always do|nobody (cared|cares|knew|listened|helped)|everybody knew|everyone knew"
     r"|some people|those people|these people|a lot of (people|customers|them|the customers)"
     r"|half of them|none of them|every single time|all the time|of course (he|she|they)"
-    r"|typical)\b")
+    r"|typical)\b"
+)
 """A sweeping claim about people."""
 _COUNTERFACTUAL = re.compile(
     r"\b(he|she|they|him|her|them|manager|boss|supervisor|customer|management)( \w+)? (could've|"
-    r"should've|could have|should have|was supposed to|were supposed to)\b")
+    r"should've|could have|should have|was supposed to|were supposed to)\b"
+)
 """Blame by what someone else could have done ("she could've just said something")."""
 _ASIDE = re.compile(
     r"\b(whatever|come on|i'm sorry but|no offense|honestly|frankly|for real|seriously"
     r"|give me a break|it's not (that|rocket)|it's like|of course|literally|to be fair"
-    r"|to be honest|if you knew|you know the type|i swear)\b")
+    r"|to be honest|if you knew|you know the type|i swear)\b"
+)
 """A dismissive or editorial aside."""
 _TARGET = _words("""
 manager managers management boss bosses supervisor supervisors coworker coworkers co-worker
@@ -97,8 +103,7 @@ them him her everybody everyone nobody company companies corporate employer owne
 director staff team department headquarters leadership teammate teammates
 """)
 """Who or what a judgement can be aimed at."""
-_COPULA = frozenset({"is", "was", "are", "were", "'s", "they're", "he's", "she's", "being",
-                     "been"})
+_COPULA = frozenset({"is", "was", "are", "were", "'s", "they're", "he's", "she's", "being", "been"})
 _SELF = frozenset({"i", "we", "i'm", "we're", "i've", "i'd", "we'd"})
 _HARDSHIP = _words("""
 upset angry furious frustrated mad annoyed stressed stressful panicked panicking worried crying
@@ -121,18 +126,34 @@ basketball baseball hockey golf fishing camping beach gardening baking recipe we
 sunny traffic towed wedding birthday church
 """)
 """Leisure, weather and errands."""
-_OFF_WORK = re.compile(r"\b(outside (of )?work|in my (free|spare|own) time|on the side|for fun"
-                       r"|after work|on (the )?weekends?|back home|growing up)\b")
+_OFF_WORK = re.compile(
+    r"\b(outside (of )?work|in my (free|spare|own) time|on the side|for fun"
+    r"|after work|on (the )?weekends?|back home|growing up)\b"
+)
 """Phrases that turn to the speaker's life outside work."""
 _DIGRESS = re.compile(
     r"\b(funny thing|fun fact|side note|by the way|long story|whole other"
     r"|whole thing|another story|different story|speaking of|random(ly)?|unrelated|tangent"
-    r"|off topic|but i digress|which is a story)\b")
+    r"|off topic|but i digress|which is a story)\b"
+)
 """Words that announce an aside."""
 
 STANCE_NAMES = (
-    "contempt", "blame", "neglect", "sweep", "aside", "target", "target_many", "self_subject",
-    "self_fault", "hardship", "judged_target", "life", "digress", "third_subject", "harsh_aimed",
+    "contempt",
+    "blame",
+    "neglect",
+    "sweep",
+    "aside",
+    "target",
+    "target_many",
+    "self_subject",
+    "self_fault",
+    "hardship",
+    "judged_target",
+    "life",
+    "digress",
+    "third_subject",
+    "harsh_aimed",
     "counterfactual",
 )
 """Names of the stance signals, in vector order."""
@@ -140,22 +161,24 @@ STANCE_NAMES = (
 
 def _negated(tokens: list[str], i: int) -> bool:
     """Whether the word at ``i`` follows a negation within the two words before it."""
-    window = tokens[max(0, i - 3):i]
+    window = tokens[max(0, i - 3) : i]
     return any(t in {"not", "never", "no"} or t.endswith("n't") for t in window)
 
 
 def _aimed(tokens: list[str], i: int) -> bool:
     """Whether the word at ``i`` is said of a person: "<target> is/was (a) <word>", unnegated."""
-    before = tokens[max(0, i - 4):i]
+    before = tokens[max(0, i - 4) : i]
     copula = any(t in _COPULA for t in before)
-    target = any(t in _TARGET for t in tokens[max(0, i - 7):i])
+    target = any(t in _TARGET for t in tokens[max(0, i - 7) : i])
     return copula and target and not _negated(tokens, i)
 
 
 def _life(tokens: list[str]) -> int:
     """Words about the speaker's life: "my"/"our" + kin, pet or belonging, or leisure words."""
-    own = sum(t in _KIN and bool({"my", "our"} & set(tokens[max(0, i - 2):i]))
-              for i, t in enumerate(tokens))
+    own = sum(
+        t in _KIN and bool({"my", "our"} & set(tokens[max(0, i - 2) : i]))
+        for i, t in enumerate(tokens)
+    )
     return own + sum(t in _LEISURE for t in tokens) + len(_OFF_WORK.findall(" ".join(tokens)))
 
 
@@ -175,9 +198,12 @@ def stance_features(clean: str) -> np.ndarray:
     aimed = sum(t in _HARSH and _aimed(tokens, i) for i, t in enumerate(tokens))
     contempt = sum(t in _CONTEMPT and not _negated(tokens, i) for i, t in enumerate(tokens))
     self_fault = bool(_SELF_FAULT.search(clean)) and not _NOT_SELF_FAULT.search(clean)
-    blame = (len(_BLAME.findall(clean)) + bool(_NOT_SELF_FAULT.search(clean))
-             + len(_COMPLAINT.findall(clean)))
-    duty = [m for m in _DUTY.finditer(clean) if not _said_of_self(clean[:m.start()])]
+    blame = (
+        len(_BLAME.findall(clean))
+        + bool(_NOT_SELF_FAULT.search(clean))
+        + len(_COMPLAINT.findall(clean))
+    )
+    duty = [m for m in _DUTY.finditer(clean) if not _said_of_self(clean[: m.start()])]
     target = sum(t in _TARGET for t in tokens)
     first = next((t for t in tokens if t not in {"and", "but", "so", "then", "because"}), "")
     self_subject = first in _SELF
@@ -185,21 +211,24 @@ def stance_features(clean: str) -> np.ndarray:
     sweep = bool(_SWEEP.search(clean))
     counter = bool(_COUNTERFACTUAL.search(clean))
     judged = float(min(1, contempt + aimed + blame + len(duty) + sweep + counter) * (target > 0))
-    return np.array([
-        min(contempt, 2) / 2.0,
-        min(blame, 2) / 2.0,
-        min(len(duty), 2) / 2.0,
-        float(sweep),
-        min(len(_ASIDE.findall(clean)), 2) / 2.0,
-        float(target > 0),
-        min(target, 4) / 4.0,
-        float(self_subject),
-        float(self_fault),
-        min(sum(t in _HARDSHIP for t in tokens), 2) / 2.0,
-        judged,
-        min(_life(tokens), 2) / 2.0,
-        float(bool(_DIGRESS.search(clean))),
-        float(third),
-        min(aimed, 1),
-        float(counter),
-    ], dtype=np.float32)
+    return np.array(
+        [
+            min(contempt, 2) / 2.0,
+            min(blame, 2) / 2.0,
+            min(len(duty), 2) / 2.0,
+            float(sweep),
+            min(len(_ASIDE.findall(clean)), 2) / 2.0,
+            float(target > 0),
+            min(target, 4) / 4.0,
+            float(self_subject),
+            float(self_fault),
+            min(sum(t in _HARDSHIP for t in tokens), 2) / 2.0,
+            judged,
+            min(_life(tokens), 2) / 2.0,
+            float(bool(_DIGRESS.search(clean))),
+            float(third),
+            min(aimed, 1),
+            float(counter),
+        ],
+        dtype=np.float32,
+    )

@@ -182,15 +182,29 @@ def analyze_star(
         hints = tuple(p for p in absent if p not in MISSABLE)
         flags = reading.flags
     result = StarResult(
-        coverage, tuple(sentences), labels, strengths, bool(behavioral), missing, hints,
-        _time_share(sentences, labels), count_pronouns(words), flags, texts, reading, kind,
+        coverage,
+        tuple(sentences),
+        labels,
+        strengths,
+        bool(behavioral),
+        missing,
+        hints,
+        _time_share(sentences, labels),
+        count_pronouns(words),
+        flags,
+        texts,
+        reading,
+        kind,
     )
     return StarResult(**{**result.__dict__, "tips": _tips(result) if behavioral else ()})
 
 
 def label_sentences(
-    texts: Sequence[str], question: str | None = None, behavioral: bool | None = None,
-    embedder: Embedder | None = None, model: TextModel | None = None,
+    texts: Sequence[str],
+    question: str | None = None,
+    behavioral: bool | None = None,
+    embedder: Embedder | None = None,
+    model: TextModel | None = None,
 ) -> list[str]:
     """Label each sentence "situation", "task", "action", "result" or "other".
 
@@ -236,23 +250,35 @@ def _tips(r: StarResult) -> tuple[str, ...]:
     last = quote(story[-1])
     first = quote(story[0])
     if "action" in r.missing:
-        tips.append(f"You never said what you did: after {first}, describe two or three concrete "
-                    "steps you took yourself.")
+        tips.append(
+            f"You never said what you did: after {first}, describe two or three concrete "
+            "steps you took yourself."
+        )
     if "result" in r.missing:
-        tips.append(f"You never said how it ended: your story stops at {last}. Add what changed, "
-                    "ideally with a number or what the customer did.")
+        tips.append(
+            f"You never said how it ended: your story stops at {last}. Add what changed, "
+            "ideally with a number or what the customer did."
+        )
     if "situation" in r.missing:
-        tips.append(f"You open with {first} without setting the scene: say in one sentence "
-                    "where you were and what was going wrong.")
+        tips.append(
+            f"You open with {first} without setting the scene: say in one sentence "
+            "where you were and what was going wrong."
+        )
     if "task" in r.hints:
         acts = [t for t, lab in zip(texts, r.labels, strict=True) if lab == "action"]
         before = f"Before {quote(acts[0])}, one" if acts else "One"
-        tips.append(f"Hint: your goal is only implied. {before} line like "
-                    "\"I had to...\" makes clear what you were responsible for.")
+        tips.append(
+            f"Hint: your goal is only implied. {before} line like "
+            '"I had to..." makes clear what you were responsible for.'
+        )
     if r.time_share and r.time_share["situation"] + r.time_share["task"] > 0.5:
-        tips.append("Over half your time went to setup: cut the situation to two sentences and "
-                    "spend it on actions.")
+        tips.append(
+            "Over half your time went to setup: cut the situation to two sentences and "
+            "spend it on actions."
+        )
     if r.pronouns["verdict"] == "too much we":
-        tips.append(f"You said \"we\" {r.pronouns['we']} times and \"I\" {r.pronouns['i']}: "
-                    "say what you did yourself.")
+        tips.append(
+            f'You said "we" {r.pronouns["we"]} times and "I" {r.pronouns["i"]}: '
+            "say what you did yourself."
+        )
     return tuple(tips)

@@ -20,8 +20,10 @@ MAX_SENTENCE_WORDS = 40
 """Unpunctuated runs longer than this are split at "and then", "so", "but" or long pauses."""
 LONG_PAUSE_S = 1.2
 """A gap this long between words may end a run-on sentence."""
-_FIRST_PERSON = {"i": ("i", "me", "my", "mine", "myself", "i'm", "i'd", "i've", "i'll"),
-                 "we": ("we", "us", "our", "ours", "ourselves", "we're", "we'd", "we've", "we'll")}
+_FIRST_PERSON = {
+    "i": ("i", "me", "my", "mine", "myself", "i'm", "i'd", "i've", "i'll"),
+    "we": ("we", "us", "our", "ours", "ourselves", "we're", "we'd", "we've", "we'll"),
+}
 _ABBREVIATIONS = frozenset("mr. mrs. ms. dr. st. vs. e.g. i.e. jr. sr.".split())
 
 

@@ -100,8 +100,12 @@ def fit_softmax(
             m2[i] = 0.999 * m2[i] + 0.001 * grad * grad
             step = (m1[i] / (1 - 0.9**t)) / (np.sqrt(m2[i] / (1 - 0.999**t)) + 1e-8)
             param -= lr * step
-    return Linear(mean.astype(np.float32), scale.astype(np.float32),
-                  w.astype(np.float32), b.astype(np.float32))
+    return Linear(
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        w.astype(np.float32),
+        b.astype(np.float32),
+    )
 
 
 def discriminant(e: np.ndarray, y: np.ndarray, shrink: float = 0.1) -> np.ndarray:
@@ -119,9 +123,12 @@ def discriminant(e: np.ndarray, y: np.ndarray, shrink: float = 0.1) -> np.ndarra
     return (w / max(float(np.linalg.norm(w)), 1e-12)).astype(np.float32)
 
 
-def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float = 1.0,
-                      weights: Sequence[float] | None = None
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def count_transitions(
+    sequences: Sequence[Sequence[int]],
+    k: int,
+    smooth: float = 1.0,
+    weights: Sequence[float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Log start, transition and end probabilities counted from label sequences.
 
     Args:
@@ -144,13 +151,16 @@ def count_transitions(sequences: Sequence[Sequence[int]], k: int, smooth: float 
         for a, b in zip(seq[:-1], seq[1:], strict=True):
             trans[a, b] += wt
     outs = trans.sum(axis=1) + end
-    return (np.log(start / start.sum()).astype(np.float32),
-            np.log(trans / outs[:, None]).astype(np.float32),
-            np.log(end / outs).astype(np.float32))
+    return (
+        np.log(start / start.sum()).astype(np.float32),
+        np.log(trans / outs[:, None]).astype(np.float32),
+        np.log(end / outs).astype(np.float32),
+    )
 
 
-def viterbi(log_emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray,
-            log_end: np.ndarray) -> list[int]:
+def viterbi(
+    log_emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray, log_end: np.ndarray
+) -> list[int]:
     """Most likely label sequence.
 
     Args:
@@ -224,21 +234,28 @@ class TextModel:
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat dict of arrays for ``numpy.savez``."""
         out: dict[str, np.ndarray] = {"version": np.array(MODEL_VERSION)}
-        for name, lin in [("star", self.star), *[(f"flag.{k}", v) for k, v in self.flags.items()],
-                          *[(f"content.{k}", v) for k, v in self.content.items()],
-                          *[(f"content_sentence.{k}", v)
-                            for k, v in self.content_sentence.items()]]:
+        for name, lin in [
+            ("star", self.star),
+            *[(f"flag.{k}", v) for k, v in self.flags.items()],
+            *[(f"content.{k}", v) for k, v in self.content.items()],
+            *[(f"content_sentence.{k}", v) for k, v in self.content_sentence.items()],
+        ]:
             for part in ("mean", "scale", "w", "b"):
                 out[f"{name}.{part}"] = getattr(lin, part)
-        out.update(log_prior=self.log_prior, log_start=self.log_start, log_trans=self.log_trans,
-                   log_end=self.log_end, competencies=np.array(self.competencies),
-                   competency_centroids=self.competency_centroids,
-                   competency_phrases=self.competency_phrases,
-                   missing_threshold=np.array(self.missing_threshold),
-                   content_mix=np.array([self.content_mix[c] for c in CONTENT_FIELDS]),
-                   prior_weight=np.array(self.prior_weight),
-                   transition_weight=np.array(self.transition_weight),
-                   end_weight=np.array(self.end_weight))
+        out.update(
+            log_prior=self.log_prior,
+            log_start=self.log_start,
+            log_trans=self.log_trans,
+            log_end=self.log_end,
+            competencies=np.array(self.competencies),
+            competency_centroids=self.competency_centroids,
+            competency_phrases=self.competency_phrases,
+            missing_threshold=np.array(self.missing_threshold),
+            content_mix=np.array([self.content_mix[c] for c in CONTENT_FIELDS]),
+            prior_weight=np.array(self.prior_weight),
+            transition_weight=np.array(self.transition_weight),
+            end_weight=np.array(self.end_weight),
+        )
         for k, v in self.flag_thresholds.items():
             out[f"flag_threshold.{k}"] = np.array(v)
             out[f"flag_direction.{k}"] = self.flag_directions[k]
@@ -256,22 +273,31 @@ class TextModel:
             raise ValueError(f"text model version {arrays.get('version')} != {MODEL_VERSION}")
 
         def lin(name: str) -> Linear:
-            return Linear(*(np.asarray(arrays[f"{name}.{p}"], dtype=np.float32)
-                            for p in ("mean", "scale", "w", "b")))
+            return Linear(
+                *(
+                    np.asarray(arrays[f"{name}.{p}"], dtype=np.float32)
+                    for p in ("mean", "scale", "w", "b")
+                )
+            )
 
         try:
             return cls(
-                star=lin("star"), log_prior=arrays["log_prior"], log_start=arrays["log_start"],
-                log_trans=arrays["log_trans"], log_end=arrays["log_end"],
+                star=lin("star"),
+                log_prior=arrays["log_prior"],
+                log_start=arrays["log_start"],
+                log_trans=arrays["log_trans"],
+                log_end=arrays["log_end"],
                 flags={f: lin(f"flag.{f}") for f in FLAGS},
                 flag_thresholds={f: float(arrays[f"flag_threshold.{f}"]) for f in FLAGS},
-                flag_directions={f: np.asarray(arrays[f"flag_direction.{f}"], np.float32)
-                                 for f in FLAGS},
+                flag_directions={
+                    f: np.asarray(arrays[f"flag_direction.{f}"], np.float32) for f in FLAGS
+                },
                 flag_columns={f: np.asarray(arrays[f"flag_columns.{f}"], np.int64) for f in FLAGS},
                 content={c: lin(f"content.{c}") for c in CONTENT_FIELDS},
                 content_sentence={c: lin(f"content_sentence.{c}") for c in CONTENT_FIELDS},
-                content_mix=dict(zip(CONTENT_FIELDS, map(float, arrays["content_mix"]),
-                                     strict=True)),
+                content_mix=dict(
+                    zip(CONTENT_FIELDS, map(float, arrays["content_mix"]), strict=True)
+                ),
                 competencies=tuple(str(c) for c in arrays["competencies"]),
                 competency_centroids=np.asarray(arrays["competency_centroids"], np.float32),
                 competency_phrases=np.asarray(arrays["competency_phrases"], np.float32),
@@ -285,9 +311,14 @@ class TextModel:
 
     def flag_proba(self, fx: np.ndarray, sent_emb: np.ndarray) -> dict[str, np.ndarray]:
         """Per flag, (n,) probabilities from flag features and the sentence embeddings."""
-        return {f: self.flags[f].proba(np.hstack([fx[:, self.flag_columns[f]],
-                                                  (sent_emb @ self.flag_directions[f])[:, None]])
-                                       )[:, 1] for f in FLAGS}
+        return {
+            f: self.flags[f].proba(
+                np.hstack(
+                    [fx[:, self.flag_columns[f]], (sent_emb @ self.flag_directions[f])[:, None]]
+                )
+            )[:, 1]
+            for f in FLAGS
+        }
 
     def decode(self, proba: np.ndarray) -> list[int]:
         """STAR label indices for an answer from its (n, 5) sentence probabilities."""

@@ -309,8 +309,10 @@ def _loudness(clip: AudioClip, levels: LevelTrack) -> dict[str, Any]:
     level = float(np.median(speech_db)) if len(speech_db) else None
     samples = np.asarray(clip.samples)
     block = 1 << 20  # in blocks: bounded memory on long files
-    clipped = sum(int(np.count_nonzero(np.abs(samples[i : i + block]) >= CLIP_LEVEL))
-                  for i in range(0, len(samples), block))
+    clipped = sum(
+        int(np.count_nonzero(np.abs(samples[i : i + block]) >= CLIP_LEVEL))
+        for i in range(0, len(samples), block)
+    )
     clip_ratio = clipped / len(samples) if len(samples) else 0.0
     gated_db = np.where(levels.speech, levels.level_dbfs, np.nan)
     return {

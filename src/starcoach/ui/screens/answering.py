@@ -36,8 +36,11 @@ from starcoach.ui.widgets.level_meter import LevelMeter
 
 BUSY = ("asking", "thinking", "recording", "analyzing")
 """States in which a take is under way."""
-STOPPED_BECAUSE = {"silence": "Stopped after silence.", "max_length": "Reached the maximum length.",
-                   "lost": "The microphone stopped."}
+STOPPED_BECAUSE = {
+    "silence": "Stopped after silence.",
+    "max_length": "Reached the maximum length.",
+    "lost": "The microphone stopped.",
+}
 
 
 def live_wpm(words: tuple[Any, ...]) -> str:
@@ -133,8 +136,11 @@ class AnswerScreen(Screen[None]):
         self._set_state(self.flow.state)
         if isinstance(event, PromptSpoken):
             if event.problem:
-                self.notify(f"No sound output ({_first_line(event.problem)}): text only from "
-                            "now on.", severity="warning", timeout=6)
+                self.notify(
+                    f"No sound output ({_first_line(event.problem)}): text only from now on.",
+                    severity="warning",
+                    timeout=6,
+                )
             self._status("Opening the microphone...")
         elif isinstance(event, ThinkTick):
             self._status(f"Think time: {event.seconds_left} s  (Space: start now)")
@@ -151,8 +157,9 @@ class AnswerScreen(Screen[None]):
             text = " ".join(w.text.strip() for w in event.words[-40:])
             self.query_one("#captions", Static).update(f"Heard: {text}" if text else "")
         elif isinstance(event, RecordingEnded):
-            self._status(f"{STOPPED_BECAUSE.get(event.reason, 'Stopped.')} "
-                         "Finishing the transcript...")
+            self._status(
+                f"{STOPPED_BECAUSE.get(event.reason, 'Stopped.')} Finishing the transcript..."
+            )
         elif isinstance(event, FollowUpAsked):
             self.show_follow_up(event.text)
         elif isinstance(event, AnswerReady):

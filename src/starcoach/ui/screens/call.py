@@ -60,8 +60,9 @@ class CallScreen(AnswerScreen):
         Binding("q,escape", "back", "Back"),
     ]
 
-    def __init__(self, services: Services, scenario: Scenario,
-                 rubric: Rubric | None = None) -> None:
+    def __init__(
+        self, services: Services, scenario: Scenario, rubric: Rubric | None = None
+    ) -> None:
         super().__init__(services, FlowHooks(to_store=self._stored, kind="call"))
         self.scenario = scenario
         self.base_rubric = rubric if rubric is not None else rubric_for(scenario)
@@ -103,7 +104,8 @@ class CallScreen(AnswerScreen):
         """Show the customer's line and speak it; recording starts once it has been said."""
         total = len(self.scenario.turns)
         self.query_one("#progress", Static).update(
-            f"{self.scenario.name}  ·  turn {self.index + 1} of {total}")
+            f"{self.scenario.name}  ·  turn {self.index + 1} of {total}"
+        )
         customer = self.query_one("#customer", Static)
         customer.update(f"Customer: “{self.turn.customer}”")
         customer.display = True
@@ -114,10 +116,16 @@ class CallScreen(AnswerScreen):
         s = self.services
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = s.answers_dir / f"{stamp}-call-{self.scenario.id}-{self.index + 1}.wav"
-        return Prompt(self.turn.customer, self._question_ref(self.index), path,
-                      replace(s.options.analysis, target_wpm=PHONE_WPM),
-                      max(s.options.silence_stop_s, STOP_S), s.options.max_answer_s, 0,
-                      self._customer_speaker())
+        return Prompt(
+            self.turn.customer,
+            self._question_ref(self.index),
+            path,
+            replace(s.options.analysis, target_wpm=PHONE_WPM),
+            max(s.options.silence_stop_s, STOP_S),
+            s.options.max_answer_s,
+            0,
+            self._customer_speaker(),
+        )
 
     def _customer_speaker(self) -> Speaker | None:
         if not self._customer_made:
@@ -128,17 +136,27 @@ class CallScreen(AnswerScreen):
 
     def _question_ref(self, index: int) -> QuestionRef:
         turn = self.scenario.turns[index]
-        return QuestionRef(text=turn.customer, id=f"{self.scenario.id}-{index + 1}",
-                           behavioral=False, extra={"kind": "call", "set": self.scenario.id})
+        return QuestionRef(
+            text=turn.customer,
+            id=f"{self.scenario.id}-{index + 1}",
+            behavioral=False,
+            extra={"kind": "call", "set": self.scenario.id},
+        )
 
     def _stored(self, analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
         """What the history keeps for a turn: the analysis, the turn and its rubric result."""
         index = int((prompt.question.id or "0").rsplit("-", 1)[-1]) - 1
         turn = self.scenario.turns[index]
         result = evaluate_turn(analysis.get("transcript") or "", turn.expect, self.rubric)
-        return {**analysis, "question": {"id": f"{self.scenario.id}-turn-{index + 1}",
-                                         "text": turn.customer, "set": self.scenario.id},
-                "rubric": result.to_dict()}
+        return {
+            **analysis,
+            "question": {
+                "id": f"{self.scenario.id}-turn-{index + 1}",
+                "text": turn.customer,
+                "set": self.scenario.id,
+            },
+            "rubric": result.to_dict(),
+        }
 
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
@@ -148,9 +166,13 @@ class CallScreen(AnswerScreen):
         """Score the answer against the turn's rubric items and show it (a retake replaces it)."""
         analysis = event.analysis
         text = analysis.get("transcript") or ""
-        feedback = TurnFeedback(self.index, self.turn.customer,
-                                evaluate_turn(text, self.turn.expect, self.rubric),
-                                analysis, event.audio_path)
+        feedback = TurnFeedback(
+            self.index,
+            self.turn.customer,
+            evaluate_turn(text, self.turn.expect, self.rubric),
+            analysis,
+            event.audio_path,
+        )
         self.answers[self.index] = feedback
         box = self.query_one("#call-feedback")
         box.remove_children()
@@ -164,8 +186,11 @@ class CallScreen(AnswerScreen):
     def finish_call(self) -> None:
         """Score the whole call over the turns that were answered, and show it."""
         self.flow.abandon()
-        answered = [(turn, a) for turn, a in zip(self.scenario.turns, self.answers, strict=True)
-                    if a is not None and a.text.strip()]
+        answered = [
+            (turn, a)
+            for turn, a in zip(self.scenario.turns, self.answers, strict=True)
+            if a is not None and a.text.strip()
+        ]
         played = replace(self.scenario, turns=tuple(turn for turn, _ in answered))
         result = evaluate_call([a.text for _, a in answered], played, self.base_rubric)
         self.call_result = result
@@ -178,8 +203,12 @@ class CallScreen(AnswerScreen):
         box = self.query_one("#call-feedback")
         box.remove_children()
         numbers = [a.turn + 1 for _, a in answered]
-        view = CallSummaryView(result, averages, turn_numbers=numbers,
-                               unanswered=len(self.scenario.turns) - len(answered))
+        view = CallSummaryView(
+            result,
+            averages,
+            turn_numbers=numbers,
+            unanswered=len(self.scenario.turns) - len(answered),
+        )
         box.mount(view)
         self.call_after_refresh(view.focus)
 

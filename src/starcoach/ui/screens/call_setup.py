@@ -86,7 +86,8 @@ class CallSetupScreen(Screen[None]):
         self.query_one("#scenario-info", Static).update(
             f"{company}{s.description}\nThe customer speaks first; answer aloud. "
             f"Pace target {PHONE_WPM[0]:.0f}-{PHONE_WPM[1]:.0f} wpm, no dead air "
-            f"({DEAD_AIR_S:.0f} s+).")
+            f"({DEAD_AIR_S:.0f} s+)."
+        )
 
     @on(OptionList.OptionSelected, "#scenarios")
     @on(Button.Pressed, "#start-call")

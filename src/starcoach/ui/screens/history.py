@@ -42,7 +42,8 @@ EMPTY_MESSAGE = (
     "No practice saved yet in {folder}.\n\n"
     "Answers are saved automatically: start an interview from the setup screen, or run "
     "`starcoach analyze ANSWER.wav --save` (or `starcoach --demo` to try it with recorded "
-    "answers). Then come back here to see your sessions and progress.")
+    "answers). Then come back here to see your sessions and progress."
+)
 
 HELP = """\
 | key | what it does |
@@ -69,8 +70,10 @@ QUESTION_W = 30
 
 def metric_cells(metrics: Mapping[str, float | None]) -> tuple[str, ...]:
     """wpm, fillers/min, long pauses and STAR coverage as table cells."""
-    return tuple(fmt_metric(k, metrics.get(k)).removesuffix(" wpm")
-                 for k in ("wpm", "fillers_per_min", "long_pauses", "star_coverage"))
+    return tuple(
+        fmt_metric(k, metrics.get(k)).removesuffix(" wpm")
+        for k in ("wpm", "fillers_per_min", "long_pauses", "star_coverage")
+    )
 
 
 def short(text: str | None, width: int = QUESTION_W) -> str:
@@ -102,16 +105,18 @@ class AttemptScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         a = self.attempt
         yield Header()
-        yield Static(f"{a.question_text or a.question_id or '(no question)'}\n"
-                     f"Session {a.session_id}  ·  {local_time(a.created_at)}", id="attempt-title")
+        yield Static(
+            f"{a.question_text or a.question_id or '(no question)'}\n"
+            f"Session {a.session_id}  ·  {local_time(a.created_at)}",
+            id="attempt-title",
+        )
         if _renders(a.analysis):
             yield FeedbackView(a.analysis, id="attempt-feedback")
         else:
             from starcoach.reports.common import metric_rows
 
             rows = "\n".join(f"{k:<22}{v}" for k, v in metric_rows(a.analysis))
-            yield Static(f"{a.analysis.get('transcript') or ''}\n\n{rows}",
-                         id="attempt-feedback")
+            yield Static(f"{a.analysis.get('transcript') or ''}\n\n{rows}", id="attempt-feedback")
         yield Footer()
 
 
@@ -201,8 +206,14 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#sessions-table", DataTable)
         table.clear()
         for s in self.sessions:
-            table.add_row(s.id, local_time(s.started_at), s.shown_kind, str(s.attempt_count),
-                          *metric_cells(s.means), key=s.id)
+            table.add_row(
+                s.id,
+                local_time(s.started_at),
+                s.shown_kind,
+                str(s.attempt_count),
+                *metric_cells(s.means),
+                key=s.id,
+            )
         self._fill_attempts(self.sessions[0].id)
 
     def _fill_attempts(self, session_id: str) -> None:
@@ -210,11 +221,16 @@ class HistoryScreen(Screen[None]):
         table.clear()
         rows = [a for a in self.attempts if a.session_id == session_id]
         for n, a in enumerate(rows, 1):
-            table.add_row(str(n), local_time(a.created_at, "%H:%M"),
-                          short(a.question_text or a.question_id), *metric_cells(a.metrics),
-                          key=str(a.id))
+            table.add_row(
+                str(n),
+                local_time(a.created_at, "%H:%M"),
+                short(a.question_text or a.question_id),
+                *metric_cells(a.metrics),
+                key=str(a.id),
+            )
         self.query_one("#attempts-title", Static).update(
-            f"Answers in session {session_id}" if rows else f"Session {session_id} has no answers")
+            f"Answers in session {session_id}" if rows else f"Session {session_id} has no answers"
+        )
 
     def _fill_questions(self) -> None:
         table = self.query_one("#questions-table", DataTable)
@@ -229,8 +245,13 @@ class HistoryScreen(Screen[None]):
                 self._question_rows[key] = a.id
                 text = short(q.question_text or q.question_id, 22)
                 label = f"{text} ({q.count})" if i == 0 else ""
-                table.add_row(label, which, local_time(a.created_at, "%m-%d %H:%M"),
-                              *metric_cells(a.metrics), key=key)
+                table.add_row(
+                    label,
+                    which,
+                    local_time(a.created_at, "%m-%d %H:%M"),
+                    *metric_cells(a.metrics),
+                    key=key,
+                )
 
     def _fill_progress(self) -> None:
         by_session = [(s.id, s.means) for s in reversed(self.sessions) if s.attempt_count]
@@ -246,7 +267,8 @@ class HistoryScreen(Screen[None]):
         attempt_id = self._question_rows.get(str(event.row_key.value))
         a = next((x for x in self.attempts if x.id == attempt_id), None)
         self.query_one("#question-full", Static).update(
-            "" if a is None else f"{a.question_text or a.question_id or '(no question)'}")
+            "" if a is None else f"{a.question_text or a.question_id or '(no question)'}"
+        )
 
     @on(DataTable.RowSelected)
     def _row_clicked(self, event: DataTable.RowSelected) -> None:
@@ -288,8 +310,11 @@ class HistoryScreen(Screen[None]):
     def action_tab(self, pane: str) -> None:
         """Switch to the sessions, questions or progress view."""
         self.query_one(TabbedContent).active = pane
-        target = {"sessions": "#sessions-table", "questions": "#questions-table",
-                  "progress": "#progress-box"}[pane]
+        target = {
+            "sessions": "#sessions-table",
+            "questions": "#questions-table",
+            "progress": "#progress-box",
+        }[pane]
         self.query_one(target).focus()
 
     def action_back(self) -> None:
@@ -319,13 +344,23 @@ class HistoryScreen(Screen[None]):
             return
         previous = self.previous_of(current)
         if previous is None:
-            self.notify("This is your first attempt at this question: nothing to compare yet.",
-                        severity="warning")
+            self.notify(
+                "This is your first attempt at this question: nothing to compare yet.",
+                severity="warning",
+            )
             return
-        title = (f"{short(current.question_text or current.question_id, 60)}\n"
-                 f"{local_time(previous.created_at)} -> {local_time(current.created_at)}")
-        self.app.push_screen(InfoScreen(title, lambda: iter([
-            ComparisonView(previous.analysis, current.analysis, id="comparison")])))
+        title = (
+            f"{short(current.question_text or current.question_id, 60)}\n"
+            f"{local_time(previous.created_at)} -> {local_time(current.created_at)}"
+        )
+        self.app.push_screen(
+            InfoScreen(
+                title,
+                lambda: iter(
+                    [ComparisonView(previous.analysis, current.analysis, id="comparison")]
+                ),
+            )
+        )
 
     def previous_of(self, attempt: Attempt) -> Attempt | None:
         """The previous attempt at ``attempt``'s question, or None."""
@@ -336,8 +371,10 @@ class HistoryScreen(Screen[None]):
         info = self.selected_session()
         if info is None:
             return
-        prompt = (f"Forget session {info.id} ({info.kind}, {local_time(info.started_at)})?\n"
-                  f"Its {info.attempt_count} answer(s), analyses and audio are deleted for good.")
+        prompt = (
+            f"Forget session {info.id} ({info.kind}, {local_time(info.started_at)})?\n"
+            f"Its {info.attempt_count} answer(s), analyses and audio are deleted for good."
+        )
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
@@ -369,4 +406,3 @@ class HistoryScreen(Screen[None]):
             self.notify(exc.message, severity="error")
             return
         self.notify(f"Report written: {self.last_report}", timeout=10)
-

@@ -51,12 +51,20 @@ class InterviewScreen(AnswerScreen):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, services: Services, question_set: QuestionSet,
-                 options: InterviewOptions, hooks: FlowHooks | None = None,
-                 mock: MockPlan | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        question_set: QuestionSet,
+        options: InterviewOptions,
+        hooks: FlowHooks | None = None,
+        mock: MockPlan | None = None,
+    ) -> None:
         interviewer = Interviewer(options.follow_ups, relabel=label_story)
-        questions = plan_questions(mock.as_question_set() if mock else question_set,
-                                   None if mock else options.count, options.shuffle and not mock)
+        questions = plan_questions(
+            mock.as_question_set() if mock else question_set,
+            None if mock else options.count,
+            options.shuffle and not mock,
+        )
         by_id = {q.id: q for q in questions}
 
         def follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
@@ -67,10 +75,16 @@ class InterviewScreen(AnswerScreen):
         def combine(first: dict[str, Any], text: str, second: dict[str, Any]) -> dict[str, Any]:
             return interviewer.follow_up_answered(by_id[first["question"]["id"]], first, second)
 
-        super().__init__(services, hooks or FlowHooks(
-            follow_up=follow_up, combine=combine,
-            kind=f"mock-{next(_MOCK_RUNS)}" if mock else "interview",
-            max_follow_ups=options.follow_ups.max_per_question))
+        super().__init__(
+            services,
+            hooks
+            or FlowHooks(
+                follow_up=follow_up,
+                combine=combine,
+                kind=f"mock-{next(_MOCK_RUNS)}" if mock else "interview",
+                max_follow_ups=options.follow_ups.max_per_question,
+            ),
+        )
         self.options = options
         self.interviewer = interviewer
         """Follow-ups asked per question (reset on a retake)."""
@@ -103,10 +117,11 @@ class InterviewScreen(AnswerScreen):
     def ask(self) -> None:
         """Show the current question and start a take (read aloud, then record)."""
         self.analysis = None
-        what = (self.mock.stage(self.question.id) if self.mock else self.question.kind)
+        what = self.mock.stage(self.question.id) if self.mock else self.question.kind
         self.query_one("#progress", Static).update(
             f"{'Mock interview: q' if self.mock else 'Q'}uestion {self.index + 1} of "
-            f"{len(self.questions)}  ·  {self.question.competency}  ·  {what}")
+            f"{len(self.questions)}  ·  {self.question.competency}  ·  {what}"
+        )
         self.begin()
 
     def begin(self) -> None:
@@ -120,11 +135,22 @@ class InterviewScreen(AnswerScreen):
     def prompt(self) -> Prompt:
         q, o = self.question, self.options
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        ref = QuestionRef(text=q.text, id=q.id, behavioral=q.expects_star,
-                          extra={"kind": q.kind, "competency": q.competency, "set": q.set_id})
-        return Prompt(q.text, ref, self.services.answers_dir / f"{stamp}-{q.id}.wav",
-                      o.analysis, o.silence_stop_s, o.max_answer_s, o.think_s,
-                      self.services.speaker)
+        ref = QuestionRef(
+            text=q.text,
+            id=q.id,
+            behavioral=q.expects_star,
+            extra={"kind": q.kind, "competency": q.competency, "set": q.set_id},
+        )
+        return Prompt(
+            q.text,
+            ref,
+            self.services.answers_dir / f"{stamp}-{q.id}.wav",
+            o.analysis,
+            o.silence_stop_s,
+            o.max_answer_s,
+            o.think_s,
+            self.services.speaker,
+        )
 
     def show_follow_up(self, text: str) -> None:
         """The interviewer's follow-up, under the question."""
@@ -134,26 +160,36 @@ class InterviewScreen(AnswerScreen):
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
         if self.flow.follow_up:  # a short answer: no length target
-            return (f"● Answering the follow-up {minutes}:{seconds:02d}  {live_wpm(self._words)}"
-                    "  Space/Enter: stop · k: skip it")
+            return (
+                f"● Answering the follow-up {minutes}:{seconds:02d}  {live_wpm(self._words)}"
+                "  Space/Enter: stop · k: skip it"
+            )
         target = "1:00-2:00" if self.question.expects_star else "0:30-2:00"
-        return (f"● Recording {minutes}:{seconds:02d}  (target {target})  "
-                f"{live_wpm(self._words)}  Space/Enter: stop")
+        return (
+            f"● Recording {minutes}:{seconds:02d}  (target {target})  "
+            f"{live_wpm(self._words)}  Space/Enter: stop"
+        )
 
     def failure_advice(self, device_problem: bool) -> str:
         if device_problem:
-            return ("  y: type the answer · f: answer from an audio file · t: try the microphone "
-                    "again · n: next")
+            return (
+                "  y: type the answer · f: answer from an audio file · t: try the microphone "
+                "again · n: next"
+            )
         return "  t: retake · y: type · n: next"
 
     def show_answer(self, event: AnswerReady) -> VerticalScroll:
         """Show the analysis and keep it for the summary."""
         analysis = event.analysis
         self.analysis = analysis
-        previous = next((r for r in reversed(self.records) if r.question.id == self.question.id),
-                        None)
-        self.records.append(AnswerRecord(self.question, analysis,
-                                         str(event.audio_path) if event.audio_path else None))
+        previous = next(
+            (r for r in reversed(self.records) if r.question.id == self.question.id), None
+        )
+        self.records.append(
+            AnswerRecord(
+                self.question, analysis, str(event.audio_path) if event.audio_path else None
+            )
+        )
         box = self.query_one("#feedback")
         box.remove_children()
         view = FeedbackView(analysis, notice=event.notice)
@@ -161,13 +197,15 @@ class InterviewScreen(AnswerScreen):
         if previous is not None:
             from starcoach.ui.widgets.compare import ComparisonView
 
-            view.mount(Static("Compared with your previous attempt", classes="section-title"),
-                       before=0)
+            view.mount(
+                Static("Compared with your previous attempt", classes="section-title"), before=0
+            )
             view.mount(ComparisonView(previous.analysis, analysis), after=0)
         last = self.index == len(self.questions) - 1
         end = "scorecard" if self.mock else "summary"
-        self._status(f"p replay · t retake · n {end if last else 'next question'} · "
-                     "↑↓ scroll · q quit")
+        self._status(
+            f"p replay · t retake · n {end if last else 'next question'} · ↑↓ scroll · q quit"
+        )
         return view
 
     # -- keys -----------------------------------------------------------------------------

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from starcoach.ui.screens.interview import InterviewScreen
 
 
-def start_mock(screen: Screen[Any], services: Services,
-               options: InterviewOptions | None = None) -> bool:
+def start_mock(
+    screen: Screen[Any], services: Services, options: InterviewOptions | None = None
+) -> bool:
     """Plan a mock interview and push the interview screen on it; False (with a notice) when
     the mock set cannot be loaded."""
     from starcoach.core.mock_interview import load_mock_set, plan_mock_interview
@@ -37,8 +38,9 @@ def start_mock(screen: Screen[Any], services: Services,
             from starcoach.adapters.fixtures import DemoClips
 
             available = DemoClips().keys("interview")
-        plan = plan_mock_interview(services.question_sets, load_mock_set(mock_set_file()),
-                                   available=available)
+        plan = plan_mock_interview(
+            services.question_sets, load_mock_set(mock_set_file()), available=available
+        )
     except AppError as exc:
         screen.notify(f"No mock interview: {exc.message}", severity="error", timeout=10)
         return False
@@ -62,8 +64,9 @@ def finish_mock(screen: InterviewScreen) -> Scorecard:
             try:
                 save(card.to_dict(), kind)
             except AppError as exc:
-                app.call_from_thread(app.notify, f"Scorecard not saved to history: "
-                                     f"{exc.message}", severity="warning")
+                app.call_from_thread(
+                    app.notify, f"Scorecard not saved to history: {exc.message}", severity="warning"
+                )
 
         threading.Thread(target=keep, daemon=True, name="save-scorecard").start()
     screen.app.switch_screen(ScorecardScreen(card))

@@ -99,8 +99,9 @@ class AudioFileScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal"):
-            yield Static("Path of a recorded answer (WAV, FLAC, MP3, OGG):",
-                         classes="section-title")
+            yield Static(
+                "Path of a recorded answer (WAV, FLAC, MP3, OGG):", classes="section-title"
+            )
             yield Input(placeholder="~/answers/angry-customer.wav", id="path")
 
     def on_mount(self) -> None:

@@ -42,8 +42,10 @@ class SetupScreen(Screen[None]):
         with Vertical(id="setup"):
             yield Static("Pick a question set", classes="section-title")
             yield OptionList(
-                *(Option(f"{s.name}  ({len(s.questions)})", id=s.id)
-                  for s in self.services.question_sets),
+                *(
+                    Option(f"{s.name}  ({len(s.questions)})", id=s.id)
+                    for s in self.services.question_sets
+                ),
                 id="sets",
             )
             with Horizontal(classes="form-row"):
@@ -104,10 +106,14 @@ class SetupScreen(Screen[None]):
 
     def _options(self) -> InterviewOptions:
         """The session options with the think time and follow-up switch chosen here."""
-        follow_ups = replace(self.services.options.follow_ups,
-                             enabled=self.query_one("#follow-ups", Switch).value)
-        return replace(self.services.options, follow_ups=follow_ups,
-                       think_s=_int(self.query_one("#think", Input).value, 0, 0, 120))
+        follow_ups = replace(
+            self.services.options.follow_ups, enabled=self.query_one("#follow-ups", Switch).value
+        )
+        return replace(
+            self.services.options,
+            follow_ups=follow_ups,
+            think_s=_int(self.query_one("#think", Input).value, 0, 0, 120),
+        )
 
     def action_calls(self) -> None:
         """Practise phone calls with spoken customer role-plays."""

@@ -16,8 +16,11 @@ from starcoach.core.session import AnswerRecord, summarize
 class SummaryScreen(Screen[None]):
     """Averages and one row per answer."""
 
-    BINDINGS = [Binding("h", "history", "History"), Binding("q,escape", "app.quit", "Quit"),
-                Binding("question_mark", "app.help", "Help")]
+    BINDINGS = [
+        Binding("h", "history", "History"),
+        Binding("q,escape", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help"),
+    ]
 
     def __init__(self, records: Sequence[AnswerRecord]) -> None:
         super().__init__()
@@ -43,7 +46,8 @@ class SummaryScreen(Screen[None]):
                 _num(a["pace"]["wpm"], "{:.0f}"),
                 _num(a["fillers"]["per_minute"], "{:.1f}"),
                 _num(a["pauses"]["long_count"], "{}"),
-                ("missing " + ",".join(m[0].upper() for m in missing)) if missing
+                ("missing " + ",".join(m[0].upper() for m in missing))
+                if missing
                 else ("complete" if star.get("behavioral") else "-"),
                 _num(a["length"]["duration_s"], "{:.0f} s"),
             )

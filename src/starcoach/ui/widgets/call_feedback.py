@@ -87,13 +87,18 @@ def dead_air(analysis: dict[str, Any], threshold_s: float = DEAD_AIR_S) -> list[
     found = []
     delay = pauses.get("first_word_delay_s")
     if delay is not None and delay >= threshold_s:
-        found.append({"start": 0.0, "end": delay, "duration_s": delay,
-                      "where": "before you spoke"})
+        found.append({"start": 0.0, "end": delay, "duration_s": delay, "where": "before you spoke"})
     for p in pauses.get("items") or []:
         length = p.get("duration_s", p["end"] - p["start"])
         if length >= threshold_s:
-            found.append({"start": p["start"], "end": p["end"], "duration_s": length,
-                          "where": f"at {p['start']:.1f} s"})
+            found.append(
+                {
+                    "start": p["start"],
+                    "end": p["end"],
+                    "duration_s": length,
+                    "where": f"at {p['start']:.1f} s",
+                }
+            )
     return found
 
 
@@ -112,8 +117,13 @@ def voice_notes(tone: dict[str, Any] | None) -> list[tuple[str, bool]]:
     notes = []
     variation = tone.get("pitch_variation_st")
     if tone.get("monotone"):
-        notes.append((f"monotone: pitch varies {variation or 0:.1f} st "
-                      f"(lively is {tone.get('monotone_threshold_st', 1.5)} st or more)", False))
+        notes.append(
+            (
+                f"monotone: pitch varies {variation or 0:.1f} st "
+                f"(lively is {tone.get('monotone_threshold_st', 1.5)} st or more)",
+                False,
+            )
+        )
     elif variation is not None:
         notes.append((f"pitch varies {variation:.1f} st", True))
     level = tone.get("level_dbfs")
@@ -129,8 +139,11 @@ def voice_notes(tone: dict[str, Any] | None) -> list[tuple[str, bool]]:
     uptalk = tone.get("uptalk")
     if isinstance(uptalk, dict) and uptalk.get("count") is not None:
         rises = int(uptalk["count"])
-        notes.append((f"rising pitch at the end of {rises} statement(s): let them fall", False)
-                      if rises else ("statements end firmly (no uptalk)", True))
+        notes.append(
+            (f"rising pitch at the end of {rises} statement(s): let them fall", False)
+            if rises
+            else ("statements end firmly (no uptalk)", True)
+        )
     return notes
 
 
@@ -160,8 +173,9 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 # -- text builders ------------------------------------------------------------------------
-def items_text(items: Sequence[ItemResult], with_turn: bool = False,
-               numbers: Sequence[int] | None = None) -> Text:
+def items_text(
+    items: Sequence[ItemResult], with_turn: bool = False, numbers: Sequence[int] | None = None
+) -> Text:
     """One line per rubric item: met with its evidence, or missed with the tip.
 
     ``numbers`` maps the evidence's answer index to the turn number shown (when some turns
@@ -182,8 +196,9 @@ def items_text(items: Sequence[ItemResult], with_turn: bool = False,
     return t
 
 
-def banned_text(hits: Sequence[BannedHit], with_turn: bool = False,
-                numbers: Sequence[int] | None = None) -> Text:
+def banned_text(
+    hits: Sequence[BannedHit], with_turn: bool = False, numbers: Sequence[int] | None = None
+) -> Text:
     """Each banned phrase said, with what to say instead."""
     t = Text()
     for hit in hits:
@@ -207,8 +222,13 @@ def phone_text(analysis: dict[str, Any]) -> Text:
     _row(t, "Pace", f"{wpm:.0f} wpm (phone {low:.0f}-{high:.0f})", verdict == "good", verdict)
     silences = dead_air(analysis)
     text = ", ".join(f"{s['duration_s']:.1f} s {s['where']}" for s in silences)
-    _row(t, "Dead air", text or f"none (no silence of {DEAD_AIR_S:.0f} s or more)",
-         not silences, "dead air" if silences else "ok")
+    _row(
+        t,
+        "Dead air",
+        text or f"none (no silence of {DEAD_AIR_S:.0f} s or more)",
+        not silences,
+        "dead air" if silences else "ok",
+    )
     for note, ok in voice_notes(analysis.get("tone")):
         _row(t, "Voice", note, ok, "ok" if ok else "fix")
     return t
@@ -230,27 +250,51 @@ def averages_text(avg: CallAverages) -> Text:
         t.append("No spoken answers: nothing to average.\n", style="dim")
         return t
     verdict = pace_verdict(avg.wpm) or "-"
-    _row(t, "Pace", f"{avg.wpm:.0f} wpm on average over {avg.spoken} spoken answer(s)",
-         verdict == "good", verdict)
-    _row(t, "Dead air", f"{avg.dead_air_count} silence(s) of {DEAD_AIR_S:.0f} s+, "
-         f"{avg.dead_air_s:.1f} s in all", avg.dead_air_count == 0,
-         "ok" if avg.dead_air_count == 0 else "dead air")
+    _row(
+        t,
+        "Pace",
+        f"{avg.wpm:.0f} wpm on average over {avg.spoken} spoken answer(s)",
+        verdict == "good",
+        verdict,
+    )
+    _row(
+        t,
+        "Dead air",
+        f"{avg.dead_air_count} silence(s) of {DEAD_AIR_S:.0f} s+, {avg.dead_air_s:.1f} s in all",
+        avg.dead_air_count == 0,
+        "ok" if avg.dead_air_count == 0 else "dead air",
+    )
     if avg.toned:
-        pitch = f", pitch varies {avg.pitch_variation_st:.1f} st" if avg.pitch_variation_st \
-            is not None else ""
-        _row(t, "Voice", f"monotone in {avg.monotone} of {avg.toned}{pitch}", avg.monotone == 0,
-             "ok" if avg.monotone == 0 else "monotone")
+        pitch = (
+            f", pitch varies {avg.pitch_variation_st:.1f} st"
+            if avg.pitch_variation_st is not None
+            else ""
+        )
+        _row(
+            t,
+            "Voice",
+            f"monotone in {avg.monotone} of {avg.toned}{pitch}",
+            avg.monotone == 0,
+            "ok" if avg.monotone == 0 else "monotone",
+        )
         level = f"{avg.level_dbfs:.0f} dBFS average; " if avg.level_dbfs is not None else ""
         loud_ok = avg.too_quiet == 0 and avg.too_loud == 0
-        _row(t, "Volume", f"{level}too quiet in {avg.too_quiet}, too loud in {avg.too_loud}",
-             loud_ok, "ok" if loud_ok else "fix")
+        _row(
+            t,
+            "Volume",
+            f"{level}too quiet in {avg.too_quiet}, too loud in {avg.too_loud}",
+            loud_ok,
+            "ok" if loud_ok else "fix",
+        )
     return t
 
 
 def turn_tips(feedback: TurnFeedback) -> list[str]:
     """Tips for one answer: banned phrases first, then voice tips."""
-    tips = [f"Avoid “{h.evidence.text}”." + (f" {h.instead}" if h.instead else "")
-            for h in feedback.result.banned]
+    tips = [
+        f"Avoid “{h.evidence.text}”." + (f" {h.instead}" if h.instead else "")
+        for h in feedback.result.banned
+    ]
     tips += list((feedback.analysis.get("content") or {}).get("tips") or [])
     tips += list((feedback.analysis.get("tone") or {}).get("tips") or [])
     return list(dict.fromkeys(tips))
@@ -297,8 +341,7 @@ def _trim(text: Text) -> Text:
 class TurnFeedbackView(VerticalScroll):
     """Scrollable feedback on one answer of a call."""
 
-    def __init__(self, feedback: TurnFeedback, notice: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, feedback: TurnFeedback, notice: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.feedback = feedback
         self.notice = notice
@@ -307,8 +350,11 @@ class TurnFeedbackView(VerticalScroll):
         f = self.feedback
         if self.notice:
             yield Static(f"⚠ {self.notice}", id="notice")
-        yield Static(f"Answer {f.turn + 1}: score {f.result.score:.0%}", classes="section-title",
-                     id="turn-score")
+        yield Static(
+            f"Answer {f.turn + 1}: score {f.result.score:.0%}",
+            classes="section-title",
+            id="turn-score",
+        )
         yield Static(_trim(items_text(f.result.items)), id="turn-items")
         if f.result.banned:
             yield Static(_trim(banned_text(f.result.banned)), id="turn-banned")
@@ -325,9 +371,14 @@ class TurnFeedbackView(VerticalScroll):
 class CallSummaryView(VerticalScroll):
     """Scrollable feedback on the whole call."""
 
-    def __init__(self, result: CallResult, averages: CallAverages,
-                 turn_numbers: Sequence[int] | None = None, unanswered: int = 0,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        result: CallResult,
+        averages: CallAverages,
+        turn_numbers: Sequence[int] | None = None,
+        unanswered: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.result = result
         self.averages = averages
@@ -336,14 +387,17 @@ class CallSummaryView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         r, numbers = self.result, self.turn_numbers
-        skipped = (f"  ·  {self.unanswered} turn(s) with no answer, not scored"
-                   if self.unanswered else "")
+        skipped = (
+            f"  ·  {self.unanswered} turn(s) with no answer, not scored" if self.unanswered else ""
+        )
         if not r.turns:
-            yield Static(f"No answers to score{skipped}", classes="section-title",
-                         id="call-score")
+            yield Static(f"No answers to score{skipped}", classes="section-title", id="call-score")
             return
-        yield Static(f"Call score {r.score:.0%}  ·  {len(r.turns)} answer(s){skipped}",
-                     classes="section-title", id="call-score")
+        yield Static(
+            f"Call score {r.score:.0%}  ·  {len(r.turns)} answer(s){skipped}",
+            classes="section-title",
+            id="call-score",
+        )
         yield Static(_trim(items_text(r.items, True, numbers)), id="call-items")
         if r.banned:
             yield Static(_trim(banned_text(r.banned, True, numbers)), id="call-banned")

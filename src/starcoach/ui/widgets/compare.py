@@ -55,12 +55,14 @@ def _present_parts(analysis: Mapping[str, Any]) -> set[str] | None:
     scores = {p: star.get(p) for p in STAR_PARTS}
     if all(not isinstance(s, int | float) for s in scores.values()):
         return None
-    return {p for p, s in scores.items()
-            if isinstance(s, int | float) and s >= 0.5 and p not in missing}
+    return {
+        p for p, s in scores.items() if isinstance(s, int | float) and s >= 0.5 and p not in missing
+    }
 
 
-def star_changes(previous: Mapping[str, Any],
-                 current: Mapping[str, Any]) -> tuple[list[str], list[str]] | None:
+def star_changes(
+    previous: Mapping[str, Any], current: Mapping[str, Any]
+) -> tuple[list[str], list[str]] | None:
     """(parts gained, parts lost) from the previous attempt to this one, in STAR order.
 
     Returns:
@@ -69,21 +71,27 @@ def star_changes(previous: Mapping[str, Any],
     before, after = _present_parts(previous), _present_parts(current)
     if before is None or after is None:
         return None
-    return ([p for p in STAR_PARTS if p in after - before],
-            [p for p in STAR_PARTS if p in before - after])
+    return (
+        [p for p in STAR_PARTS if p in after - before],
+        [p for p in STAR_PARTS if p in before - after],
+    )
 
 
-def comparison_text(changes: Sequence[Change],
-                    star: tuple[list[str], list[str]] | None) -> Text:
+def comparison_text(changes: Sequence[Change], star: tuple[list[str], list[str]] | None) -> Text:
     """The comparison as aligned text: metric, before -> after, change, verdict; STAR parts."""
     t = Text()
-    t.append(f"{'Metric':<{LABEL_W}}{'Before':>{VALUE_W}}    {'After':<{VALUE_W}}"
-             f"{'Change':>{VALUE_W + 1}}\n", style="bold")
+    t.append(
+        f"{'Metric':<{LABEL_W}}{'Before':>{VALUE_W}}    {'After':<{VALUE_W}}"
+        f"{'Change':>{VALUE_W + 1}}\n",
+        style="bold",
+    )
     for c in changes:
         word, style = verdict(c)
         t.append(f"{c.label:<{LABEL_W}}")
-        t.append(f"{fmt_metric(c.metric, c.before):>{VALUE_W}} -> "
-                 f"{fmt_metric(c.metric, c.after):<{VALUE_W}}")
+        t.append(
+            f"{fmt_metric(c.metric, c.before):>{VALUE_W}} -> "
+            f"{fmt_metric(c.metric, c.after):<{VALUE_W}}"
+        )
         t.append(f"{fmt_delta(c.metric, c.delta):>{VALUE_W + 1}}  ", style=style)
         t.append(f"{word}\n", style=style)
     if star is None:
@@ -91,11 +99,15 @@ def comparison_text(changes: Sequence[Change],
         return t
     gained, lost = star
     t.append("STAR parts gained: ", style="bold")
-    t.append((", ".join(p.capitalize() for p in gained) or "none") + "\n",
-             style=BETTER_STYLE if gained else SAME_STYLE)
+    t.append(
+        (", ".join(p.capitalize() for p in gained) or "none") + "\n",
+        style=BETTER_STYLE if gained else SAME_STYLE,
+    )
     t.append("STAR parts lost:   ", style="bold")
-    t.append((", ".join(p.capitalize() for p in lost) or "none") + "\n",
-             style=WORSE_STYLE if lost else SAME_STYLE)
+    t.append(
+        (", ".join(p.capitalize() for p in lost) or "none") + "\n",
+        style=WORSE_STYLE if lost else SAME_STYLE,
+    )
     return t
 
 
@@ -111,8 +123,7 @@ class ComparisonView(Static):
     ComparisonView { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, previous: dict[str, Any], current: dict[str, Any],
-                 **kwargs: Any) -> None:
+    def __init__(self, previous: dict[str, Any], current: dict[str, Any], **kwargs: Any) -> None:
         self.changes = compare_attempts(previous, current)
         self.star = star_changes(previous, current)
         self.text = comparison_text(self.changes, self.star)

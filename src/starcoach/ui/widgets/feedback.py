@@ -96,8 +96,14 @@ def glance_text(analysis: dict[str, Any]) -> Text:
     if pauses.get("measured") is False:
         parts.append(("pauses not measured", False))
     elif pauses["count"] is not None:
-        parts.append(("no long pauses" if not pauses["long_count"]
-                      else plural(pauses["long_count"], "long pause"), not pauses["long_count"]))
+        parts.append(
+            (
+                "no long pauses"
+                if not pauses["long_count"]
+                else plural(pauses["long_count"], "long pause"),
+                not pauses["long_count"],
+            )
+        )
     star = analysis["star"]
     if star.get("behavioral", True):
         clear = sum(float(star.get(p) or 0) >= 0.5 for p in STAR_PARTS)
@@ -115,26 +121,53 @@ def metrics_text(analysis: dict[str, Any]) -> Text:
     t = Text()
     if pace["wpm"] is not None:
         low, high = pace["target_wpm"]
-        _row(t, "Pace", f"{pace['wpm']:.0f} wpm  (target {low:.0f}-{high:.0f})",
-             pace["verdict"] == "good", pace["verdict"])
+        _row(
+            t,
+            "Pace",
+            f"{pace['wpm']:.0f} wpm  (target {low:.0f}-{high:.0f})",
+            pace["verdict"] == "good",
+            pace["verdict"],
+        )
     per_min = fillers["per_minute"]
-    rate = (f"{per_min:.1f}/min" if per_min is not None
-            else f"{fillers['per_100_words']:.1f}/100 words")
+    rate = (
+        f"{per_min:.1f}/min" if per_min is not None else f"{fillers['per_100_words']:.1f}/100 words"
+    )
     top = ", ".join(f"{k}×{v}" for k, v in list(fillers["by_text"].items())[:3])
     word = filler_word(fillers["count"], per_min)
-    _row(t, "Fillers", f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
-         word != "many", word)
+    _row(
+        t,
+        "Fillers",
+        f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
+        word != "many",
+        word,
+    )
     if pauses.get("measured") is False:
-        _row(t, "Pauses", f"about {plural(pauses['count'] or 0, 'pause')} (from word timings: "
-             "too much background noise)", False, "could not measure")
+        _row(
+            t,
+            "Pauses",
+            f"about {plural(pauses['count'] or 0, 'pause')} (from word timings: "
+            "too much background noise)",
+            False,
+            "could not measure",
+        )
     elif pauses["count"] is not None:
-        _row(t, "Pauses", f"{plural(pauses['count'], 'pause')}, {pauses['long_count']} long, "
-             f"longest {pauses['longest_s'] or 0:.1f} s", pauses["long_count"] == 0,
-             "ok" if pauses["long_count"] == 0 else "long pauses")
+        _row(
+            t,
+            "Pauses",
+            f"{plural(pauses['count'], 'pause')}, {pauses['long_count']} long, "
+            f"longest {pauses['longest_s'] or 0:.1f} s",
+            pauses["long_count"] == 0,
+            "ok" if pauses["long_count"] == 0 else "long pauses",
+        )
     if length["duration_s"] is not None:
         low, high = length["target_s"]
-        _row(t, "Length", f"{length['duration_s']:.0f} s  (target {low:.0f}-{high:.0f} s)",
-             length["verdict"] == "good", length["verdict"])
+        _row(
+            t,
+            "Length",
+            f"{length['duration_s']:.0f} s  (target {low:.0f}-{high:.0f} s)",
+            length["verdict"] == "good",
+            length["verdict"],
+        )
     t.rstrip()
     return t
 
@@ -144,24 +177,47 @@ def voice_text(analysis: dict[str, Any]) -> Text:
     t = Text()
     tone = analysis.get("tone")
     if not tone:
-        t.append("Typed answer: no voice to hear." if analysis["pace"]["wpm"] is None
-                 else "No voice analysis for this answer.", style="dim")
+        t.append(
+            "Typed answer: no voice to hear."
+            if analysis["pace"]["wpm"] is None
+            else "No voice analysis for this answer.",
+            style="dim",
+        )
         return t
     variation = tone.get("pitch_variation_st")
     if variation is not None:
         lively = not tone.get("monotone")
-        _row(t, "Pitch", f"{'lively' if lively else 'flat'}: varies {variation:.1f} semitones",
-             lively, "ok" if lively else "monotone")
+        _row(
+            t,
+            "Pitch",
+            f"{'lively' if lively else 'flat'}: varies {variation:.1f} semitones",
+            lively,
+            "ok" if lively else "monotone",
+        )
     level = tone.get("level_dbfs")
     if level is not None:
-        loud = "too quiet" if tone.get("too_quiet") else (
-            "too loud" if tone.get("too_loud") or tone.get("clipping") else "fine")
-        _row(t, "Volume", f"{loud} ({level:.0f} dBFS)", loud == "fine",
-             "ok" if loud == "fine" else "fix")
+        loud = (
+            "too quiet"
+            if tone.get("too_quiet")
+            else ("too loud" if tone.get("too_loud") or tone.get("clipping") else "fine")
+        )
+        _row(
+            t,
+            "Volume",
+            f"{loud} ({level:.0f} dBFS)",
+            loud == "fine",
+            "ok" if loud == "fine" else "fix",
+        )
     rises = int((tone.get("uptalk") or {}).get("count") or 0)
-    _row(t, "Endings", "firm, no uptalk" if not rises
-         else f"pitch rises at the end of {plural(rises, 'statement')}", not rises,
-         "ok" if not rises else "uptalk")
+    _row(
+        t,
+        "Endings",
+        "firm, no uptalk"
+        if not rises
+        else f"pitch rises at the end of {plural(rises, 'statement')}",
+        not rises,
+        "ok" if not rises else "uptalk",
+    )
     t.rstrip()
     return t
 
@@ -179,8 +235,10 @@ def star_text(analysis: dict[str, Any]) -> Text:
         word = star_word(score)
         if word == "missing" and part in hints:
             word = "implied"  # not stated, but the story makes it plain: a hint, not a gap
-        t.append("✔ " if word == "clear" else ("✘ " if word == "missing" else "~ "),
-                 style="green" if word == "clear" else "red" if word == "missing" else "yellow")
+        t.append(
+            "✔ " if word == "clear" else ("✘ " if word == "missing" else "~ "),
+            style="green" if word == "clear" else "red" if word == "missing" else "yellow",
+        )
         t.append(f"{part.capitalize()}: ", style="bold")
         t.append(f"{word}\n")
         for s in (x for x in star.get("sentences", []) if x["label"] == part):
@@ -209,8 +267,7 @@ def _row(t: Text, name: str, value: str, ok: bool, verdict: str) -> None:
 class FeedbackView(VerticalScroll):
     """Scrollable feedback for one answer (focus it to scroll with the keys)."""
 
-    def __init__(self, analysis: dict[str, Any], notice: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, analysis: dict[str, Any], notice: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.analysis = analysis
         self.notice = notice

@@ -11,8 +11,13 @@ from textual.widgets import Static
 
 from starcoach.core.scorecard import Scorecard
 
-RATING_STYLES = {"strong": "bold green", "solid": "green", "good": "green",
-                 "needs work": "bold yellow", "not assessed": "dim"}
+RATING_STYLES = {
+    "strong": "bold green",
+    "solid": "green",
+    "good": "green",
+    "needs work": "bold yellow",
+    "not assessed": "dim",
+}
 """Colour of each rating word."""
 
 
@@ -84,8 +89,10 @@ class ScorecardView(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         card = self.card
         yield Static(Text(card.verdict), id="scorecard-verdict")
-        yield Static(f"{card.answers} answers  ·  ↑↓ j k scroll  ·  Space/b page  ·  Esc close",
-                     classes="scorecard-note")
+        yield Static(
+            f"{card.answers} answers  ·  ↑↓ j k scroll  ·  Space/b page  ·  Esc close",
+            classes="scorecard-note",
+        )
         sections = (
             ("Things to work on", work_on_text(card), "scorecard-work-on"),
             ("Strongest answer", strongest_text(card), "scorecard-strongest"),

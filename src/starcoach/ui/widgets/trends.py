@@ -45,20 +45,24 @@ def trend_line(trend: Trend, max_points: int = MAX_POINTS) -> Text:
     return t
 
 
-def session_bars(sessions: Sequence[tuple[str, Mapping[str, float | None]]], metric: str,
-                 width: int = 30) -> list[str]:
+def session_bars(
+    sessions: Sequence[tuple[str, Mapping[str, float | None]]], metric: str, width: int = 30
+) -> list[str]:
     """One bar row per session (label, means) for ``metric``, oldest first."""
     rows = [(label, _display(metric, means.get(metric))) for label, means in sessions]
     return text_bars(rows, width)
 
 
-def trends_text(trends: Sequence[Trend],
-                sessions: Sequence[tuple[str, Mapping[str, float | None]]] = ()) -> Text:
+def trends_text(
+    trends: Sequence[Trend], sessions: Sequence[tuple[str, Mapping[str, float | None]]] = ()
+) -> Text:
     """The whole progress view: one trend line per metric, then per-session bars."""
     t = Text()
     count = max((len(tr.values) for tr in trends), default=0)
-    t.append(f"Over your last {min(count, MAX_POINTS)} of {count} answer(s), oldest first\n\n",
-             style="dim")
+    t.append(
+        f"Over your last {min(count, MAX_POINTS)} of {count} answer(s), oldest first\n\n",
+        style="dim",
+    )
     for trend in trends:
         t.append_text(trend_line(trend))
         t.append("\n")
@@ -85,15 +89,21 @@ class TrendsView(Static):
     TrendsView { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, trends: Sequence[Trend] = (),
-                 sessions: Sequence[tuple[str, Mapping[str, float | None]]] = (),
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        trends: Sequence[Trend] = (),
+        sessions: Sequence[tuple[str, Mapping[str, float | None]]] = (),
+        **kwargs: Any,
+    ) -> None:
         self.trends = list(trends)
         self.text = trends_text(self.trends, sessions)
         super().__init__(self.text, **kwargs)
 
-    def show(self, trends: Sequence[Trend],
-             sessions: Sequence[tuple[str, Mapping[str, float | None]]] = ()) -> None:
+    def show(
+        self,
+        trends: Sequence[Trend],
+        sessions: Sequence[tuple[str, Mapping[str, float | None]]] = (),
+    ) -> None:
         """Redraw with new trends (after the history changed)."""
         self.trends = list(trends)
         self.text = trends_text(self.trends, sessions)
