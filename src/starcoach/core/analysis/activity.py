@@ -5,8 +5,8 @@ in the signal itself. A frame counts as silent only when its energy is close to 
 floor around it and far below the speech level; a pause is never reported over audible sound.
 
 The noise floor and the speech level are measured over the answer (its words' span) when the
-caller knows it: one second of a quieter (or louder) room before the answer no longer sets the
-floor for the whole recording (it turned 4 pauses into 0). When the voice is too close to the
+caller knows it, so a second of a quieter (or louder) room before the answer does not set the
+floor for the whole recording (and hide the pauses in it). When the voice is too close to the
 noise to tell pauses from speech, ``Activity.measurable`` is False and the pause analysis says
 so instead of reporting none.
 """
