@@ -240,8 +240,12 @@ def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     pytest.importorskip("faster_whisper")
     gap_s, lead_s = 1.5, 0.5
     samples = np.concatenate(
-        [np.zeros(int(lead_s * SAMPLE_RATE)), spoken.samples,
-         np.zeros(int(gap_s * SAMPLE_RATE)), spoken.samples]
+        [
+            np.zeros(int(lead_s * SAMPLE_RATE)),
+            spoken.samples,
+            np.zeros(int(gap_s * SAMPLE_RATE)),
+            spoken.samples,
+        ]
     ).astype(np.float32)
     regions = speech_regions(AudioClip(samples))
     second_start = lead_s + spoken.duration_s + gap_s
@@ -260,16 +264,33 @@ def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     ("regions", "duration", "max_s", "expected"),
     [
         ([(1.0, 5.0)], 10.0, 25.0, [(0.0, 10.0)]),
-        ([(0.0, 10.0), (11.0, 40.0), (41.0, 60.0)], 60.0, 25.0,
-         [(0.0, 25.0), (25.0, 40.5), (40.5, 60.0)]),
+        (
+            [(0.0, 10.0), (11.0, 40.0), (41.0, 60.0)],
+            60.0,
+            25.0,
+            [(0.0, 25.0), (25.0, 40.5), (40.5, 60.0)],
+        ),
         ([], 60.0, 25.0, [(0.0, 25.0), (25.0, 50.0), (50.0, 60.0)]),
-        ([(0.0, 12.0), (12.5, 20.0), (21.0, 50.0)], 50.0, 25.0,
-         [(0.0, 20.5), (20.5, 45.5), (45.5, 50.0)]),
-        ([(0.0, 14.0), (14.2, 18.0), (19.5, 24.0), (24.3, 30.0)], 30.0, 25.0,
-         [(0.0, 18.75), (18.75, 30.0)]),
+        (
+            [(0.0, 12.0), (12.5, 20.0), (21.0, 50.0)],
+            50.0,
+            25.0,
+            [(0.0, 20.5), (20.5, 45.5), (45.5, 50.0)],
+        ),
+        (
+            [(0.0, 14.0), (14.2, 18.0), (19.5, 24.0), (24.3, 30.0)],
+            30.0,
+            25.0,
+            [(0.0, 18.75), (18.75, 30.0)],
+        ),
     ],
-    ids=["short-is-one-piece", "hard-cut-then-pause", "no-speech-hard-cuts",
-         "pause-in-second-half", "widest-pause-wins"],
+    ids=[
+        "short-is-one-piece",
+        "hard-cut-then-pause",
+        "no-speech-hard-cuts",
+        "pause-in-second-half",
+        "widest-pause-wins",
+    ],
 )
 def test_plan_chunks(
     regions: list[tuple[float, float]],
@@ -383,8 +404,10 @@ def test_a_window_lost_to_the_prompt_is_decoded_again_without_it(
     transcriber._model = fake  # type: ignore[assignment]
 
     transcript = transcriber.transcribe(clip)
-    assert [prompted for _, _, prompted in fake.calls[:2]] == [True, True]
-    assert any(not prompted for _, _, prompted in fake.calls)  # the ladder dropped the prompt
+    # The looping window is decoded again without the prompt; that loops too, so the first
+    # decode's words stay (loop dropped) and the coverage ladder takes over.
+    assert [prompted for _, _, prompted in fake.calls[:3]] == [True, False, True]
+    assert fake.calls[1][:2] == fake.calls[0][:2]
     windows = coverage_windows(list(transcript.words), speech, clip.duration_s)
     assert all(w.covered for w in windows), windows
     for a, b in speech:  # every region holds its words, none invented by the loop segment
@@ -403,6 +426,80 @@ def test_without_repair_the_lost_window_stays_lost(monkeypatch: pytest.MonkeyPat
     transcriber = WhisperTranscriber(cpu_threads=1, fill_skipped=False)
     transcriber._model = PromptSkipsFirstWindow(speech)  # type: ignore[assignment]
     assert all(w.start >= 28.0 for w in transcriber.transcribe(clip).words)
+
+
+class LoopsWithThePrompt:
+    """Scripted decodes: per (window start, prompted) the words and whether a loop follows.
+
+    ``script`` maps (start_s, prompted) to (word times, loops); an input over 30 s is two windows
+    (seek 0 and 3000 frames), a shorter one is one window. Sample values encode time."""
+
+    def __init__(self, script: dict[tuple[float, bool], tuple[list[float], bool]]) -> None:
+        self.script = script
+        self.calls: list[tuple[float, float, bool]] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        t0, duration = round(float(samples[0]) * 1000.0, 2), samples.size / SAMPLE_RATE
+        prompted = kwargs.get("initial_prompt") is not None
+        self.calls.append((t0, duration, prompted))
+        segments = []
+        for window in (t0, t0 + 30.0) if duration > 30.0 else (t0,):
+            times, loops = self.script[(window, prompted)]
+            seek = int(round((window - t0) * 100))
+            words = [_FakeWord(t - t0, t - t0 + 0.3) for t in times]
+            segments.append(_FakeSegment(words))
+            segments[-1].seek = seek  # type: ignore[attr-defined]
+            if loops:
+                loop = _FakeSegment([_FakeWord(duration - 0.05, duration - 0.05)] * 30, 39.0)
+                loop.seek = seek  # type: ignore[attr-defined]
+                segments.append(loop)
+        return iter(segments), None
+
+
+def _ramp(seconds: float) -> np.ndarray:
+    return (np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE / 1000.0).astype(np.float32)
+
+
+def test_a_looping_window_is_decoded_again_without_the_prompt() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    model = LoopsWithThePrompt(
+        {(0.0, True): ([1.0, 3.0], True), (0.0, False): ([1.0, 2.0, 3.0, 4.0], False)}
+    )
+    words = decode(model, _ramp(8.0), 10.0, DEFAULT_DECODE)  # type: ignore[arg-type]
+    assert [w.start for w in words] == [11.0, 12.0, 13.0, 14.0]
+    assert [prompted for _, _, prompted in model.calls] == [True, False]
+
+
+def test_when_the_fallback_loops_too_the_first_words_stay_without_the_loop() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    model = LoopsWithThePrompt({(0.0, True): ([1.0, 3.0], True), (0.0, False): ([2.0], True)})
+    words = decode(model, _ramp(8.0), 0.0, DEFAULT_DECODE)  # type: ignore[arg-type]
+    assert [w.start for w in words] == [1.0, 3.0]
+
+
+def test_a_decode_that_does_not_loop_is_decoded_once() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    model = LoopsWithThePrompt({(0.0, True): ([1.0, 3.0], False)})
+    assert [w.start for w in decode(model, _ramp(8.0), 0.0, DEFAULT_DECODE)] == [1.0, 3.0]  # type: ignore[arg-type]
+    assert len(model.calls) == 1
+
+
+def test_only_the_failed_window_of_a_long_decode_is_decoded_again() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    model = LoopsWithThePrompt(
+        {
+            (0.0, True): ([1.0, 20.0], False),
+            (30.0, True): ([31.0], True),
+            (30.0, False): ([31.0, 35.0, 40.0], False),
+        }
+    )
+    words = decode(model, _ramp(45.0), 0.0, DEFAULT_DECODE)  # type: ignore[arg-type]
+    assert [w.start for w in words] == [1.0, 20.0, 31.0, 35.0, 40.0]
+    assert model.calls == [(0.0, 45.0, True), (30.0, 15.0, False)]
 
 
 # --- determinism and language (real model) ------------------------------------------
@@ -435,10 +532,13 @@ def test_french_speech_gives_a_one_line_warning(
     if not HAS_ESPEAK:
         pytest.fail("espeak-ng is required to make the French clip")
     path = tmp_path / "french.wav"
-    text = ("Bonjour, je travaille au service client depuis trois ans et j'aime beaucoup "
-            "résoudre les problèmes de nos clients.")
-    subprocess.run(["espeak-ng", "-v", "fr", "-w", str(path), text], check=True,
-                   capture_output=True)
+    text = (
+        "Bonjour, je travaille au service client depuis trois ans et j'aime beaucoup "
+        "résoudre les problèmes de nos clients."
+    )
+    subprocess.run(
+        ["espeak-ng", "-v", "fr", "-w", str(path), text], check=True, capture_output=True
+    )
     transcript = transcriber.transcribe(load_audio(path))
     assert len(transcript.warnings) == 1
     warning = transcript.warnings[0]
@@ -477,8 +577,11 @@ def test_a_long_answer_after_silence_is_neither_lost_nor_repeated(
     if not HAS_ESPEAK:
         pytest.fail("espeak-ng is required to make the answer")
     path = tmp_path / "answer.wav"
-    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
+        check=True,
+        capture_output=True,
+    )
     spoken = load_audio(path)
     clip = AudioClip(np.concatenate([np.zeros(2 * SAMPLE_RATE, np.float32), spoken.samples]))
     transcript = transcriber.transcribe(clip)
