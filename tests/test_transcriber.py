@@ -479,6 +479,14 @@ def test_when_the_fallback_loops_too_the_first_words_stay_without_the_loop() -> 
     assert [w.start for w in words] == [1.0, 3.0]
 
 
+def test_a_preview_decode_drops_the_loop_without_decoding_again() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    model = LoopsWithThePrompt({(0.0, True): ([1.0, 3.0], True)})
+    words = decode(model, _ramp(8.0), 0.0, DEFAULT_DECODE, fallback=False)  # type: ignore[arg-type]
+    assert [w.start for w in words] == [1.0, 3.0] and len(model.calls) == 1
+
+
 def test_a_decode_that_does_not_loop_is_decoded_once() -> None:
     from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
 

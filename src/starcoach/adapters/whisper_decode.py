@@ -147,7 +147,11 @@ class Window:
 
 
 def decode(
-    model: WhisperModel, samples: np.ndarray, offset_s: float, options: DecodeOptions
+    model: WhisperModel,
+    samples: np.ndarray,
+    offset_s: float,
+    options: DecodeOptions,
+    fallback: bool = True,
 ) -> list[Word]:
     """Words of one decode, failed windows decoded again, without the unsure tail.
 
@@ -156,16 +160,18 @@ def decode(
         samples: 16 kHz mono audio.
         offset_s: Added to every word time.
         options: Decoding settings.
+        fallback: Decode a failed window again with ``FALLBACK`` (False: only drop its
+            failed segments, for quick previews).
     """
     windows = decode_windows(model, samples, offset_s, options)
     ends = [w.start_s for w in windows[1:]] + [samples.size / SAMPLE_RATE]
+    other = replace(options, **FALLBACK)
     words: list[Word] = []
     for window, end_s in zip(windows, ends, strict=True):
         kept = list(window.words)
-        fallback = replace(options, **FALLBACK)
-        if window.failed and (fallback != options or window.start_s > 0.0):
+        if fallback and window.failed and (other != options or window.start_s > 0.0):
             lo, hi = int(window.start_s * SAMPLE_RATE), int(end_s * SAMPLE_RATE)
-            again = decode_windows(model, samples[lo:hi], offset_s + window.start_s, fallback)
+            again = decode_windows(model, samples[lo:hi], offset_s + window.start_s, other)
             if again and not any(w.failed for w in again):
                 kept = [word for w in again for word in w.words]
         words.extend(kept)

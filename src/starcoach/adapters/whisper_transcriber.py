@@ -288,8 +288,9 @@ class WhisperTranscriber:
     def _decode_with(
         self, samples: np.ndarray, offset_s: float, options: DecodeOptions
     ) -> list[Word]:
-        """Words of one decode (``whisper_decode.decode``: failed windows decoded again)."""
-        return decode(self._whisper(), samples, offset_s, options)
+        """Words of one decode (``whisper_decode.decode``; failed windows are decoded again
+        when the transcriber repairs coverage, not for previews)."""
+        return decode(self._whisper(), samples, offset_s, options, fallback=self.fill_skipped)
 
     def _resolve(self) -> ResolvedModel:
         if self._resolved is None:
