@@ -1,19 +1,22 @@
-"""One faster-whisper decode: settings, the shared model, and the window fallback.
+"""One faster-whisper decode: settings, the shared model, and the segments kept.
 
 ``decode`` runs ``WhisperModel.transcribe`` once at temperature 0 (deterministic) and turns
 its segments into ``core.models.Word`` values. A segment faster-whisper would have re-sampled
-(a repetition loop, or very unlikely text; ``transcript_repair.failed_segment``) marks its
-whole 30 s window as failed, as faster-whisper's own fallback does: the window is decoded
-again on its own without the filler prompt (``FALLBACK``), and that decode replaces the
-window's words when none of its segments fail. Otherwise the failed segments are dropped and
-the rest of the window is kept. Words below ``TAIL_MIN_PROBABILITY`` at the end are dropped.
+(a repetition loop, or very unlikely text; ``transcript_repair.failed_segment``) is dropped:
+the speech it should have covered is found and decoded again by the transcriber's coverage
+repair. Words below ``TAIL_MIN_PROBABILITY`` at the end are dropped.
+
+A deterministic stand-in for faster-whisper's window fallback (the failed window decoded
+again without the filler prompt) was measured and left out: the failed windows were the
+silence after the last word (tiny loops "uh uh uh ..." there), the fillers before them were
+unchanged, and without the prompt that silence became an invented "We'll" in one of the
+audio fixtures.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,8 +53,8 @@ class DecodeOptions:
     temperature: float | tuple[float, ...] = 0.0
     """Sampling temperature, or a fallback ladder. 0 only: with faster-whisper's ladder
     (0.0, 0.2, ... 1.0) a failed window is re-sampled at random (best of 5), so the same
-    1.36 s clip gave 6 different transcripts in 6 runs; ``decode``'s deterministic window
-    fallback replaces it."""
+    1.36 s clip gave 6 different transcripts in 6 runs; the transcriber's deterministic
+    coverage repair replaces it."""
     no_speech_threshold: float | None = 0.6
     """A window Whisper gives this no-speech probability (with unlikely text) is skipped."""
     suppress_tokens: tuple[int, ...] = (-1,)
@@ -69,20 +72,12 @@ class DecodeOptions:
 DEFAULT_DECODE = DecodeOptions()
 """Settings used unless a caller passes others (chosen from the benchmark)."""
 
-FALLBACK: dict[str, Any] = {"initial_prompt": None}
-"""Changes to the options for a window whose decode failed. With the filler prompt, tiny
-falls into an "uh uh uh ..." loop in the silence after the last word (2 of the 12 audio
-fixtures); the same beam that loops has already merged the fillers before it into fewer,
-longer words. Decoding the window again without the prompt is what the temperature fallback
-did (its random re-sample drops the prompt's pull), without the randomness."""
 MAX_TOKENS_PER_S = 12.0
 """Most tokens a second of speech can need (fast speech is under 6); caps a repetition loop,
 which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores). Never above 200: the
 prompt (up to 224 tokens of previous text) and the new tokens must fit in 448."""
 WINDOW_S = 30.0
 """Whisper's window: audio up to this long is decoded in one window."""
-FRAMES_PER_S = 100
-"""faster-whisper's ``Segment.seek`` unit (10 ms feature frames)."""
 TAIL_MIN_PROBABILITY = 0.2
 """Trailing words below this confidence are dropped: Whisper invents an "uh" or "you" in
 the silence after the last word (p < 0.02 on the real clips), which would count as a
@@ -134,54 +129,17 @@ def _create_model(resolved: ResolvedModel, cpu_threads: int) -> WhisperModel:
         raise ModelError(f"cannot load Whisper model '{resolved.name}': {reason}") from exc
 
 
-@dataclass(frozen=True)
-class Window:
-    """The words one Whisper window gave."""
-
-    start_s: float
-    """Where the window starts in the decoded audio (seconds)."""
-    words: tuple[Word, ...]
-    """Its words, without those of failed segments."""
-    failed: bool
-    """True when one of its segments failed."""
-
-
 def decode(
-    model: WhisperModel,
-    samples: np.ndarray,
-    offset_s: float,
-    options: DecodeOptions,
-    fallback: bool = True,
+    model: WhisperModel, samples: np.ndarray, offset_s: float, options: DecodeOptions
 ) -> list[Word]:
-    """Words of one decode, failed windows decoded again, without the unsure tail.
+    """Words of one decode, without failed segments and the unsure tail (none for < 0.1 s).
 
     Args:
         model: The loaded model.
         samples: 16 kHz mono audio.
         offset_s: Added to every word time.
         options: Decoding settings.
-        fallback: Decode a failed window again with ``FALLBACK`` (False: only drop its
-            failed segments, for quick previews).
     """
-    windows = decode_windows(model, samples, offset_s, options)
-    ends = [w.start_s for w in windows[1:]] + [samples.size / SAMPLE_RATE]
-    other = replace(options, **FALLBACK)
-    words: list[Word] = []
-    for window, end_s in zip(windows, ends, strict=True):
-        kept = list(window.words)
-        if fallback and window.failed and (other != options or window.start_s > 0.0):
-            lo, hi = int(window.start_s * SAMPLE_RATE), int(end_s * SAMPLE_RATE)
-            again = decode_windows(model, samples[lo:hi], offset_s + window.start_s, other)
-            if again and not any(w.failed for w in again):
-                kept = [word for w in again for word in w.words]
-        words.extend(kept)
-    return _drop_unsure_tail(words)
-
-
-def decode_windows(
-    model: WhisperModel, samples: np.ndarray, offset_s: float, options: DecodeOptions
-) -> list[Window]:
-    """One ``transcribe`` call, its segments grouped by window (empty for < 0.1 s)."""
     if samples.size < SAMPLE_RATE // 10:
         return []
     kwargs = options.as_kwargs()
@@ -189,24 +147,12 @@ def decode_windows(
     if duration_s <= WINDOW_S:  # one window: a repetition loop cannot run to 224 tokens
         kwargs["max_new_tokens"] = min(int(MAX_TOKENS_PER_S * duration_s) + 10, 200)
     segments, _info = model.transcribe(samples, language="en", word_timestamps=True, **kwargs)
-    return _windows(segments, offset_s)
-
-
-def _windows(segments: Iterable[Any], offset_s: float) -> list[Window]:
-    """Segments (the generator does the decoding) grouped by their window's ``seek``."""
-    out: list[tuple[int, list[Word], bool]] = []
-    for segment in segments:
-        seek = int(getattr(segment, "seek", 0))
-        if not out or out[-1][0] != seek:
-            out.append((seek, [], False))
-        failed = failed_segment(
-            segment.compression_ratio, segment.avg_logprob, segment.no_speech_prob
-        )
-        if failed:
-            out[-1] = (seek, out[-1][1], True)
-        else:
-            out[-1][1].extend(convert_words(segment.words or [], offset_s))
-    return [Window(seek / FRAMES_PER_S, tuple(words), failed) for seek, words, failed in out]
+    words: list[Word] = []
+    for segment in segments:  # the generator does the decoding
+        if failed_segment(segment.compression_ratio, segment.avg_logprob, segment.no_speech_prob):
+            continue
+        words.extend(convert_words(segment.words or [], offset_s))
+    return _drop_unsure_tail(words)
 
 
 def _drop_unsure_tail(words: list[Word]) -> list[Word]:

@@ -6,10 +6,9 @@ up to keep filled pauses ("um", "uh") that Whisper normally drops: see ``DecodeO
 and ``benchmarks/transcriber.py`` for the measurements behind the defaults.
 
 Nothing said is lost silently: decoding is deterministic (temperature 0 only, so the same
-audio always gives the same words); a window with a segment faster-whisper would have
-re-sampled (a repetition loop, unlikely text) is decoded again without the filler prompt, and
-the failed segments are dropped when that fails too (``whisper_decode``); words invented
-outside speech are dropped; and every stretch of voice activity the words do not cover is
+audio always gives the same words), segments that faster-whisper would have re-sampled
+(repetition loops, unlikely text) are dropped (``whisper_decode``), words invented outside
+speech are dropped, and every stretch of voice activity the words do not cover is
 decoded again with other settings (``REDECODE_LADDER``) until they do. Files longer than
 ``LONG_FILE_S`` are decoded in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
 """
@@ -288,9 +287,8 @@ class WhisperTranscriber:
     def _decode_with(
         self, samples: np.ndarray, offset_s: float, options: DecodeOptions
     ) -> list[Word]:
-        """Words of one decode (``whisper_decode.decode``; failed windows are decoded again
-        when the transcriber repairs coverage, not for previews)."""
-        return decode(self._whisper(), samples, offset_s, options, fallback=self.fill_skipped)
+        """Words of one decode, without failed segments and the unsure tail."""
+        return decode(self._whisper(), samples, offset_s, options)
 
     def _resolve(self) -> ResolvedModel:
         if self._resolved is None:
