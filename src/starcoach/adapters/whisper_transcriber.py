@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from starcoach.adapters import language_check, transcript_repair
-from starcoach.adapters.transcript_repair import convert_words, drop_invented, find_gaps
+from starcoach.adapters.transcript_repair import (
+    convert_words,
+    drop_invented,
+    find_gaps,
+    split_merged_fillers,
+)
 from starcoach.adapters.vad import as_16k, limit_heap_growth, plan_chunks, speech_regions
 from starcoach.adapters.whisper_decode import (
     DEFAULT_DECODE,
@@ -180,6 +185,7 @@ class WhisperTranscriber:
 
             words = drop_invented(words, shifted, audible)
             words = self._fill_gaps(samples, words, shifted, offset_s, audible)
+            words = split_merged_fillers(words, shifted)
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
         text = " ".join(word.text for word in words)
