@@ -13,6 +13,9 @@ references, their ``.words.tsv`` files forced-aligner word times. Tolerances (st
   one second of -60 dBFS room noise before the recording the count stays within 1 or 25 %
   (measured 9 -> 7 and 6 -> 6 on the aligner's word times; it went to 0 before the noise
   floor was measured over the answer);
+- a run of six separate "uh" (``mfa_uhuh``): at least six written, at most eight (measured 7;
+  Whisper wrote one "uh" over two of them, 5, before merged fillers were split; the manifest
+  says tiny hears 7-8 and the reference count of 6 should be checked by ear);
 - pace: within 8 % of the reference rate, reference words without fillers over the aligner's
   first-to-last word span (measured 0.5 % and 5.9 %: Whisper's first "uh" starts early).
 
@@ -146,3 +149,11 @@ def test_quiet_room_noise_before_the_answer_keeps_the_pauses(name: str) -> None:
     # pauses are still measured and found, not turned into none.
     through = analysed(name, noise_s=1.0)["pauses"]
     assert through["measured"] and through["count"] >= 0.5 * analysed(name)["pauses"]["count"]
+
+
+def test_a_run_of_separate_uh_is_not_written_as_fewer() -> None:
+    name = "filler_probes/mfa_uhuh.wav"
+    said = int(manifest()[name]["filled_pause_total"])
+    words = transcriber().transcribe(clip_of(name)).words
+    found = sum(bool(filled_pause(w.text.strip(".,!?;:").lower())) for w in words)
+    assert said <= found <= said + 2, [w.text for w in words]

@@ -240,8 +240,12 @@ def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     pytest.importorskip("faster_whisper")
     gap_s, lead_s = 1.5, 0.5
     samples = np.concatenate(
-        [np.zeros(int(lead_s * SAMPLE_RATE)), spoken.samples,
-         np.zeros(int(gap_s * SAMPLE_RATE)), spoken.samples]
+        [
+            np.zeros(int(lead_s * SAMPLE_RATE)),
+            spoken.samples,
+            np.zeros(int(gap_s * SAMPLE_RATE)),
+            spoken.samples,
+        ]
     ).astype(np.float32)
     regions = speech_regions(AudioClip(samples))
     second_start = lead_s + spoken.duration_s + gap_s
@@ -260,16 +264,33 @@ def test_speech_regions_find_the_pause(spoken: AudioClip) -> None:
     ("regions", "duration", "max_s", "expected"),
     [
         ([(1.0, 5.0)], 10.0, 25.0, [(0.0, 10.0)]),
-        ([(0.0, 10.0), (11.0, 40.0), (41.0, 60.0)], 60.0, 25.0,
-         [(0.0, 25.0), (25.0, 40.5), (40.5, 60.0)]),
+        (
+            [(0.0, 10.0), (11.0, 40.0), (41.0, 60.0)],
+            60.0,
+            25.0,
+            [(0.0, 25.0), (25.0, 40.5), (40.5, 60.0)],
+        ),
         ([], 60.0, 25.0, [(0.0, 25.0), (25.0, 50.0), (50.0, 60.0)]),
-        ([(0.0, 12.0), (12.5, 20.0), (21.0, 50.0)], 50.0, 25.0,
-         [(0.0, 20.5), (20.5, 45.5), (45.5, 50.0)]),
-        ([(0.0, 14.0), (14.2, 18.0), (19.5, 24.0), (24.3, 30.0)], 30.0, 25.0,
-         [(0.0, 18.75), (18.75, 30.0)]),
+        (
+            [(0.0, 12.0), (12.5, 20.0), (21.0, 50.0)],
+            50.0,
+            25.0,
+            [(0.0, 20.5), (20.5, 45.5), (45.5, 50.0)],
+        ),
+        (
+            [(0.0, 14.0), (14.2, 18.0), (19.5, 24.0), (24.3, 30.0)],
+            30.0,
+            25.0,
+            [(0.0, 18.75), (18.75, 30.0)],
+        ),
     ],
-    ids=["short-is-one-piece", "hard-cut-then-pause", "no-speech-hard-cuts",
-         "pause-in-second-half", "widest-pause-wins"],
+    ids=[
+        "short-is-one-piece",
+        "hard-cut-then-pause",
+        "no-speech-hard-cuts",
+        "pause-in-second-half",
+        "widest-pause-wins",
+    ],
 )
 def test_plan_chunks(
     regions: list[tuple[float, float]],
@@ -405,6 +426,31 @@ def test_without_repair_the_lost_window_stays_lost(monkeypatch: pytest.MonkeyPat
     assert all(w.start >= 28.0 for w in transcriber.transcribe(clip).words)
 
 
+class ScriptedSegments:
+    """Returns the segments it is given and records the options of each call."""
+
+    def __init__(self, segments: list[_FakeSegment]) -> None:
+        self.segments = segments
+        self.calls: list[dict[str, object]] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        self.calls.append(kwargs)
+        return iter(self.segments), None
+
+
+def test_a_looping_segment_is_dropped_and_the_words_before_it_kept() -> None:
+    from starcoach.adapters.whisper_decode import DEFAULT_DECODE, decode
+
+    speech = _FakeSegment([_FakeWord(1.0, 1.3), _FakeWord(2.0, 2.4)])
+    loop = _FakeSegment([_FakeWord(7.3, 7.3)] * 30, 13.9)
+    model = ScriptedSegments([speech, loop])
+    samples = np.zeros(8 * SAMPLE_RATE, dtype=np.float32)
+    words = decode(model, samples, 10.0, DEFAULT_DECODE)  # type: ignore[arg-type]
+    assert [(w.start, w.end) for w in words] == [(11.0, 11.3), (12.0, 12.4)]
+    assert len(model.calls) == 1 and model.calls[0]["temperature"] == 0.0
+    assert model.calls[0]["max_new_tokens"] == int(12.0 * 8) + 10  # a loop is cut short
+
+
 # --- determinism and language (real model) ------------------------------------------
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "real_speech"
@@ -435,10 +481,13 @@ def test_french_speech_gives_a_one_line_warning(
     if not HAS_ESPEAK:
         pytest.fail("espeak-ng is required to make the French clip")
     path = tmp_path / "french.wav"
-    text = ("Bonjour, je travaille au service client depuis trois ans et j'aime beaucoup "
-            "résoudre les problèmes de nos clients.")
-    subprocess.run(["espeak-ng", "-v", "fr", "-w", str(path), text], check=True,
-                   capture_output=True)
+    text = (
+        "Bonjour, je travaille au service client depuis trois ans et j'aime beaucoup "
+        "résoudre les problèmes de nos clients."
+    )
+    subprocess.run(
+        ["espeak-ng", "-v", "fr", "-w", str(path), text], check=True, capture_output=True
+    )
     transcript = transcriber.transcribe(load_audio(path))
     assert len(transcript.warnings) == 1
     warning = transcript.warnings[0]
@@ -477,8 +526,11 @@ def test_a_long_answer_after_silence_is_neither_lost_nor_repeated(
     if not HAS_ESPEAK:
         pytest.fail("espeak-ng is required to make the answer")
     path = tmp_path / "answer.wav"
-    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", "en-gb", "-s", "170", "-w", str(path), ANSWER],
+        check=True,
+        capture_output=True,
+    )
     spoken = load_audio(path)
     clip = AudioClip(np.concatenate([np.zeros(2 * SAMPLE_RATE, np.float32), spoken.samples]))
     transcript = transcriber.transcribe(clip)

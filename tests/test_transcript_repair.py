@@ -10,6 +10,7 @@ from starcoach.adapters.transcript_repair import (
     failed_segment,
     find_gaps,
     replace_span,
+    split_merged_fillers,
 )
 from starcoach.core.models import Word
 
@@ -25,10 +26,14 @@ def spaced(start: float, end: float, step: float = 0.4, text: str = "w") -> list
 
 @pytest.mark.parametrize(
     ("ratio", "logprob", "no_speech", "failed"),
-    [(1.2, -0.3, 0.0, False), (39.3, -0.1, 0.5, True), (0.8, -1.8, 0.4, True),
-     (0.8, -1.8, 0.9, False), (2.5, -0.2, 0.9, True)],
-    ids=["fine", "repetition-loop", "unlikely-text", "silence-is-not-a-failure",
-         "loop-in-silence"],
+    [
+        (1.2, -0.3, 0.0, False),
+        (39.3, -0.1, 0.5, True),
+        (0.8, -1.8, 0.4, True),
+        (0.8, -1.8, 0.9, False),
+        (2.5, -0.2, 0.9, True),
+    ],
+    ids=["fine", "repetition-loop", "unlikely-text", "silence-is-not-a-failure", "loop-in-silence"],
 )
 def test_failed_segment(ratio: float, logprob: float, no_speech: float, failed: bool) -> None:
     assert failed_segment(ratio, logprob, no_speech) is failed
@@ -144,3 +149,33 @@ def test_a_lost_opening_inside_a_region_with_words_is_a_gap() -> None:
     full = spaced(1.0, 9.6, 0.3)
     assert covers(full, gaps[0], regions) and not covers(words, gaps[0], regions)
     assert better(full, words, regions) and not better(words, full, regions)
+
+
+def test_one_filler_over_a_run_of_separate_ones_is_written_once_each() -> None:
+    # "I went, uh, uh, home": two short sounds with silence between, one "uh" from Whisper
+    # spanning both; each sound holds no other word, so each gets its own filler.
+    regions = [(0.5, 1.4), (1.7, 2.0), (2.3, 2.6), (2.9, 3.6)]
+    words = [
+        Word("I", 0.5, 0.8, 0.9),
+        Word("went", 0.8, 1.4, 0.9),
+        Word("uh,", 1.6, 2.7, 0.6),
+        Word("home", 2.9, 3.5, 0.9),
+    ]
+    split = split_merged_fillers(words, regions)
+    assert [(w.text, w.start, w.end) for w in split] == [
+        ("I", 0.5, 0.8),
+        ("went", 0.8, 1.4),
+        ("uh,", 1.7, 2.0),
+        ("uh,", 2.3, 2.6),
+        ("home", 2.9, 3.5),
+    ]
+
+
+def test_a_filler_is_not_split_over_regions_that_hold_other_words_or_barely_touch() -> None:
+    regions = [(0.5, 1.4), (1.7, 2.0), (2.3, 2.6), (2.9, 3.6)]
+    over_a_word = [Word("uh", 1.6, 2.7, 0.6), Word("so", 2.4, 2.5, 0.9)]
+    assert split_merged_fillers(over_a_word, regions) == over_a_word
+    grazing = [Word("um", 1.65, 2.4, 0.6)]  # covers (1.7, 2.0), a third of (2.3, 2.6)
+    assert split_merged_fillers(grazing, regions) == grazing
+    not_a_filler = [Word("well", 1.6, 2.7, 0.6)]
+    assert split_merged_fillers(not_a_filler, regions) == not_a_filler

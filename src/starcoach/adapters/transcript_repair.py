@@ -6,6 +6,7 @@ Pure functions over word lists and speech regions (seconds), used by the Whisper
   (a repetition loop, or a very unlikely text);
 - ``drop_invented``: words that lie outside speech and are zero-length or unsure;
 - ``find_gaps``: stretches of speech that hold (almost) no words, to decode again;
+- ``split_merged_fillers``: one filled pause written over a run of them, written once each;
 - ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks);
 - ``convert_words``: faster-whisper words to ``core.models.Word``.
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from starcoach.core.analysis.fillers import filled_pause
 from starcoach.core.models import Word
 
 Regions = Sequence[tuple[float, float]]
@@ -57,6 +59,9 @@ MIN_WORD_S = 0.005
 """Words shorter than this are zero-length."""
 WINDOW_S = 30.0
 """Length of the coverage windows (Whisper's own window)."""
+MERGED_MIN_COVER = 0.5
+"""Share of a speech region a filled pause's time span must cover to stand for the sound in it
+(``split_merged_fillers``)."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,36 @@ def replace_span(
     """Words with those in ``[start, end)`` replaced by ``redone``, in time order."""
     kept = [w for w in words if not start <= middle(w) < end]
     return sorted([*kept, *(w for w in redone if start <= middle(w) < end)], key=middle)
+
+
+def split_merged_fillers(words: Sequence[Word], regions: Regions) -> list[Word]:
+    """Words with a filled pause that spans several separate speech regions written once each.
+
+    Whisper (tiny, filler prompt) writes one "uh" for a run of "uh, uh, uh" spoken with
+    silences between them, and times it from the first to the last. Every speech region the
+    filler covers (``MERGED_MIN_COVER`` of it or more) that holds no other word's middle is a
+    sound only that filler can stand for; with two or more such regions, the filler is written
+    once per region, timed to it. A filler over one region, or regions holding other words, is
+    left alone.
+    """
+    out: list[Word] = []
+    for i, w in enumerate(words):
+        if not filled_pause(w.text.strip(".,!?;:").lower()):
+            out.append(w)
+            continue
+        others = [middle(x) for j, x in enumerate(words) if j != i]
+        start, end = w.start or 0.0, w.end or 0.0
+        spanned = [
+            (a, b)
+            for a, b in regions
+            if min(b, end) - max(a, start) >= MERGED_MIN_COVER * (b - a)
+            and not any(a <= m <= b for m in others)
+        ]
+        if len(spanned) < 2:
+            out.append(w)
+            continue
+        out.extend(Word(w.text, round(a, 3), round(b, 3), w.probability) for a, b in spanned)
+    return out
 
 
 def coverage_windows(

@@ -7,17 +7,19 @@ and ``benchmarks/transcriber.py`` for the measurements behind the defaults.
 
 Nothing said is lost silently: decoding is deterministic (temperature 0 only, so the same
 audio always gives the same words), segments that faster-whisper would have re-sampled
-(repetition loops, unlikely text) are dropped, words invented outside speech are dropped,
-and every stretch of voice activity the words do not cover is decoded again with other
-settings (``REDECODE_LADDER``) until they do. Files longer than ``LONG_FILE_S`` are decoded
-in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
+(repetition loops, unlikely text) are dropped (``whisper_decode``), words invented outside
+speech are dropped, and every stretch of voice activity the words do not cover is
+decoded again with other settings (``REDECODE_LADDER``) until they do. One filled pause
+written over a run of them, each a separate sound, is written once per sound
+(``transcript_repair.split_merged_fillers``). Files longer than
+``LONG_FILE_S`` are decoded in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,62 +28,40 @@ from starcoach.adapters import language_check, transcript_repair
 from starcoach.adapters.transcript_repair import (
     convert_words,
     drop_invented,
-    failed_segment,
     find_gaps,
+    split_merged_fillers,
 )
 from starcoach.adapters.vad import as_16k, limit_heap_growth, plan_chunks, speech_regions
+from starcoach.adapters.whisper_decode import (
+    DEFAULT_DECODE,
+    FILLER_PROMPT,
+    TAIL_MIN_PROBABILITY,
+    DecodeOptions,
+    _drop_unsure_tail,
+    clear_model_cache,
+    decode,
+    load_whisper_model,
+)
 from starcoach.core.analysis.activity import detect_activity
-from starcoach.core.errors import ModelError
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 
-__all__ = ["DecodeOptions", "WhisperTranscriber", "plan_chunks", "speech_regions"]
+__all__ = [
+    "DEFAULT_DECODE",
+    "FILLER_PROMPT",
+    "TAIL_MIN_PROBABILITY",
+    "DecodeOptions",
+    "WhisperTranscriber",
+    "_drop_unsure_tail",
+    "clear_model_cache",
+    "load_whisper_model",
+    "plan_chunks",
+    "speech_regions",
+]
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
     from starcoach.adapters.models import ResolvedModel
-
-FILLER_PROMPT = "um so uh i was like hmm you know uh thinking um okay"
-"""Disfluent text shown to the decoder so that it keeps writing filled pauses. Lower
-case and unpunctuated on purpose: it puts Whisper in its verbatim style, which keeps
-far more um/uh than the punctuated "Umm, let me think like, hmm... Okay, uh." prompt."""
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    """The faster-whisper ``transcribe()`` settings that matter for coaching."""
-
-    beam_size: int = 5
-    """Beam width (1 = greedy)."""
-    initial_prompt: str | None = FILLER_PROMPT
-    """Text that primes the first window (style, fillers)."""
-    hotwords: str | None = None
-    """Text put in the prompt of *every* 30 s window."""
-    condition_on_previous_text: bool = True
-    """Feed each window's text to the next as prompt."""
-    vad_filter: bool = False
-    """Cut non-speech with Silero VAD before decoding."""
-    temperature: float | tuple[float, ...] = 0.0
-    """Sampling temperature, or a fallback ladder. 0 only: with faster-whisper's ladder
-    (0.0, 0.2, ... 1.0) a failed window is re-sampled at random (best of 5), so the same
-    1.36 s clip gave 6 different transcripts in 6 runs; the adapter's own deterministic
-    re-decode replaces it."""
-    no_speech_threshold: float | None = 0.6
-    """A window Whisper gives this no-speech probability (with unlikely text) is skipped."""
-    suppress_tokens: tuple[int, ...] = (-1,)
-    """Token ids never emitted; (-1,) is Whisper's default symbol list."""
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``WhisperModel.transcribe``."""
-        kwargs = asdict(self)
-        kwargs["suppress_tokens"] = list(self.suppress_tokens)
-        if isinstance(self.temperature, tuple):
-            kwargs["temperature"] = list(self.temperature)
-        return kwargs
-
-
-DEFAULT_DECODE = DecodeOptions()
-"""Settings used unless a caller passes others (chosen from the benchmark)."""
 
 REDECODE_LADDER: tuple[dict[str, Any], ...] = (
     {},
@@ -94,10 +74,6 @@ can emit nothing for a whole 30 s window that decodes fully without it), then wi
 prompt and without skipping windows Whisper thinks are silent."""
 REDECODE_PAD_S = 0.2
 """Audio kept around a stretch decoded again."""
-MAX_TOKENS_PER_S = 12.0
-"""Most tokens a second of speech can need (fast speech is under 6); caps a repetition loop,
-which otherwise decodes for seconds (9 s for a 1.36 s clip on 2 cores). Never above 200: the
-prompt (up to 224 tokens of previous text) and the new tokens must fit in 448."""
 LONG_FILE_S = 300.0
 """Clips longer than this are decoded in pieces of at most ``LONG_PIECE_S``, cut at pauses:
 faster-whisper builds the features of its whole input at once (about 1 MB a second), so a
@@ -113,57 +89,6 @@ CHUNK_S: float | None = None
 With the punctuated prompt, Whisper's long-form decoding dropped every filler after the
 first window and 15 s pieces helped (0/15 -> 10/15 kept); with the lower-case prompt the
 verbatim style carries over between windows (14/15 kept), so pieces are off by default."""
-
-TAIL_MIN_PROBABILITY = 0.2
-"""Trailing words below this confidence are dropped: Whisper invents an "uh" or "you" in
-the silence after the last word (p < 0.02 on the real clips), which would count as a
-filler that was never said."""
-
-
-_MODEL_CACHE: dict[tuple[str, int], WhisperModel] = {}
-_MODEL_CACHE_LOCK = threading.Lock()
-
-
-def load_whisper_model(resolved: ResolvedModel, cpu_threads: int = 0) -> WhisperModel:
-    """The shared CPU int8 ``WhisperModel`` for a model folder, loaded on first use.
-
-    Args:
-        resolved: The model folder.
-        cpu_threads: CTranslate2 threads (0 = library default).
-
-    Returns:
-        The loaded model; the same object for the same (folder, threads).
-
-    Raises:
-        ModelError: CTranslate2 cannot load the folder.
-    """
-    key = (str(resolved.path), cpu_threads)
-    with _MODEL_CACHE_LOCK:
-        if key not in _MODEL_CACHE:
-            _MODEL_CACHE[key] = _create_model(resolved, cpu_threads)
-        return _MODEL_CACHE[key]
-
-
-def clear_model_cache() -> None:
-    """Forget every loaded model (tests and benchmarks)."""
-    with _MODEL_CACHE_LOCK:
-        _MODEL_CACHE.clear()
-
-
-def _create_model(resolved: ResolvedModel, cpu_threads: int) -> WhisperModel:
-    from faster_whisper import WhisperModel
-
-    try:
-        return WhisperModel(
-            str(resolved.path),
-            device="cpu",
-            compute_type="int8",
-            cpu_threads=cpu_threads,
-            local_files_only=True,
-        )
-    except (RuntimeError, ValueError, OSError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelError(f"cannot load Whisper model '{resolved.name}': {reason}") from exc
 
 
 class WhisperTranscriber:
@@ -262,6 +187,7 @@ class WhisperTranscriber:
 
             words = drop_invented(words, shifted, audible)
             words = self._fill_gaps(samples, words, shifted, offset_s, audible)
+            words = split_merged_fillers(words, shifted)
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
         text = " ".join(word.text for word in words)
@@ -370,23 +296,7 @@ class WhisperTranscriber:
         self, samples: np.ndarray, offset_s: float, options: DecodeOptions
     ) -> list[Word]:
         """Words of one decode, without failed segments and the unsure tail."""
-        if samples.size < SAMPLE_RATE // 10:
-            return []
-        kwargs = options.as_kwargs()
-        duration_s = samples.size / SAMPLE_RATE
-        if duration_s <= WINDOW_S:  # one window: a repetition loop cannot run to 224 tokens
-            kwargs["max_new_tokens"] = min(int(MAX_TOKENS_PER_S * duration_s) + 10, 200)
-        segments, _info = self._whisper().transcribe(
-            samples, language="en", word_timestamps=True, **kwargs
-        )
-        words = []
-        for segment in segments:  # the generator does the decoding
-            if failed_segment(
-                segment.compression_ratio, segment.avg_logprob, segment.no_speech_prob
-            ):
-                continue
-            words.extend(convert_words(segment.words or [], offset_s))
-        return _drop_unsure_tail(words)
+        return decode(self._whisper(), samples, offset_s, options)
 
     def _resolve(self) -> ResolvedModel:
         if self._resolved is None:
@@ -405,11 +315,3 @@ class WhisperTranscriber:
 def _fingerprint(samples: np.ndarray) -> tuple[int, int, float]:
     """Cheap identity of an audio buffer (address, length, a sparse sum)."""
     return samples.ctypes.data, samples.size, float(np.sum(samples[::997], dtype=np.float64))
-
-
-def _drop_unsure_tail(words: list[Word]) -> list[Word]:
-    """Words without the low-confidence run at the end (hallucinated after speech)."""
-    end = len(words)
-    while end > 0 and words[end - 1].probability < TAIL_MIN_PROBABILITY:
-        end -= 1
-    return words[:end]
