@@ -123,7 +123,9 @@ def keeps_module_state(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under ``--dist loadgroup``, put the tests of a module with shared state in one group
     (one worker builds the state once); runs before xdist names the groups."""
-    if config.getoption("dist", "no") != "loadgroup":
+    # xdist sets ``loadgroup`` in its workers (where ``dist`` reads "no"), ``dist`` elsewhere
+    if not (getattr(config.option, "loadgroup", False) or config.getoption("dist", "no")
+            == "loadgroup"):
         return
     stateful = {item.nodeid.split("::")[0] for item in items if keeps_module_state(item)}
     for item in items:
