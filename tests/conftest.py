@@ -122,7 +122,8 @@ def keeps_module_state(item: pytest.Item) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under ``--dist loadgroup``, put the tests of a module with shared state in one group
-    (one worker builds the state once); runs before xdist names the groups."""
+    (one worker builds the state once), and hand out ``slow`` tests first so that no long
+    test starts last; runs before xdist names the groups."""
     # xdist sets ``loadgroup`` in its workers (where ``dist`` reads "no"), ``dist`` elsewhere
     if not (getattr(config.option, "loadgroup", False) or config.getoption("dist", "no")
             == "loadgroup"):
@@ -132,3 +133,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = item.nodeid.split("::")[0]
         if module in stateful and not any(item.iter_markers("xdist_group")):
             item.add_marker(pytest.mark.xdist_group(module))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
