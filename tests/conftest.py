@@ -111,7 +111,7 @@ def keeps_module_state(item: pytest.Item) -> bool:
     info = getattr(item, "_fixtureinfo", None)
     if info is not None:
         for defs in info.name2fixturedefs.values():
-            if any(d.scope == "module" for d in defs):
+            if defs and defs[-1].scope == "module":  # the definition in effect (last)
                 return True
     module = getattr(item, "module", None)
     return module is not None and any(
