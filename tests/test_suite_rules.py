@@ -136,6 +136,8 @@ def test_cached(n, state):
     assert {"test_needs_a_clip", "test_needs_a_tool"} <= failed
     assert "test_sound_card" not in failed and "test_plain" not in failed
     result.stdout.fnmatch_lines(["*frobnicator is not installed*nothing may skip in CI*"])
+    result.stdout.fnmatch_lines(["*ERROR collecting test_module_skip.py*",
+                                 "*no_such_module_here*nothing may skip in CI*"])
     workers = {m[1] for line in result.outlines
                if (m := re.search(r"\[(gw\d+)\].*test_state\.py::test_cached", line))}
     assert len(workers) == 1, workers  # grouped: one worker built the module's state
