@@ -7,10 +7,16 @@
 - In CI (``CI=true``) nothing may skip: a skipped test is reported as failed (device tests
   whose PulseAudio server cannot start, missing tools, ...), except for the reasons listed
   in ``CI_ALLOWED_SKIPS``. Outside CI, tests may skip with their reason (``-ra`` lists them).
+- In parallel runs (pytest-xdist, ``--dist loadgroup``, as ``tools/dev.sh test`` runs them)
+  the tests of a module that keeps state between its tests (a module-scoped fixture, or a
+  cached function at module level, e.g. one transcription per fixture) go to one worker, so
+  that state is built once; each worker starts its own virtual PulseAudio server (its own
+  runtime folder and socket), so device tests need no grouping.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -97,3 +103,34 @@ def pytest_report_header(config: pytest.Config) -> str:
     ci = "CI: skips fail" if in_ci() else "not CI: skips allowed"
     shared = "present" if shared_path().is_dir() else "MISSING (tests needing it will fail)"
     return f"starcoach: {ci} (CI={os.environ.get('CI', '')!r}); ../shared {shared}"
+
+
+def keeps_module_state(item: pytest.Item) -> bool:
+    """True when ``item``'s module shares state between its tests: a module-scoped fixture
+    the test uses, or a function cached at module level (``functools.cache``)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        for defs in info.name2fixturedefs.values():
+            if defs and defs[-1].scope == "module":  # the definition in effect (last)
+                return True
+    module = getattr(item, "module", None)
+    return module is not None and any(
+        isinstance(value, functools._lru_cache_wrapper) for value in vars(module).values()
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup``, put the tests of a module with shared state in one group
+    (one worker builds the state once), and hand out ``slow`` tests first so that no long
+    test starts last; runs before xdist names the groups."""
+    # xdist sets ``loadgroup`` in its workers (where ``dist`` reads "no"), ``dist`` elsewhere
+    if not (getattr(config.option, "loadgroup", False) or config.getoption("dist", "no")
+            == "loadgroup"):
+        return
+    stateful = {item.nodeid.split("::")[0] for item in items if keeps_module_state(item)}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module in stateful and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(module))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable

@@ -165,6 +165,7 @@ def test_wheel_package_data_includes_the_demo_and_the_mock_set() -> None:
 
 
 @pytest.mark.model
+@pytest.mark.slow  # transcribes a whole mock interview's answers
 def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: DemoClips) -> None:
     """Real transcription of the demo answers through the whole mock-interview flow."""
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from starcoach.adapters.fixtures import RecordingSpeaker
 from starcoach.core.mock_interview import CLOSING_ID, OPENING_ID
 from starcoach.services import InterviewOptions, Services, fixture_services
@@ -46,6 +48,7 @@ async def run_mock(app: InterviewApp, pilot) -> InterviewScreen:
     return interview
 
 
+@pytest.mark.slow  # a whole mock interview (eight answers) in the app
 async def test_mock_interview_ends_in_the_saved_scorecard(tmp_path: Path) -> None:
     services = demo_services(tmp_path)
     app = InterviewApp(services)
@@ -97,6 +100,7 @@ async def test_mock_flag_starts_the_mock_interview(tmp_path: Path) -> None:
         await pilot.press("q")
 
 
+@pytest.mark.slow  # a whole mock interview (eight answers) in the app
 async def test_quit_on_the_scorecard_leaves_the_history_whole(tmp_path: Path) -> None:
     services = demo_services(tmp_path)
     services.options = InterviewOptions()

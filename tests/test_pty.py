@@ -89,7 +89,7 @@ class Terminal:
     def close(self) -> int:
         """Wait for the app to exit (killing it if it hangs); its exit status."""
         try:
-            deadline = time.monotonic() + 15
+            deadline = time.monotonic() + DEADLINE_S  # quitting waits for its workers
             while self.process.poll() is None and time.monotonic() < deadline:
                 self.read()
             if self.process.poll() is None:
@@ -138,6 +138,7 @@ def test_real_app_at_80x24_by_keys(terminal: Terminal, tmp_path: Path) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.slow  # the demo answer plays in real time until words are heard
 def test_ctrl_c_while_recording_exits_cleanly_and_keeps_the_recording(tmp_path: Path) -> None:
     """The real `starcoach --demo` quit by Ctrl+C mid-answer: exit 0 (no abort from a decode
     cut off at shutdown), the terminal restored, the recording so far on disk."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,42 @@ def test_present_shared_skips_are_left_alone(suite: pytest.Pytester, tmp_path: P
     found = outcomes(result)
     assert found["test_uses_the_fixture"] == "PASSED"
     assert found["test_needs_a_tool"] == "SKIPPED"
+
+
+def test_parallel_workers_keep_the_ci_rules(suite: pytest.Pytester,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tools/dev.sh test`` runs the suite on pytest-xdist workers: the skip rules still hold
+    there (the hooks run in each worker), and a module's shared state stays in one worker."""
+    pytest.importorskip("xdist", reason="pytest-xdist (test dependency) runs the suite")
+    root = str(Path(__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [root, *sys.path])))
+    monkeypatch.setenv("CI", "true")
+    suite.makepyfile(test_state='''
+import functools, os
+import pytest
+
+@functools.cache
+def built():
+    return os.getpid()
+
+@pytest.fixture(scope="module")
+def state():
+    return os.getpid()
+
+@pytest.mark.parametrize("n", range(6))
+def test_cached(n, state):
+    assert built() == state
+''')
+    result = suite.runpytest(*FLAGS, "-n", "2", "--dist", "loadgroup", "-p", "xdist")
+    result.stdout.fnmatch_lines(["*2 workers*"])
+    failed = {m[1] for line in result.outlines
+              if (m := re.search(r"FAILED test_small\.py::(test_\w+)", line))}
+    assert {"test_needs_a_clip", "test_needs_a_tool"} <= failed
+    assert "test_sound_card" not in failed and "test_plain" not in failed
+    result.stdout.fnmatch_lines(["*frobnicator is not installed*nothing may skip in CI*"])
+    result.stdout.fnmatch_lines(["*ERROR collecting test_module_skip.py*",
+                                 "*no_such_module_here*nothing may skip in CI*"])
+    workers = {m[1] for line in result.outlines
+               if (m := re.search(r"\[(gw\d+)\].*test_state\.py::test_cached", line))}
+    assert len(workers) == 1, workers  # grouped: one worker built the module's state
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

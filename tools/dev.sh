@@ -80,8 +80,12 @@ case "$mode" in
   test)
     # The device tests start their own virtual PulseAudio server; with CI=true any test that
     # cannot run (no server, no ../shared, a missing tool) fails instead of skipping.
+    # Tests run in parallel (pytest-xdist): one worker per core, at most 4 (each loads the
+    # models and may start a sound server); STARCOACH_TEST_WORKERS=0 runs them in one process.
+    # --dist loadgroup keeps a module's tests that share state in one worker (tests/conftest.py).
     rc=0
-    .venv/bin/python -m pytest "$@" || rc=$?
+    workers=${STARCOACH_TEST_WORKERS:-auto}
+    .venv/bin/python -m pytest -n "$workers" --maxprocesses=4 --dist loadgroup "$@" || rc=$?
     if [ "$rc" -eq 5 ]; then
       echo "dev.sh test: pytest collected no tests (exit 5): check the -k/-m selection" >&2
     fi

@@ -219,10 +219,13 @@ def _player() -> Callable[[AudioClip], None] | None:
 
 
 def _answers_dir(data_dir: Path | None) -> Path:
+    from starcoach.storage.files import private_dir
     from starcoach.storage.paths import data_dir as resolve
 
-    path = resolve(data_dir) / "recordings"
-    path.mkdir(parents=True, exist_ok=True)
+    folder = resolve(data_dir)
+    private_dir(folder)  # the app writes: the data folder and its recordings are 0700
+    path = folder / "recordings"
+    private_dir(path)
     return path
 
 

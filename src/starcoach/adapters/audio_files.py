@@ -72,7 +72,7 @@ def load_wav(path: str | Path) -> AudioClip:
 
 
 def save_wav(path: str | Path, clip: AudioClip) -> Path:
-    """Write a clip as mono 16-bit PCM WAV (samples are clipped to -1..1).
+    """Write a clip as mono 16-bit PCM WAV (samples are clipped to -1..1), private (0600).
 
     Args:
         path: Destination file; its parent folder must exist.
@@ -81,10 +81,12 @@ def save_wav(path: str | Path, clip: AudioClip) -> Path:
     Returns:
         The path written.
     """
+    from starcoach.storage.files import open_private
+
     file = Path(path)
     pcm = np.clip(np.asarray(clip.samples, dtype=np.float32), -1.0, 1.0)
     data = np.round(pcm * 32767.0).astype("<i2").tobytes()
-    with wave.open(str(file), "wb") as out:
+    with open_private(file) as handle, wave.open(handle, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(int(clip.sample_rate))

@@ -65,11 +65,14 @@ class WavAppender:
     """
 
     def __init__(self, path: Path, sample_rate: int = SAMPLE_RATE) -> None:
-        """Create (or truncate) ``path`` and write an empty WAV header."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Create (or truncate) ``path`` as a private (0600) file in a 0700 folder and write an
+        empty WAV header."""
+        from starcoach.storage.files import open_private, private_dir
+
+        private_dir(path.parent)
         self.path = path
         self.frames = 0
-        self._file: BinaryIO = path.open("wb")
+        self._file: BinaryIO = open_private(path)
         self._file.write(_wav_header(sample_rate, 0))
         self._file.flush()
 

@@ -45,15 +45,25 @@ def session_report(folder: Path, ref: str, fmt: str, trainee: str | None = None)
     return render_export(export, fmt)
 
 
-def write_report(text: str, path: Path) -> Path:
+def write_report(text: str, path: Path, *, private: bool = False) -> Path:
     """Write report ``text`` to ``path`` (creating its folder); returns ``path``.
+
+    A new file is 0600 (it holds transcripts). With ``private`` (a report inside the data
+    folder) its folder is 0700 and an existing file is tightened too; otherwise (a file the
+    user named) an existing file keeps its mode and missing folders get the usual ones.
 
     Raises:
         AppError: the file cannot be written (one line saying why: read-only, full, ...).
     """
+    from starcoach.storage.files import open_private, private_dir
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if private:
+            private_dir(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with open_private(path, keep_mode=not private) as out:
+            out.write(text.encode("utf-8"))
     except OSError as exc:
         raise AppError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
@@ -66,4 +76,4 @@ def write_session_html(folder: Path, session_id: str) -> Path:
         AppError: the history cannot be read or the file cannot be written.
     """
     text = session_report(folder, session_id, "html")
-    return write_report(text, folder / REPORTS_DIR / f"session-{session_id}.html")
+    return write_report(text, folder / REPORTS_DIR / f"session-{session_id}.html", private=True)

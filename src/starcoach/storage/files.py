@@ -1,8 +1,11 @@
 """Files of the history folder: private permissions, staged audio copies, the orphan sweep.
 
-The data folder and every folder inside it are 0700; the database, its ``-wal``/``-shm`` files
-and saved audio are 0600. Audio is copied to a hidden temporary name in its final folder,
-fsynced, and renamed into place only inside the transaction that inserts its row.
+The data folder and every folder inside it are 0700; the database, its ``-wal``/``-shm`` files,
+saved audio, recordings, logs and reports written into it are 0600 (:func:`private_dir`,
+:func:`open_private`). A file the user names outside the data folder (``report -o FILE``) is
+created 0600 too, but an existing one keeps the mode the user gave it. Audio is copied to a
+hidden temporary name in its final folder, fsynced, and renamed into place only inside the
+transaction that inserts its row.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE_DIR = 0o700
 """Mode of the data folder and the folders inside it."""
@@ -27,6 +31,9 @@ TMP_SUFFIX = ".tmp"
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside the database."""
+
+_BINARY = getattr(os, "O_BINARY", 0)
+"""No newline translation on Windows (0 elsewhere)."""
 
 
 def tighten(path: Path, mode: int) -> None:
@@ -46,6 +53,25 @@ def private_dir(path: Path) -> None:
     """
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     tighten(path, PRIVATE_DIR)
+
+
+def open_private(path: Path, *, keep_mode: bool = False) -> BinaryIO:
+    """Open ``path`` for writing, created or truncated, as a private (0600) file.
+
+    A new file is created 0600 whatever the umask; an existing one is tightened to 0600,
+    unless ``keep_mode`` (a file the user named outside the data folder keeps its mode).
+
+    Raises:
+        OSError: the file cannot be opened for writing.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, PRIVATE_FILE)
+    try:
+        if not keep_mode:
+            tighten(path, PRIVATE_FILE)
+        return os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def private_db(db: Path) -> None:
@@ -87,7 +113,7 @@ def stage_copy(source: Path, dest: Path) -> StagedFile:
     with Path(source).open("rb") as src:
         private_dir(dest.parent)
         tmp = dest.with_name(f".{secrets.token_hex(6)}.{os.getpid()}{TMP_SUFFIX}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, PRIVATE_FILE)
         try:
             with os.fdopen(fd, "wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)

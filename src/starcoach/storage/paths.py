@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from starcoach.core.calls import RUBRIC_FILE
+from starcoach.storage.files import PRIVATE_DIR
 
 APP_NAME = "starcoach"
 """Folder name under the platform's user data directory."""
@@ -21,10 +22,12 @@ AUDIO_DIR = "audio"
 
 
 def data_dir(override: Path | None = None) -> Path:
-    """The data folder, created on demand.
+    """The data folder, created on demand private to the user (0700).
 
     Precedence: ``override`` (``--data-dir``), then ``$STARCOACH_DATA_DIR``, then the platform
-    user data folder (``platformdirs.user_data_path("starcoach")``).
+    user data folder (``platformdirs.user_data_path("starcoach")``). Missing parent folders
+    get the usual permissions; an existing data folder is left as it is here (read-only
+    commands change nothing) and tightened when the history is opened for writing.
 
     Args:
         override: An explicit folder, e.g. from ``--data-dir``.
@@ -44,7 +47,7 @@ def data_dir(override: Path | None = None) -> Path:
 
         path = platformdirs.user_data_path(APP_NAME)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     except OSError as exc:
         from starcoach.core.errors import AppError
 

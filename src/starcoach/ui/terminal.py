@@ -27,9 +27,12 @@ def native_stderr_to(log_path: Path) -> Iterator[Path | None]:
     Yields:
         The log file, or None when fd 2 was left alone.
     """
+    from starcoach.storage.files import PRIVATE_FILE, private_dir, tighten
+
     try:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        private_dir(log_path.parent)  # logs/ 0700, audio.log 0600
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+        tighten(log_path, PRIVATE_FILE)
     except OSError:
         yield None
         return

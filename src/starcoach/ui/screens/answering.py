@@ -279,9 +279,11 @@ class AnswerScreen(Screen[None]):
 
     # -- helpers --------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
+        changed = state != self.state
         self.state = state
         self.query_one(LevelMeter).display = state == "recording"
-        self.refresh_bindings()
+        if changed:  # each refresh rebuilds the footer: ~20 times an answer otherwise
+            self.refresh_bindings()
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
