@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.analysis.engine import Settings
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.core.ports import Recorder, Speaker
@@ -236,17 +237,17 @@ def _history_saver(
 
     session: dict[str, str] = {}
 
-    def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
-        q = analysis.get("question") or {}  # the session row comes with its first answer
+    def save(analysis: Analysis, audio: Path | None, kind: str = "interview") -> None:
+        q = analysis.question  # the session row comes with its first answer
         mock = kind.startswith("mock")
         session[kind], _ = save_analysis(
             analysis,
             audio,
-            analysis.get("question"),
+            q,
             data_dir,
             session_id=session.get(kind),
             kind="interview" if mock else kind,
-            question_set=MOCK_SESSION_SET if mock else q.get("set"),
+            question_set=MOCK_SESSION_SET if mock else (q.set if q else None),
         )
 
     def save_scorecard(card: dict[str, Any], kind: str) -> None:

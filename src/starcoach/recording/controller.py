@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.analysis.engine import QuestionRef, Settings
+from starcoach.core.analysis.result import Analysis, AttachedFollowUp
 from starcoach.core.errors import AppError, DeviceError
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.ports import Speaker
@@ -75,17 +76,15 @@ class Prompt:
     """Who reads the prompt aloud; None shows it only."""
 
 
-def _no_follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+def _no_follow_up(analysis: Analysis, prompt: Prompt) -> str | None:
     return None
 
 
-def _attach_follow_up(
-    first: dict[str, Any], question: str, second: dict[str, Any]
-) -> dict[str, Any]:
-    return {**first, "follow_up": {"question": question, "analysis": second}}
+def _attach_follow_up(first: Analysis, question: str, second: Analysis) -> Analysis:
+    return replace(first, follow_up=AttachedFollowUp(question, second))
 
 
-def _as_is(analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
+def _as_is(analysis: Analysis, prompt: Prompt) -> Analysis:
     return analysis
 
 
@@ -93,14 +92,14 @@ def _as_is(analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
 class FlowHooks:
     """The places a screen (or a future mode) plugs into the flow."""
 
-    follow_up: Callable[[dict[str, Any], Prompt], str | None] = _no_follow_up
+    follow_up: Callable[[Analysis, Prompt], str | None] = _no_follow_up
     """After the analysis: a follow-up question to ask aloud and record, or None. Called
     again after each follow-up answer (with the combined analysis), up to ``max_follow_ups``."""
-    combine: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]] = _attach_follow_up
+    combine: Callable[[Analysis, str, Analysis], Analysis] = _attach_follow_up
     """Merges (answer analysis, follow-up question, follow-up analysis) into one analysis."""
     max_follow_ups: int = 2
     """Most follow-ups per take."""
-    to_store: Callable[[dict[str, Any], Prompt], dict[str, Any]] = _as_is
+    to_store: Callable[[Analysis, Prompt], Analysis] = _as_is
     """What is saved to the history for an analysis (e.g. with the call rubric added)."""
     kind: str = "interview"
     """History session kind ("interview", "call", ...)."""
@@ -318,9 +317,7 @@ class _Take:
                 break
         return not self.cancelled
 
-    def record(
-        self, prompt: Prompt, follow_up: bool
-    ) -> tuple[dict[str, Any], Path, str | None] | None:
+    def record(self, prompt: Prompt, follow_up: bool) -> tuple[Analysis, Path, str | None] | None:
         """Record and analyse one answer; None when abandoned or failed (reported)."""
         from starcoach.recording.live_recorder import record_answer
 
@@ -359,7 +356,7 @@ class _Take:
 
     def _lost(
         self, exc: AppError, prompt: Prompt, elapsed: float
-    ) -> tuple[dict[str, Any], Path, str | None] | None:
+    ) -> tuple[Analysis, Path, str | None] | None:
         """The microphone failed mid-answer: analyse what reached the disk, say so."""
         path = prompt.audio_path
         device = isinstance(exc, DeviceError)
@@ -385,7 +382,7 @@ class _Take:
         regions: list[tuple[float, float]] | None,
         tracks: Any,
         path: Path | None,
-    ) -> dict[str, Any] | None:
+    ) -> Analysis | None:
         """Analyse the clip; a failure is reported and gives None."""
         from starcoach.recording.pipeline import analyze_clip
 
@@ -405,7 +402,7 @@ class _Take:
             return None
 
     def finish(
-        self, analysis: dict[str, Any], prompt: Prompt, path: Path | None, notice: str | None
+        self, analysis: Analysis, prompt: Prompt, path: Path | None, notice: str | None
     ) -> None:
         """Report the analysis, then save it to the history (off the feedback's path)."""
         if self.cancelled:

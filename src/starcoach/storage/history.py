@@ -24,6 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from starcoach.core.analysis.contract import to_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
 from starcoach.core.trends import attempt_score, metrics_of
 from starcoach.storage import errors, files
@@ -282,8 +285,8 @@ class History(HistoryQueries):
     def save_new_session(
         self,
         kind: str,
-        question: Mapping[str, Any] | None,
-        analysis: Mapping[str, Any],
+        question: Question | None,
+        analysis: Analysis,
         audio: Path | None = None,
         *,
         question_set: str | None = None,
@@ -306,16 +309,16 @@ class History(HistoryQueries):
     def save_attempt(
         self,
         session_id: str,
-        question: Mapping[str, Any] | None,
-        analysis: Mapping[str, Any],
+        question: Question | None,
+        analysis: Analysis,
         audio: Path | None = None,
     ) -> int:
         """Save one answer into an existing session (row and audio together); returns its id.
 
         Args:
             session_id: An existing session.
-            question: ``{"id", "text"}`` or None (then ``analysis["question"]`` is used).
-            analysis: The analysis dict (JSON-serialisable).
+            question: The question, or None (then ``analysis.question`` is used).
+            analysis: The analysis.
             audio: The answer's audio file to copy, or None.
 
         Raises:
@@ -330,15 +333,15 @@ class History(HistoryQueries):
         self,
         session_id: str,
         new: tuple[Any, ...] | None,
-        question: Mapping[str, Any] | None,
-        analysis: Mapping[str, Any],
+        question: Question | None,
+        analysis: Analysis,
         audio: Path | None,
     ) -> int | None:
         """The one-transaction save; None when ``new`` names a session id already taken."""
-        q = question if question is not None else analysis.get("question") or {}
+        q = question if question is not None else analysis.question or Question()
         m = metrics_of(analysis)
         metrics = [getattr(m, k, None) for k in METRIC_COLUMNS[:-1]] + [attempt_score(analysis)]
-        analysis_json = json.dumps(analysis, ensure_ascii=False, allow_nan=False)
+        analysis_json = json.dumps(to_json(analysis), ensure_ascii=False, allow_nan=False)
         staged: files.StagedFile | None = None
         try:
             with self._write() as conn:
@@ -368,8 +371,8 @@ class History(HistoryQueries):
                     (
                         attempt_id,
                         session_id,
-                        q.get("id"),
-                        q.get("text"),
+                        q.id,
+                        q.text,
                         _now(),
                         rel,
                         analysis_json,

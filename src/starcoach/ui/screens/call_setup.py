@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from starcoach.core.call_delivery import DEAD_AIR_S, PHONE_WPM
 from starcoach.core.calls import Scenario, load_rubric, load_scenarios
 from starcoach.core.errors import AppError
 from starcoach.core.rubric import Rubric
 from starcoach.services import Services
 from starcoach.storage.paths import calls_dir, rubric_file
 from starcoach.ui.screens.modals import HelpScreen
-from starcoach.ui.widgets.call_feedback import DEAD_AIR_S, PHONE_WPM
 
 SILENCE_MARGIN_S = 2.0
 """The auto-stop waits this much longer than dead air, so dead air can be measured."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,10 +30,6 @@ from starcoach.ui.screens.history_dialogs import ConfirmScreen, InfoScreen
 from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import (
     FeedbackView,
-    metrics_text,
-    star_text,
-    tips_text,
-    transcript_text,
 )
 from starcoach.ui.widgets.trends import TrendsView
 
@@ -82,17 +77,6 @@ def short(text: str | None, width: int = QUESTION_W) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _renders(analysis: Mapping[str, Any]) -> bool:
-    """True when ``FeedbackView`` can draw the analysis (older saves may lack fields)."""
-    a = dict(analysis)
-    try:
-        for render in (transcript_text, metrics_text, star_text, tips_text):
-            render(a)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        return False
-    return True
-
-
 class AttemptScreen(Screen[None]):
     """One saved answer's full feedback."""
 
@@ -110,13 +94,7 @@ class AttemptScreen(Screen[None]):
             f"Session {a.session_id}  ·  {local_time(a.created_at)}",
             id="attempt-title",
         )
-        if _renders(a.analysis):
-            yield FeedbackView(a.analysis, id="attempt-feedback")
-        else:
-            from starcoach.reports.common import metric_rows
-
-            rows = "\n".join(f"{k:<22}{v}" for k, v in metric_rows(a.analysis))
-            yield Static(f"{a.analysis.get('transcript') or ''}\n\n{rows}", id="attempt-feedback")
+        yield FeedbackView(a.analysis, id="attempt-feedback")  # old saves read with defaults
         yield Footer()
 
 
