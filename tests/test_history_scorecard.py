@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
 from starcoach.storage.history import History
 from starcoach.storage.paths import db_path
@@ -20,12 +24,16 @@ CARD = {"verdict": "Worth a second interview", "answers": 2, "competencies": [
     "delivery": {"lines": ["Pace 140 wpm: easy to follow."]}, "closing": None}
 
 
-def analysis(text: str, behavioral: bool) -> dict:
+def analysis_json(text: str, behavioral: bool) -> dict[str, Any]:
     star = {"situation": 0.0, "task": 0.0, "action": 0.0, "result": 0.0,
             "behavioral": behavioral, "missing": [], "sentences": []}
     return {"transcript": text, "duration_s": 20.0, "words": [], "star": star,
             "pace": {"wpm": 130.0}, "fillers": {"count": 0, "per_minute": 0.0},
             "pauses": {"count": 0, "long_count": 0}}
+
+
+def analysis(text: str, behavioral: bool) -> Analysis:
+    return from_json(analysis_json(text, behavioral))
 
 
 def v1_history(folder: Path) -> None:
@@ -43,7 +51,7 @@ def v1_history(folder: Path) -> None:
         conn.execute("INSERT INTO attempts (id, session_id, question_id, question_text, "
                      "created_at, analysis_json, wpm, star_coverage, score) VALUES "
                      "(?, ?, 'q', 'A question', '2026-01-01T10:00:00+00:00', ?, 130, 0, 0.5)",
-                     (n, session, json.dumps(analysis("Hello there.", behavioral))))
+                     (n, session, json.dumps(analysis_json("Hello there.", behavioral))))
     conn.close()
 
 
@@ -84,7 +92,7 @@ def test_scorecard_report_sections(tmp_path: Path) -> None:
     from starcoach.reports.session import session_report
 
     with History.open(tmp_path / "data") as history:
-        session, _ = history.save_new_session("interview", {"id": "calm", "text": "Calm?"},
+        session, _ = history.save_new_session("interview", Question("calm", "Calm?"),
                                               analysis("I listened first.", True),
                                               question_set="mock-interview")
         history.save_scorecard(session, CARD)
@@ -101,7 +109,8 @@ def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: 
     services = fixture_services(InterviewOptions(), answers=[tmp_path / "unused.wav"],
                                 data_dir=tmp_path / "data", transcriber=object())  # type: ignore[arg-type]
     assert services.save_attempt is not None and services.save_scorecard is not None
-    answer = {**analysis("I listened first.", True), "question": {"id": "calm", "text": "C?"}}
+    answer = from_json({**analysis_json("I listened first.", True),
+                        "question": {"id": "calm", "text": "C?"}})
     for kind in ("mock-1", "interview", "mock-2", "mock-1"):
         services.save_attempt(answer, None, kind)
     services.save_scorecard(CARD, "mock-1")

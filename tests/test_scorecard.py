@@ -185,7 +185,8 @@ def test_to_dict_is_json_ready() -> None:
 
 
 def test_work_on_falls_back_to_the_weakest_answers_tips() -> None:
-    weak = from_json({**to_json(NO_RESULT), "tips": ["You never said how it ended: add the result."]})
+    weak = from_json({**to_json(NO_RESULT),
+                      "tips": ["You never said how it ended: add the result."]})
     card = build_scorecard([(EMPATHY, STRONG), (PATIENCE, weak)])
     assert card.work_on == (
         "Finish every story with how it ended, ideally with a number: 1 of 2 stories never said.",

@@ -107,9 +107,10 @@ def star_coverage(analysis: Analysis) -> float | None:
     """Mean of the four STAR part scores, or None when STAR does not apply (not a behavioral
     question: call turns, open questions)."""
     star = analysis.star
-    if not star.behavioral:
+    if not star.behavioral or not star.scored:
         return None
-    return sum(star.part(p) for p in STAR_PARTS) / len(STAR_PARTS)
+    known = [s for p in STAR_PARTS if (s := getattr(star, p)) is not None]
+    return sum(known) / len(known)
 
 
 def metrics_of(analysis: Analysis) -> Metrics:

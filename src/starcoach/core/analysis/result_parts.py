@@ -173,10 +173,11 @@ class Pronouns:
 class Star:
     """STAR structure (``star``): part strengths 0..1, gaps, labeled sentences."""
 
-    situation: float = 0.0
-    task: float = 0.0
-    action: float = 0.0
-    result: float = 0.0
+    situation: float | None = None
+    task: float | None = None
+    action: float | None = None
+    result: float | None = None
+    """Strength of each part, 0..1 (None only in a save that kept no scores)."""
     missing: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     sentences: tuple[StarSentence, ...] = ()
@@ -192,9 +193,14 @@ class Star:
     """Numbers and amounts quoted from the result sentences."""
 
     def part(self, name: str) -> float:
-        """The strength of the STAR part ``name`` (0 for anything else)."""
-        value = getattr(self, name, 0.0) if name in _PARTS else 0.0
-        return float(value)
+        """The strength of the STAR part ``name`` (0 when not scored or not a part)."""
+        value = getattr(self, name) if name in _PARTS else None
+        return 0.0 if value is None else float(value)
+
+    @property
+    def scored(self) -> bool:
+        """Whether any part has a strength (old saves may have none)."""
+        return any(getattr(self, p) is not None for p in _PARTS)
 
 
 _PARTS = ("situation", "task", "action", "result")
