@@ -23,7 +23,7 @@ from starcoach.core.analysis.result import (
 
 T = TypeVar("T")
 
-__all__ = ["from_json", "to_json"]
+__all__ = ["from_json", "part_json", "to_json"]
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
@@ -31,6 +31,11 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
     out = _dump(analysis)
     assert isinstance(out, dict)
     return out
+
+
+def part_json(part: Any) -> Any:
+    """One part of an analysis (``Star``, ``Tone``, ...) as it appears in the JSON."""
+    return _dump(part)
 
 
 def from_json(data: Mapping[str, Any]) -> Analysis:
