@@ -109,7 +109,7 @@ def star_coverage(analysis: Analysis) -> float | None:
     star = analysis.star
     if not star.behavioral or not star.scored:
         return None
-    known = [s for p in STAR_PARTS if (s := getattr(star, p)) is not None]
+    known = [float(s) for p in STAR_PARTS if (s := getattr(star, p)) is not None]
     return sum(known) / len(known)
 
 

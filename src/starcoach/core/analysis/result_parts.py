@@ -188,7 +188,8 @@ class Star:
     behavioral: bool = True
     """Whether STAR is scored (a missing key in an old save counts as scored)."""
     kind: str | None = None
-    result_concrete: bool = False
+    result_concrete: bool | None = None
+    """Whether the result is concrete (None only in a save that did not judge it)."""
     result_evidence: tuple[str, ...] = ()
     """Numbers and amounts quoted from the result sentences."""
 
