@@ -35,6 +35,7 @@ class ContentResult:
     tips: tuple[str, ...] = field(default=())
     """Content tips, most important first, each quoting its evidence."""
 
+
 def judge_content(reading: Reading, behavioral: bool, has_question: bool = True) -> ContentResult:
     """The content fields from a reading (no tips).
 

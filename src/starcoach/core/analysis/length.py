@@ -29,6 +29,7 @@ class LengthReport:
             return "too short"
         return "too long" if self.duration_s > high else "good"
 
+
 def measure_length(duration_s: float | None, behavioral: bool) -> LengthReport:
     """Judge the answer's length against the target for its kind of question."""
     return LengthReport(duration_s, BEHAVIORAL_TARGET_S if behavioral else OPEN_TARGET_S)

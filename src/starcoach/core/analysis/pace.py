@@ -66,6 +66,7 @@ class PaceReport:
         low, high = self.target
         return "too slow" if self.wpm < low else "too fast" if self.wpm > high else "good"
 
+
 def measure_pace(
     words: Sequence[Word],
     counted: Sequence[bool],

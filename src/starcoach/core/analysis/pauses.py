@@ -82,6 +82,7 @@ class PauseReport:
             return "could not measure"
         return "long pauses" if self.long_count else "ok"
 
+
 def find_pauses(
     words: Sequence[Word],
     activity: Activity | None = None,

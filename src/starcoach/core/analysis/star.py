@@ -72,6 +72,7 @@ class StarResult:
     tips: tuple[str, ...] = field(default=())
     """One specific tip per weakness, quoting its evidence."""
 
+
 def is_behavioral_question(question: str | None) -> bool | None:
     """Whether a question asks for a past example ("Tell me about a time...").
 

@@ -137,6 +137,7 @@ class ToneResult:
         """One plain-English tip per problem found (see ``TIPS``)."""
         return [tip for flag, tip in TIPS if getattr(self, flag)]
 
+
 def _semitones(f0: np.ndarray, ref_hz: float) -> np.ndarray:
     return 12.0 * np.log2(f0 / ref_hz)
 
