@@ -172,3 +172,12 @@ def test_parts_print_as_in_the_contract() -> None:
     a = spoken("long_silence_middle")
     assert part_json(a.pauses) == to_json(a)["pauses"]
     assert part_json(a.tone) == to_json(a)["tone"]
+
+
+def test_damaged_sections_read_as_defaults() -> None:
+    a = from_json({"words": "not a list", "pace": None, "fillers": {"by_text": [1, 2]},
+                   "star": {"sentences": [None, {"text": "I fixed it.", "label": "action"}]},
+                   "follow_up": {"gap": "generic", "analysis": "gone", "coverage": None}})
+    assert a.words == () and a.pace == Analysis().pace and a.fillers.by_text == ()
+    assert [s.text for s in a.star.sentences] == ["", "I fixed it."]
+    assert isinstance(a.follow_up, CombinedFollowUp) and a.follow_up.analysis == Analysis()

@@ -90,10 +90,12 @@ def _dump_follow_up(value: AttachedFollowUp | CombinedFollowUp) -> dict[str, Any
 def _load_follow_up(data: Any) -> AttachedFollowUp | CombinedFollowUp | None:
     if not isinstance(data, Mapping):
         return None
-    second = from_json(data.get("analysis") or {})
+    inner = data.get("analysis")
+    second = from_json(inner if isinstance(inner, Mapping) else {})
     if "gap" not in data and "feedback" not in data:
         return AttachedFollowUp(str(data.get("question") or ""), second)
-    coverage = data.get("coverage") or {}
+    coverage = data.get("coverage")
+    coverage = coverage if isinstance(coverage, Mapping) else {}
     return CombinedFollowUp(
         gap=str(data.get("gap") or ""),
         text=str(data.get("text") or ""),
@@ -126,7 +128,8 @@ def _load_dataclass(cls: type[T], data: Mapping[str, Any]) -> T:
         if f.name == "follow_up" and cls is Analysis:
             kwargs[f.name] = _load_follow_up(raw)
         elif f.metadata.get("map"):
-            kwargs[f.name] = tuple((str(k), v) for k, v in (raw or {}).items())
+            pairs = raw.items() if isinstance(raw, Mapping) else ()
+            kwargs[f.name] = tuple((str(k), v) for k, v in pairs)
         else:
             kwargs[f.name] = _load(hints[f.name], raw, f)
     return cls(**kwargs)
@@ -143,12 +146,13 @@ def _load(hint: Any, raw: Any, f: dataclasses.Field[Any]) -> Any:
             return _load(classes[0], raw, f)
         return raw
     if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_load(item, v, f) for v in (raw or ()))
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, list | tuple):
             return _default(f)
-        return _load_dataclass(hint, raw)
+        item = typing.get_args(hint)[0]
+        return tuple(_load(item, v, f) for v in raw)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        # a section that is not an object (null, a list) reads as the part's defaults
+        return _load_dataclass(hint, raw if isinstance(raw, Mapping) else {})
     return raw
 
 
