@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,16 @@ from starcoach.core.analysis.contract import from_json
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
+from starcoach.core.scorecard import build_scorecard
 from starcoach.storage.history import History
 from starcoach.storage.paths import db_path
 from starcoach.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.test_scorecard import card_answers
 
-CARD = {"verdict": "Worth a second interview", "answers": 2, "competencies": [
-    {"competency": "patience", "rating": "solid", "evidence": ["I listened first."],
-     "questions": ["calm"]}], "strongest": None, "work_on": ["Say how it ended."],
-    "delivery": {"lines": ["Pace 140 wpm: easy to follow."]}, "closing": None}
+CARD = build_scorecard(card_answers())
+"""A whole mock interview's scorecard (the answers of ``tests.test_scorecard``)."""
+STORED = json.loads(json.dumps(CARD.to_dict()))
+"""The scorecard as the history keeps it."""
 
 
 def analysis_json(text: str, behavioral: bool) -> dict[str, Any]:
@@ -77,8 +80,8 @@ def test_migration_to_schema_2_clears_call_star_and_keeps_scorecards(tmp_path: P
         raw = history._query("SELECT star_coverage FROM attempts ORDER BY id")
         assert raw == [(None,), (0.0,)]  # the call turn's 0 is gone from the table itself
         history.save_scorecard("intv0001", CARD)
-        history.save_scorecard("intv0001", {**CARD, "answers": 3})  # replaced, not added
-        assert history.scorecard("intv0001") == {**CARD, "answers": 3}
+        history.save_scorecard("intv0001", replace(CARD, answers=3))  # replaced, not added
+        assert history.scorecard("intv0001") == {**STORED, "answers": 3}
         assert history.export_session("intv0001")["scorecard"]["answers"] == 3
         with pytest.raises(AppError, match="no session"):
             history.save_scorecard("nope", CARD)
@@ -97,10 +100,10 @@ def test_scorecard_report_sections(tmp_path: Path) -> None:
                                               question_set="mock-interview")
         history.save_scorecard(session, CARD)
     markdown = session_report(tmp_path / "data", session, "md")
-    assert "## Mock interview scorecard" in markdown and "Say how it ended." in markdown
+    assert "## Mock interview scorecard" in markdown and CARD.work_on[0] in markdown
     html = session_report(tmp_path / "data", session, "html")
     assert "<h3>Competencies</h3>" in html and "I listened first." in html
-    assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == CARD
+    assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == STORED
 
 
 def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: Path) -> None:
@@ -114,9 +117,10 @@ def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: 
     for kind in ("mock-1", "interview", "mock-2", "mock-1"):
         services.save_attempt(answer, None, kind)
     services.save_scorecard(CARD, "mock-1")
-    services.save_scorecard({**CARD, "answers": 1}, "mock-2")
+    services.save_scorecard(replace(CARD, answers=1), "mock-2")
     with History.open(tmp_path / "data", read_only=True) as history:
         found = {s.id: (s.shown_kind, s.attempt_count, history.scorecard(s.id))
                  for s in history.sessions()}
     assert sorted(found.values(), key=str) == sorted([
-        ("mock", 2, CARD), ("interview", 1, None), ("mock", 1, {**CARD, "answers": 1})], key=str)
+        ("mock", 2, STORED), ("interview", 1, None), ("mock", 1, {**STORED, "answers": 1})],
+        key=str)

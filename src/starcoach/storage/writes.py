@@ -11,7 +11,6 @@ import json
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
+from starcoach.core.scorecard import Scorecard
 from starcoach.core.trends import attempt_score, metrics_of
 from starcoach.storage import errors, files
 from starcoach.storage.paths import audio_root
@@ -183,14 +183,14 @@ class HistoryWrites(HistoryQueries):
         files.private_dir(dest.parent.parent)
         return files.stage_copy(Path(audio), dest)
 
-    def save_scorecard(self, session_id: str, card: Mapping[str, Any]) -> None:
-        """Keep a mock interview's scorecard (``Scorecard.to_dict()``) with its session, in one
-        transaction; a later scorecard of the same session replaces it.
+    def save_scorecard(self, session_id: str, card: Scorecard) -> None:
+        """Keep a mock interview's scorecard (as ``Scorecard.to_dict()``) with its session, in
+        one transaction; a later scorecard of the same session replaces it.
 
         Raises:
             AppError: unknown session, or the history cannot be written.
         """
-        card_json = json.dumps(card, ensure_ascii=False, allow_nan=False)
+        card_json = json.dumps(card.to_dict(), ensure_ascii=False, allow_nan=False)
         with self._write() as conn:
             known = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
             if known.fetchone() is None:

@@ -60,7 +60,7 @@ def finish_mock(screen: InterviewScreen) -> Scorecard:
         def keep() -> None:
             flow.join()  # the last answer is saved first: the scorecard joins its session
             try:
-                save(card.to_dict(), kind)
+                save(card, kind)
             except AppError as exc:
                 app.call_from_thread(
                     app.notify, f"Scorecard not saved to history: {exc.message}", severity="warning"
