@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from starcoach.core.analysis.result import (
@@ -49,25 +49,43 @@ def from_json(data: Mapping[str, Any]) -> Analysis:
     return _load_dataclass(Analysis, data)
 
 
+_Plan = tuple[tuple[str, bool, str | None, bool], ...]
+"""Per field of a part: (name, left out while None, sibling it depends on, written as a map)."""
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            (
+                f.name,
+                bool(f.metadata.get("omit_none")),
+                f.metadata.get("when"),
+                bool(f.metadata.get("map")),
+            )
+            for f in dataclasses.fields(cls)
+        )
+    return plan
+
+
 def _dump(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, tuple | list):
+        return [_dump(v) for v in value]
     if isinstance(value, AttachedFollowUp | CombinedFollowUp):
         return _dump_follow_up(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if item is None and f.metadata.get("omit_none"):
+        for name, omit_none, sibling, is_map in _plan(type(value)):
+            item = getattr(value, name)
+            if (item is None and omit_none) or (
+                sibling is not None and getattr(value, sibling) is None
+            ):
                 continue
-            sibling = f.metadata.get("when")
-            if sibling is not None and getattr(value, sibling) is None:
-                continue
-            if f.metadata.get("map"):
-                out[f.name] = {k: _dump(v) for k, v in item}
-            else:
-                out[f.name] = _dump(item)
+            out[name] = {k: _dump(v) for k, v in item} if is_map else _dump(item)
         return out
-    if isinstance(value, tuple | list):
-        return [_dump(v) for v in value]
     return value
 
 
@@ -109,51 +127,62 @@ def _load_follow_up(data: Any) -> AttachedFollowUp | CombinedFollowUp | None:
     )
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+Convert = Callable[[Any], Any]
+"""Turns one JSON value into a field's value."""
+_LOADERS: dict[type, Callable[[Mapping[str, Any]], Any]] = {}
 
 
 def _load_dataclass(cls: type[T], data: Mapping[str, Any]) -> T:
-    hints = _hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name not in data:
-            continue
-        raw = data[f.name]
-        if f.name == "follow_up" and cls is Analysis:
-            kwargs[f.name] = _load_follow_up(raw)
+    loader = _LOADERS.get(cls)
+    if loader is None:
+        loader = _LOADERS[cls] = _make_loader(cls)
+    return loader(data)  # type: ignore[no-any-return]
+
+
+def _make_loader(cls: type) -> Callable[[Mapping[str, Any]], Any]:
+    """A reader for one part, planned once from its type hints."""
+    hints = typing.get_type_hints(cls)
+    fields: list[tuple[str, Convert]] = []
+    for f in dataclasses.fields(cls):
+        if cls is Analysis and f.name == "follow_up":
+            fields.append((f.name, _load_follow_up))
         elif f.metadata.get("map"):
-            pairs = raw.items() if isinstance(raw, Mapping) else ()
-            kwargs[f.name] = tuple((str(k), v) for k, v in pairs)
+            fields.append((f.name, _pairs))
         else:
-            kwargs[f.name] = _load(hints[f.name], raw, f)
-    return cls(**kwargs)
+            fields.append((f.name, _converter(hints[f.name], _default(f))))
+
+    def load(data: Mapping[str, Any]) -> Any:
+        return cls(**{name: convert(data[name]) for name, convert in fields if name in data})
+
+    return load
 
 
-def _load(hint: Any, raw: Any, f: dataclasses.Field[Any]) -> Any:
+def _converter(hint: Any, default: Any) -> Convert:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        if raw is None:
-            return None
-        classes = [a for a in args if dataclasses.is_dataclass(a)]
-        if classes:
-            return _load(classes[0], raw, f)
-        return raw
+        classes = [a for a in typing.get_args(hint) if dataclasses.is_dataclass(a)]
+        if not classes:
+            return _same
+        inner = _converter(classes[0], None)
+        return lambda raw: None if raw is None else inner(raw)
     if origin is tuple:
-        if not isinstance(raw, list | tuple):
-            return _default(f)
-        item = typing.get_args(hint)[0]
-        return tuple(_load(item, v, f) for v in raw)
+        item = _converter(typing.get_args(hint)[0], None)
+        if item is _same:
+            return lambda raw: tuple(raw) if isinstance(raw, list | tuple) else default
+        return lambda raw: tuple(map(item, raw)) if isinstance(raw, list | tuple) else default
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        part = hint
         # a section that is not an object (null, a list) reads as the part's defaults
-        return _load_dataclass(hint, raw if isinstance(raw, Mapping) else {})
+        return lambda raw: _load_dataclass(part, raw if isinstance(raw, Mapping) else {})
+    return _same
+
+
+def _same(raw: Any) -> Any:
     return raw
+
+
+def _pairs(raw: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple((str(k), v) for k, v in raw.items()) if isinstance(raw, Mapping) else ()
 
 
 def _default(f: dataclasses.Field[Any]) -> Any:
