@@ -33,6 +33,7 @@ from text_accuracy import filler_scores, load_answers  # noqa: E402
 
 from starcoach.adapters.audio_files import load_audio  # noqa: E402
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber  # noqa: E402
+from starcoach.core.analysis.contract import to_json  # noqa: E402
 from starcoach.core.analysis.engine import QuestionRef  # noqa: E402
 from starcoach.core.analysis.fillers import filled_pause  # noqa: E402
 from starcoach.recording.pipeline import analyze_clip  # noqa: E402
@@ -123,7 +124,7 @@ def fixture_numbers(transcriber: WhisperTranscriber) -> None:
         clip = load_audio(js.with_suffix(".wav"))
         question = QuestionRef(text=truth.get("question"),
                                behavioral=truth.get("kind") == "behavioral")
-        a = analyze_clip(clip, transcriber, question, tone=False)
+        a = to_json(analyze_clip(clip, transcriber, question, tone=False))
         tp, fp, fn = match_fillers(truth, a)
         totals.update(tp=tp, fp=fp, fn=fn)
         p_tp, p_fp, p_fn, over_speech = match_pauses(truth, a)

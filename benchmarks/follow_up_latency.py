@@ -22,6 +22,8 @@ from typing import Any
 
 from starcoach.adapters.fixtures import DemoClips, demo_recorder_factory
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.questions import Question, load_question_sets
 from starcoach.recording.controller import FlowHooks, Prompt, RecordingFlow
@@ -67,11 +69,11 @@ def one(question: Question, transcriber: WhisperTranscriber, folder: Path) -> fl
     services.save_attempt = None
     interviewer = Interviewer(InterviewOptions().follow_ups)
 
-    def follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+    def follow_up(analysis: Analysis, prompt: Prompt) -> str | None:
         asked = interviewer.after_analysis(question, analysis)
         return asked.text if asked else None
 
-    def combine(first: dict[str, Any], text: str, second: dict[str, Any]) -> dict[str, Any]:
+    def combine(first: Analysis, text: str, second: Analysis) -> Analysis:
         return interviewer.follow_up_answered(question, first, second)
 
     events: queue.Queue[FlowEvent] = queue.Queue()
@@ -106,8 +108,8 @@ def main() -> None:
         print(f"median {statistics.median(results):.2f} s, max {max(results):.2f} s "
               f"over {len(results)} answers (target <= 2 s)")
     question = by_id[args.questions[0]]
-    analysis = {"star": {"behavioral": True, "missing": ["result"], "sentences": [
-        {"text": "A customer was upset.", "label": "situation"}]}}
+    analysis = from_json({"star": {"behavioral": True, "missing": ["result"], "sentences": [
+        {"text": "A customer was upset.", "label": "situation"}]}})
     start = time.perf_counter()
     for _ in range(1000):
         Interviewer().after_analysis(question, analysis)

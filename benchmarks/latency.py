@@ -31,6 +31,7 @@ import numpy as np
 from starcoach.adapters.audio_files import load_audio, save_wav
 from starcoach.adapters.fixtures import FixtureRecorder
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.models import AudioClip, Transcript
 from starcoach.core.session import SilenceMonitor
 from starcoach.recording.live_recorder import record_answer
@@ -72,9 +73,10 @@ def live(path: Path, transcriber: WhisperTranscriber, silence_stop_s: float = 1e
     with tempfile.TemporaryDirectory() as tmp:
         result = record_answer(recorder, transcriber, Path(tmp) / "answer.wav",
                                threading.Event(), monitor, on_words=updates.append)
-        analysis = analyze_clip(result.clip, transcriber, None, None, result.transcript,
-                                regions=result.speech_regions, tone_tracks=result.tone_tracks)
+        typed = analyze_clip(result.clip, transcriber, None, None, result.transcript,
+                             regions=result.speech_regions, tone_tracks=result.tone_tracks)
     latency = time.monotonic() - result.ended_at
+    analysis = to_json(typed)
     stats = result.stream_stats
     kept_up = [f"{stats.chunks} chunks, backlog max {stats.max_backlog_s:.1f} s, last decode "
                f"{stats.load:.2f} s per s of audio, {stats.drafts} drafts, previews "
@@ -112,7 +114,7 @@ def measure(args: argparse.Namespace) -> None:
     t0 = time.monotonic()
     batch_transcript = transcriber.transcribe(clip)
     batch = time.monotonic() - t0
-    batch_analysis = analyze_clip(clip, transcriber, None, None, batch_transcript)
+    batch_analysis = to_json(analyze_clip(clip, transcriber, None, None, batch_transcript))
     live_words = [w["text"].lower().strip(".,?!") for w in live_analysis["words"]]
     batch_words = [w["text"].lower().strip(".,?!") for w in batch_analysis["words"]]
     matcher = difflib.SequenceMatcher(a=live_words, b=batch_words, autojunk=False)

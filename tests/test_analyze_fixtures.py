@@ -20,6 +20,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 
 from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.engine import QuestionRef, analyze
 from starcoach.core.analysis.fillers import filled_pause
 from starcoach.core.models import Transcript, Word
@@ -51,7 +53,7 @@ def analysed(name: str) -> dict[str, Any]:
 
     truth = TRUTHS[name]
     question = QuestionRef(text=truth["question"], behavioral=truth["kind"] == "behavioral")
-    return analyze_clip(load_audio(FIXTURES / f"{name}.wav"), transcriber(), question)
+    return to_json(analyze_clip(load_audio(FIXTURES / f"{name}.wav"), transcriber(), question))
 
 
 def tokens(text: str) -> list[str]:
@@ -76,7 +78,8 @@ def test_pace_from_golden_word_times(name: str) -> None:
     truth = TRUTHS[name]
     words = tuple(Word(w["text"], w["start"], w["end"]) for w in truth["words"])
     clip = load_audio(FIXTURES / f"{name}.wav")
-    a = analyze(Transcript(words, clip.duration_s, truth["text"]), None, detect_activity(clip))
+    a = to_json(analyze(Transcript(words, clip.duration_s, truth["text"]), None,
+                        detect_activity(clip)))
     assert a["pace"]["wpm"] == pytest.approx(true_wpm(truth), rel=0.03)
     assert a["pauses"]["count"] == sum(p["end"] - p["start"] >= 0.25 for p in truth["pauses"])
 
@@ -201,11 +204,10 @@ def test_text_report_prints_warnings_and_unmeasured_pauses() -> None:
     from starcoach.recording.pipeline import analyze_text
 
     a = analyze_text("I called the customer back and we fixed the billing error together.")
-    assert a["warnings"] == []
+    assert a.warnings == ()
     assert not render_text(a).startswith("Warning")
     warning = "The answer sounds like French (90% likely), not English."
-    a["warnings"] = [warning]
-    a["pauses"] = {**a["pauses"], "count": 3, "measured": False}
-    text = render_text(a)
+    noisy = replace(a.pauses, count=3, measured=False)
+    text = render_text(replace(a, warnings=(warning,), pauses=noisy))
     assert text.splitlines()[0] == f"Warning: {warning}"
     assert "could not measure" in text

@@ -10,6 +10,8 @@ import pytest
 
 from starcoach.adapters.audio_files import load_wav, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
+from starcoach.core.analysis.contract import to_json
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.recording.controller import FlowHooks
@@ -59,8 +61,8 @@ async def test_answer_gets_feedback_then_retake_next_and_summary(services) -> No
         view = screen.query_one(FeedbackView)
         transcript = str(view.query_one("#transcript").render())
         assert "angry" in transcript and "refund" in transcript
-        assert view.analysis["fillers"]["count"] >= 1
-        assert view.analysis["pace"]["wpm"] == pytest.approx(120, rel=0.15)  # a word per 0.5 s
+        assert view.analysis.fillers.count >= 1
+        assert view.analysis.pace.wpm == pytest.approx(120, rel=0.15)  # a word per 0.5 s
         assert Path(screen.audio_path).exists()
         await pilot.press("t")  # retake
         screen = await wait_for_state(app, pilot, "feedback")
@@ -157,7 +159,7 @@ async def test_lost_microphone_says_so_and_keeps_what_was_recorded(services, tmp
         notice = rendered(view, "#notice")
         assert "microphone stopped at 0:04" in notice and str(screen.audio_path) in notice
         assert Path(screen.audio_path).exists()
-        assert view.analysis["words"]  # the part that was recorded is analysed
+        assert view.analysis.words  # the part that was recorded is analysed
 
 
 async def test_dead_input_after_speech_is_reported(services, tmp_path) -> None:
@@ -233,8 +235,8 @@ async def test_no_microphone_offers_typing_the_answer(services) -> None:
         await pilot.press("ctrl+s")
         screen = await wait_for_state(app, pilot, "feedback")
         analysis = screen.query_one(FeedbackView).analysis
-        assert analysis["pace"]["wpm"] is None  # text only: no timing
-        assert analysis["star"]["sentences"]
+        assert analysis.pace.wpm is None  # text only: no timing
+        assert analysis.star.sentences
 
 
 async def test_overlong_typed_answer_is_refused_and_kept(services) -> None:
@@ -303,8 +305,8 @@ def _saved_questions(services) -> list[str]:
 async def test_follow_up_hook_in_the_interview_room(services) -> None:
     follow = "And how did that turn out for her?"
 
-    def ask_once(analysis: dict, prompt) -> str | None:
-        return None if "follow_up" in analysis else follow
+    def ask_once(analysis: Analysis, prompt) -> str | None:
+        return None if analysis.follow_up is not None else follow
 
     options = InterviewOptions(question_set="behavioral", count=1)
     screen = InterviewScreen(services, services.question_sets[0], options,
@@ -316,7 +318,7 @@ async def test_follow_up_hook_in_the_interview_room(services) -> None:
         assert services.speaker.spoken == [screen.question.text, follow]
         assert f"Follow-up: {follow}" in rendered(screen, "#question")
         view = screen.query_one(FeedbackView)
-        assert view.analysis["follow_up"]["question"] == follow
+        assert to_json(view.analysis)["follow_up"]["question"] == follow
         assert "angry" in rendered(view, "#follow-up-transcript")
 
 

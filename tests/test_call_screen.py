@@ -13,22 +13,22 @@ import pytest
 
 from starcoach.adapters.audio_files import load_audio, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.call_delivery import (
+    DEAD_AIR_S,
+    PHONE_WPM,
+    call_averages,
+    dead_air,
+    pace_verdict,
+    voice_notes,
+)
 from starcoach.core.calls import Scenario, Turn, load_scenarios
 from starcoach.core.models import AudioClip
 from starcoach.services import InterviewOptions, Services, fixture_services
 from starcoach.storage.paths import calls_dir
 from starcoach.ui.app import InterviewApp
 from starcoach.ui.screens.call import CallScreen, CallSetupScreen
-from starcoach.ui.widgets.call_feedback import (
-    DEAD_AIR_S,
-    PHONE_WPM,
-    CallSummaryView,
-    TurnFeedbackView,
-    call_averages,
-    dead_air,
-    pace_verdict,
-    voice_notes,
-)
+from starcoach.ui.widgets.call_feedback import CallSummaryView, TurnFeedbackView
 from tests.fakes import (
     BURST_PERIOD_S,
     LEAD_S,
@@ -125,7 +125,7 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         items = rendered(view.query_one("#turn-items"))
         assert "✔ Empathy statement  “I understand how”" in items
         phone = rendered(view.query_one("#turn-phone"))
-        wpm = view.feedback.analysis["pace"]["wpm"]
+        wpm = view.feedback.analysis.pace.wpm
         assert f"{wpm:.0f} wpm (phone 120-150)" in phone
         assert wpm == pytest.approx(120, rel=0.15)  # one word per 0.5 s
         assert "none (no silence" in phone  # no dead air in answer 1
@@ -151,8 +151,8 @@ async def test_two_turn_call_per_turn_and_call_feedback(services, tmp_path: Path
         assert "calm down" in rendered(view.query_one("#turn-banned")).lower()
         assert {i.id: i.met for i in result.items}["hold_etiquette.permission"]
         silences = dead_air(view.feedback.analysis)
-        assert silences and silences[0]["where"] == "before you spoke"
-        assert silences[0]["duration_s"] == pytest.approx(LEAD_S + N1 * BURST_PERIOD_S, abs=0.3)
+        assert silences and silences[0].where == "before you spoke"
+        assert silences[0].duration_s == pytest.approx(LEAD_S + N1 * BURST_PERIOD_S, abs=0.3)
         assert "before you spoke" in rendered(view.query_one("#turn-phone"))
 
         await pilot.press("n")
@@ -248,7 +248,7 @@ def test_pace_verdict_phone_band(wpm: float | None, verdict: str | None) -> None
     ({"count": None, "items": []}, []),
 ], ids=["short-pauses", "slow-start", "mid-answer", "typed"])
 def test_dead_air(pauses: dict, expected: list[str]) -> None:
-    assert [s["where"] for s in dead_air({"pauses": pauses})] == expected
+    assert [s.where for s in dead_air(from_json({"pauses": pauses}))] == expected
 
 
 @pytest.mark.parametrize(("tone", "bad"), [
@@ -260,7 +260,7 @@ def test_dead_air(pauses: dict, expected: list[str]) -> None:
     ({"monotone": False, "pitch_variation_st": 3.0, "level_dbfs": -20.0}, []),
 ], ids=["monotone", "quiet", "loud-clipping", "fine"])
 def test_voice_notes(tone: dict, bad: list[str]) -> None:
-    notes = voice_notes(tone)
+    notes = voice_notes(from_json({"tone": tone}).tone)
     assert [n.split(":")[0].split(" (")[0] for n, ok in notes if not ok] == bad
     assert voice_notes(None) == []
 
@@ -272,7 +272,8 @@ def test_call_averages_over_spoken_answers() -> None:
                          "level_dbfs": level, "too_quiet": level < -35}}
 
     typed = {"pace": {"wpm": None}, "pauses": {"count": None, "items": []}}
-    avg = call_averages([spoken(110, 5.0, True, -40), spoken(150, 0.5, False, -20), typed])
+    answers = [spoken(110, 5.0, True, -40), spoken(150, 0.5, False, -20), typed]
+    avg = call_averages([from_json(a) for a in answers])
     assert (avg.spoken, avg.wpm, avg.dead_air_count, avg.dead_air_s) == (2, 130, 1, 5.0)
     assert (avg.toned, avg.monotone, avg.pitch_variation_st) == (2, 1, 2.0)
     assert (avg.level_dbfs, avg.too_quiet, avg.too_loud) == (-30, 1, 0)
@@ -299,7 +300,7 @@ async def test_spoken_answer_with_whisper(tmp_path: Path) -> None:
         result = screen.answers[0].result
         assert all(i.met for i in result.items), result.text
         assert [h.evidence.text.lower() for h in result.banned] == ["calm down"]
-        assert screen.answers[0].analysis["tone"]["pitch_median_hz"] is not None
+        assert screen.answers[0].analysis.tone.pitch_median_hz is not None
 
 
 async def test_setup_without_scenarios_says_why(services, tmp_path: Path, monkeypatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from starcoach.adapters.embedding import load_text_model
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.engine import QuestionRef, analyze
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.models import Transcript
@@ -19,11 +20,11 @@ STORY = (
     "He was seen within forty minutes and later left a five-star review."
 )
 ANGRY = QuestionRef(text="Tell me about a time you handled an upset patient.",
-                    extra={"competency": "patience", "kind": "behavioral"})
+                    competency="patience", kind="behavioral")
 
 
 def test_content_object_and_sentence_flags_are_in_the_json() -> None:
-    a = analyze_text(STORY, ANGRY)
+    a = to_json(analyze_text(STORY, ANGRY))
     content = a["content"]
     assert set(content) >= {"specific", "on_topic", "result_concrete", "competency", "tips"}
     assert content["specific"] is True and content["on_topic"] is True
@@ -36,7 +37,7 @@ def test_content_object_and_sentence_flags_are_in_the_json() -> None:
 def test_running_down_a_manager_is_flagged_and_quoted_in_the_tips() -> None:
     text = STORY + (" Honestly my old manager was useless and never helped anyone,"
                     " he just hid in his office all day.")
-    a = analyze_text(text, ANGRY)
+    a = to_json(analyze_text(text, ANGRY))
     assert a["star"]["sentences"][-1]["flags"] == ["negative"]
     assert all(s["flags"] == [] for s in a["star"]["sentences"][:-1])
     tip = next(t for t in a["content"]["tips"] if t.startswith("Negative"))
@@ -47,7 +48,7 @@ def test_generic_answer_is_not_specific() -> None:
     text = ("I always stay calm with customers. I think patience is the most important thing "
             "in this job. I would never raise my voice, and I always try to listen first. "
             "People can tell when you really care.")
-    a = analyze_text(text, ANGRY)
+    a = to_json(analyze_text(text, ANGRY))
     assert a["content"]["specific"] is False
     assert any(t.startswith("Generic") for t in a["content"]["tips"])
 
@@ -55,13 +56,13 @@ def test_generic_answer_is_not_specific() -> None:
 def test_result_concrete_is_null_for_a_non_behavioral_question() -> None:
     text = ("I want this job because I like fixing problems for people. At my last store I "
             "was the one everyone sent the tricky returns to, and I enjoyed it.")
-    a = analyze_text(text, QuestionRef(text="Why do you want to work here?"))
+    a = to_json(analyze_text(text, QuestionRef(text="Why do you want to work here?")))
     assert a["content"]["result_concrete"] is None and a["star"]["missing"] == []
 
 
 def test_typed_question_competency_is_inferred() -> None:
-    a = analyze_text(STORY, QuestionRef(
-        text="Tell me about a time you worked with your teammates to cover a busy shift."))
+    a = to_json(analyze_text(STORY, QuestionRef(
+        text="Tell me about a time you worked with your teammates to cover a busy shift.")))
     assert a["content"]["competency"]["asked"] == "teamwork"
 
 
@@ -79,8 +80,8 @@ class FakeEmbedder:
 
 def test_engine_takes_any_embedder() -> None:
     words = tuple(words_from_text(STORY))
-    a = analyze(Transcript(words, None, STORY), ANGRY, embedder=FakeEmbedder(),
-                model=load_text_model())
+    a = to_json(analyze(Transcript(words, None, STORY), ANGRY, embedder=FakeEmbedder(),
+                        model=load_text_model()))
     labels = [s["label"] for s in a["star"]["sentences"]]
     assert len(labels) == 6 and set(labels) <= {"situation", "task", "action", "result", "other"}
     assert isinstance(a["content"]["specific"], bool)
@@ -88,13 +89,13 @@ def test_engine_takes_any_embedder() -> None:
 
 def test_engine_without_a_model_claims_nothing() -> None:
     words = tuple(words_from_text(STORY))
-    a = analyze(Transcript(words, None, STORY), ANGRY)
+    a = to_json(analyze(Transcript(words, None, STORY), ANGRY))
     assert a["star"]["missing"] == [] and a["content"]["specific"] is None
     assert a["content"]["tips"] == []
 
 
 def test_without_a_question_topic_and_competency_are_not_judged() -> None:
-    a = analyze_text(STORY)
+    a = to_json(analyze_text(STORY))
     assert a["content"]["on_topic"] is None
     assert a["content"]["competency"] == {"asked": None, "shown": None}
     assert a["star"]["behavioral"] is True and a["content"]["result_concrete"] is True
@@ -104,7 +105,7 @@ def test_without_a_question_topic_and_competency_are_not_judged() -> None:
 def test_blaming_a_former_manager_is_negative_and_tip_counts_the_rest() -> None:
     text = STORY + (" My old supervisor was lazy and never listened to anyone on the team."
                     " The other staff were useless too, they never answered the phone.")
-    a = analyze_text(text, ANGRY)
+    a = to_json(analyze_text(text, ANGRY))
     flags = [s["flags"] for s in a["star"]["sentences"]]
     assert flags[-2:] == [["negative"], ["negative"]] and all(f == [] for f in flags[:-2])
     tip = next(t for t in a["content"]["tips"] if t.startswith("Negative about"))
@@ -118,14 +119,14 @@ def test_a_hard_situation_told_neutrally_is_not_negative() -> None:
             "We were short-staffed that night and the phones never stopped ringing. "
             "I listened, found his order and replaced the broken heater on the spot. "
             "He calmed down and thanked me before he left.")
-    a = analyze_text(text, ANGRY)
+    a = to_json(analyze_text(text, ANGRY))
     assert all("negative" not in s["flags"] for s in a["star"]["sentences"])
     assert not any(t.startswith("Negative") for t in a["content"]["tips"])
 
 
 def test_a_digression_about_home_life_is_off_topic_and_quoted() -> None:
     text = STORY + " My brother has a golden retriever who loves the snow, we took him hiking."
-    a = analyze_text(text, ANGRY)
+    a = to_json(analyze_text(text, ANGRY))
     flags = [s["flags"] for s in a["star"]["sentences"]]
     assert flags[-1] == ["off_topic"] and all(f == [] for f in flags[:-1])
     tip = next(t for t in a["content"]["tips"] if t.startswith("Digression"))
@@ -139,9 +140,9 @@ def test_call_turns_get_no_interview_content_tips() -> None:
 
     said = ("Thanks for calling, my name is Ana. I always fix things like this. "
             "I will refund the charge today.")
-    call = analyze_text(said, QuestionRef(text="I was charged twice!", behavioral=False,
-                                          extra={"kind": "call"}))
+    call = to_json(analyze_text(said, QuestionRef(text="I was charged twice!", behavioral=False,
+                                                  kind="call")))
     assert call["content"]["tips"] == [] and call["content"]["specific"] is None
-    interview = analyze_text(said, QuestionRef(text="Tell me about a time you fixed a billing "
-                                               "mistake for a customer."))
+    interview = to_json(analyze_text(said, QuestionRef(
+        text="Tell me about a time you fixed a billing mistake for a customer.")))
     assert interview["content"]["specific"] is not None

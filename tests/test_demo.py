@@ -195,9 +195,9 @@ def test_scripted_mock_interview_follows_up_and_ends_in_the_scorecard(clips: Dem
     combined = next(s for s in steps if s.kind == "feedback" and s.question_id ==
                     "difficult-coworker")
     assert combined.text.startswith("The follow-up filled the gap (how it ended)")
-    assert combined.analysis is not None and combined.analysis["star"]["missing"] == []
+    assert combined.analysis is not None and combined.analysis.star.missing == ()
     strong = next(s for s in steps if s.kind == "feedback" and s.question_id == "angry-customer")
-    assert strong.analysis is not None and strong.analysis["star"]["missing"] == []
+    assert strong.analysis is not None and strong.analysis.star.missing == ()
     assert card.closing is not None and card.closing.rating == "strong"
     assert card.strongest is not None and card.strongest.question_id == "angry-customer"
     assert card.delivery.wpm is not None and 110 <= card.delivery.wpm <= 170

@@ -81,11 +81,11 @@ async def test_spoken_question_recorded_answer_and_feedback(virtual_audio, tmp_p
     finally:
         set_default_sink(va.SPEAKER_SINK)
         services.speaker.close()
-    heard = words(analysis["transcript"])
+    heard = words(analysis.transcript)
     said = set(words(truth["text"]))
     assert not QUESTION_ONLY_WORDS & set(heard), f"question leaked into the answer: {heard}"
     overlap = sum(w in said for w in heard) / max(len(heard), 1)
     assert len(heard) >= 0.7 * len(words(truth["text"]))
-    assert overlap >= 0.7, (overlap, analysis["transcript"])
-    assert analysis["pace"]["wpm"] is not None and analysis["pace"]["wpm"] > 60
+    assert overlap >= 0.7, (overlap, analysis.transcript)
+    assert analysis.pace.wpm is not None and analysis.pace.wpm > 60
     assert Path(screen.audio_path).stat().st_size > 16000 * 2 * truth["duration_s"] * 0.8

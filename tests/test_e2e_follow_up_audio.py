@@ -14,6 +14,7 @@ import pytest
 
 from starcoach.adapters.audio_files import load_audio, load_wav, save_wav
 from starcoach.adapters.fixtures import DemoClips
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.questions import Question, QuestionSet
 from starcoach.services import InterviewOptions, build_services
 from starcoach.ui.app import InterviewApp
@@ -78,6 +79,7 @@ async def test_follow_up_through_the_virtual_microphone(virtual_audio, tmp_path:
         capture.terminate()
         capture.wait(timeout=5)
         services.speaker.close()
+    analysis = to_json(analysis)
     follow = analysis["follow_up"]
     # the generic answer gives no story end: the follow-up asks for it, the story answers it
     assert follow["gap"] in ("generic", "missing_result") and follow["filled"] is True

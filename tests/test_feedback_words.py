@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.call_delivery import voice_notes
 from starcoach.core.models import Word
 from starcoach.core.trends import star_coverage
 from starcoach.ui.screens.answering import live_wpm
-from starcoach.ui.widgets.call_feedback import tidy, voice_notes
+from starcoach.ui.widgets.call_feedback import tidy
 from starcoach.ui.widgets.feedback import (
     filler_word,
     glance_text,
@@ -41,8 +46,8 @@ def test_plural_and_tidy() -> None:
         "I fixed the printer. Then I called her back, twice."
 
 
-def analysis(**overrides) -> dict:
-    base = {
+def analysis_json(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
         "pace": {"wpm": 130.0, "target_wpm": [120.0, 160.0], "verdict": "good"},
         "fillers": {"count": 1, "per_minute": 4.0, "per_100_words": 1.0, "by_text": {"um": 1}},
         "pauses": {"count": 1, "long_count": 0, "longest_s": 0.6, "items": []},
@@ -58,6 +63,10 @@ def analysis(**overrides) -> dict:
     }
     base.update(overrides)
     return base
+
+
+def analysis(**overrides: Any) -> Analysis:
+    return from_json(analysis_json(**overrides))
 
 
 def test_metrics_in_words_without_artefacts() -> None:
@@ -89,7 +98,7 @@ def test_transcript_warnings_lead_the_tips() -> None:
 
 
 def test_star_in_words_marks_an_implied_part() -> None:
-    star = analysis()["star"] | {"hints": ["task"]}
+    star = analysis_json()["star"] | {"hints": ["task"]}
     assert "Task: implied" in str(star_text(analysis(star=star)))
 
 
@@ -117,14 +126,15 @@ def test_live_pace_is_measured_over_the_words_not_the_clock() -> None:
 
 
 def test_call_voice_notes_include_uptalk() -> None:
-    notes = voice_notes({"monotone": False, "pitch_variation_st": 3.0, "level_dbfs": -20.0,
-                         "uptalk": {"count": 0}})
+    tone = {"monotone": False, "pitch_variation_st": 3.0, "level_dbfs": -20.0,
+            "uptalk": {"count": 0}}
+    notes = voice_notes(from_json({"tone": tone}).tone)
     assert ("statements end firmly (no uptalk)", True) in notes
 
 
 def test_call_turns_have_no_star_coverage() -> None:
     call_turn = {"star": {"behavioral": False, "situation": 0.0, "task": 0.0, "action": 0.0,
                           "result": 0.0}}
-    assert star_coverage(call_turn) is None  # history showed call sessions as "STAR 0%"
-    assert star_coverage({"star": {"behavioral": True, "situation": 1.0, "task": 1.0,
-                                   "action": 0.0, "result": 0.0}}) == 0.5
+    assert star_coverage(from_json(call_turn)) is None  # history showed call sessions as "STAR 0%"
+    assert star_coverage(from_json({"star": {"behavioral": True, "situation": 1.0, "task": 1.0,
+                                             "action": 0.0, "result": 0.0}})) == 0.5

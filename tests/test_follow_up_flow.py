@@ -12,6 +12,7 @@ import pytest
 
 from starcoach.adapters.audio_files import load_wav, save_wav
 from starcoach.adapters.fixtures import RecordingSpeaker
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.services import InterviewOptions, Services, fixture_services
@@ -122,7 +123,7 @@ async def test_missing_result_gets_a_spoken_follow_up_and_combined_feedback(tmp_
         assert "five star review" in tips
         assert "five star review" in rendered(view, "#follow-up-transcript")
         assert "lunch break" in rendered(view, "#transcript")
-        analysis = screen.records[-1].analysis
+        analysis = to_json(screen.records[-1].analysis)
         assert analysis["follow_up"]["filled"] is True
         assert "result" not in analysis["star"]["missing"]
         assert len(screen.records) == 1  # one answer: the question and its follow-up together
@@ -132,7 +133,7 @@ async def test_missing_result_gets_a_spoken_follow_up_and_combined_feedback(tmp_
     with History.open(services.data_dir, read_only=True) as history:
         (session,) = history.sessions()
         (saved,) = history.attempts(session.id)
-        assert saved.analysis["follow_up"]["gap"] == "missing_result"
+        assert to_json(saved.analysis)["follow_up"]["gap"] == "missing_result"
 
 
 async def test_no_follow_ups_setting(tmp_path) -> None:
@@ -145,8 +146,8 @@ async def test_no_follow_ups_setting(tmp_path) -> None:
         screen = await wait_for_screen_state(app, pilot, InterviewScreen, "feedback")
         assert services.speaker.spoken == [screen.question.text]
         assert len(answers.paths) == 1
-        assert "follow_up" not in screen.records[-1].analysis
-        assert "result" in screen.records[-1].analysis["star"]["missing"]
+        assert screen.records[-1].analysis.follow_up is None
+        assert "result" in screen.records[-1].analysis.star.missing
 
 
 async def test_setup_switch_turns_follow_ups_off(tmp_path) -> None:
@@ -171,8 +172,8 @@ async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path) -> Non
         screen = await wait_for_screen_state(app, pilot, InterviewScreen, "feedback")
         assert screen.index == 0 and len(screen.records) == 1
         analysis = screen.records[-1].analysis
-        assert "follow_up" not in analysis and "lunch break" in analysis["transcript"]
-        assert "five star" not in analysis["transcript"]
+        assert analysis.follow_up is None and "lunch break" in analysis.transcript
+        assert "five star" not in analysis.transcript
         await pilot.press("k")  # no follow-up under way now: k skips the question
         await wait_until(pilot, lambda: not isinstance(app.screen, InterviewScreen), "summary")
 
@@ -190,7 +191,7 @@ async def test_retake_after_the_follow_up_starts_afresh(tmp_path) -> None:
         # at most one follow-up a question: asked again only because the retake reset the count
         assert services.speaker.spoken.count(FOLLOW_UP) == 2
         assert len(screen.interviewer.asked(screen.question.id)) == 1
-        assert screen.records[-1].analysis["follow_up"]["filled"] is True
+        assert to_json(screen.records[-1].analysis)["follow_up"]["filled"] is True
 
 
 @pytest.mark.parametrize("size", [(80, 24)])

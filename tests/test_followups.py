@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 
+from starcoach.core.analysis.contract import from_json, to_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.followup_answers import combine_answers, combined_analysis
 from starcoach.core.followups import (
     PROBE,
     FollowUp,
     FollowUpSettings,
     choose_follow_up,
-    combine_answers,
-    combined_analysis,
     find_gaps,
 )
 from starcoach.core.questions import Question
@@ -26,8 +27,8 @@ OPEN_Q = Question("why-t", "Why do you want this job?", "empathy", "open")
 
 
 def answer(*sentences: tuple[str, str], behavioral: bool = True, concrete: bool | None = None,
-           content: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An analysis dict with the given (label, text) sentences."""
+           content: dict[str, Any] | None = None, tips: list[str] | None = None) -> Analysis:
+    """An analysis with the given (label, text) sentences (read from its JSON form)."""
     present = {label for label, _ in sentences}
     star = {part: (0.8 if part in present else 0.0)
             for part in ("situation", "task", "action", "result")}
@@ -38,10 +39,10 @@ def answer(*sentences: tuple[str, str], behavioral: bool = True, concrete: bool 
                    for label, text in sentences],
         behavioral=behavioral, result_concrete=concrete)
     out: dict[str, Any] = {"star": star, "transcript": " ".join(t for _, t in sentences),
-                           "tips": []}
+                           "tips": tips or []}
     if content is not None:
         out["content"] = content
-    return out
+    return from_json(out)
 
 
 SIT = ("situation", "At the bakery last spring a regular came in upset about a wrong cake.")
@@ -70,7 +71,7 @@ VAGUE = ("result", "In the end it all worked out fine.")
                         content={"on_topic": False}), ("off_topic",), id="open-off-topic"),
     pytest.param(answer(), (), id="no-words"),
 ])
-def test_find_gaps(analysis: dict[str, Any], expected: tuple[str, ...]) -> None:
+def test_find_gaps(analysis: Analysis, expected: tuple[str, ...]) -> None:
     assert find_gaps(analysis) == expected
 
 
@@ -190,10 +191,10 @@ def test_empty_follow_up_answer_does_not_fill() -> None:
 
 
 def test_combined_analysis_merges_star_and_leads_with_the_verdict() -> None:
-    first = answer(SIT, TASK, ACT)
-    first["tips"] = ["You never said how it ended: add the result.", "Slow down a little."]
+    first = answer(SIT, TASK, ACT,
+                   tips=["You never said how it ended: add the result.", "Slow down a little."])
     follow = FollowUp("missing_result", "And how did that turn out?", "template")
-    merged = combined_analysis(first, answer(RES, concrete=True), follow)
+    merged = to_json(combined_analysis(first, answer(RES, concrete=True), follow))
     assert merged["star"]["missing"] == []
     assert [s["label"] for s in merged["star"]["sentences"]] == [
         "situation", "task", "action", "result"]
@@ -202,7 +203,7 @@ def test_combined_analysis_merges_star_and_leads_with_the_verdict() -> None:
     assert merged["follow_up"]["filled"] is True
     assert merged["follow_up"]["text"] == "And how did that turn out?"
     assert merged["transcript"].endswith(RES[1])
-    assert first["star"]["missing"] == ["result"]  # input untouched
+    assert first.star.missing == ("result",)  # input untouched
 
 
 def test_follow_up_sentences_are_read_as_the_end_of_the_story() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,11 @@ from starcoach.core.analysis.hedges import (
     HedgeHit,
     find_hedges,
     hedge_tip,
-    hedges_dict,
+    hedges_part,
     hedges_summary,
 )
 from starcoach.core.analysis.marks import match_counts, parse_marks
+from starcoach.core.analysis.result_parts import HedgeItem, Hedges
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.models import Word
 
@@ -84,18 +86,16 @@ def test_times_and_json_object_for_audio() -> None:
     words = _timed("Maybe we won. I think so.")
     hits = find_hedges(words)
     assert hits == [HedgeHit("maybe", 0, 1, 0.0, 0.4), HedgeHit("I think", 3, 2, 1.5, 2.4)]
-    out = hedges_dict(hits, 30.0)
-    assert out == {"count": 2, "per_minute": 4.0,
-                   "items": [{"text": "maybe", "start": 0.0}, {"text": "I think", "start": 1.5}]}
+    out = hedges_part(hits, 30.0)
+    assert out == Hedges(2, 4.0, (HedgeItem("maybe", 0.0), HedgeItem("I think", 1.5)))
 
 
 def test_json_object_for_typed_and_very_short_answers() -> None:
     hits = find_hedges(words_from_text("Probably, I guess."))
-    assert hedges_dict(hits, None) == {
-        "count": 2, "per_minute": None,
-        "items": [{"text": "probably", "start": None}, {"text": "I guess", "start": None}]}
-    assert hedges_dict(find_hedges(_timed("Maybe.")), 0.4)["per_minute"] is None
-    assert hedges_dict([], None) == {"count": 0, "per_minute": None, "items": []}
+    assert hedges_part(hits, None) == Hedges(
+        2, None, (HedgeItem("probably", None), HedgeItem("I guess", None)))
+    assert hedges_part(find_hedges(_timed("Maybe.")), 0.4).per_minute is None
+    assert hedges_part([], None) == Hedges(0, None, ())
 
 
 def test_tip_quotes_the_hedges_when_the_rate_is_high() -> None:
@@ -120,8 +120,8 @@ def test_no_tip_for_few_or_sparse_hedges() -> None:
 
 def test_summary_line_for_text_reports() -> None:
     hits = find_hedges(words_from_text("I think so. Maybe. I think not."))
-    assert hedges_summary(hedges_dict(hits, 60.0)) == "3 (3.0/min): I think x2, maybe x1"
-    assert hedges_summary(hedges_dict([], None)) == "0"
+    assert hedges_summary(hedges_part(hits, 60.0)) == "3 (3.0/min): I think x2, maybe x1"
+    assert hedges_summary(hedges_part([], None)) == "0"
 
 
 def test_empty_input() -> None:
@@ -146,9 +146,11 @@ def test_text_report_shows_the_hedges_row() -> None:
 
     text = "I think I kind of fixed the bill. Maybe it was the fee. I think she stayed."
     analysis = analyze_text(text)
-    assert "Hedges:" not in render_text({**analysis, "content": {}})
-    hedges = hedges_dict(find_hedges(words_from_text(text)), None)
-    report = render_text({**analysis, "content": {**analysis.get("content", {}), "hedges": hedges}})
+    content = analysis.content
+    assert content is not None
+    assert "Hedges:" not in render_text(replace(analysis, content=replace(content, hedges=None)))
+    hedges = hedges_part(find_hedges(words_from_text(text)), None)
+    report = render_text(replace(analysis, content=replace(content, hedges=hedges)))
     assert "Hedges:    4: I think x2, kind of x1, maybe x1" in report.splitlines()
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
 from starcoach.storage import paths
 from starcoach.storage.history import MIGRATIONS, SCHEMA_VERSION, History
@@ -41,7 +43,7 @@ def test_round_trip_with_audio(tmp_path: Path) -> None:
     analysis = make_analysis(question={"id": "conflict", "text": "A conflict?"})
     with History.open(tmp_path / "data") as h:
         sid = h.start_session("interview", question_set="behavioral")
-        aid = h.save_attempt(sid, {"id": "conflict", "text": "A conflict?"}, analysis, wav)
+        aid = h.save_attempt(sid, Question("conflict", "A conflict?"), analysis, wav)
         text_id = h.save_attempt(sid, None, make_analysis(timed=False))
     with History.open(tmp_path / "data") as h:
         (info,) = h.sessions()
@@ -58,7 +60,7 @@ def test_round_trip_with_audio(tmp_path: Path) -> None:
 
 
 def test_question_history_first_best_latest(tmp_path: Path) -> None:
-    q = {"id": "failure", "text": "Tell me about a failure."}
+    q = Question("failure", "Tell me about a failure.")
     runs = [(190, 6.0, (1, 0, 0, 0)), (140, 0.5, (1, 1, 1, 1)), (165, 3.0, (1, 1, 0, 0))]
     with History.open(tmp_path) as h:
         ids = []
@@ -66,7 +68,7 @@ def test_question_history_first_best_latest(tmp_path: Path) -> None:
             sid = h.start_session("analyze")
             ids.append(h.save_attempt(sid, q, make_analysis(wpm=wpm, fillers_per_min=fillers,
                                                              star=star)))
-        h.save_attempt(sid, {"id": None, "text": "Free text?"}, make_analysis())
+        h.save_attempt(sid, Question(None, "Free text?"), make_analysis())
         qh = h.question_history("failure")
         free = h.question_history(None, "Free text?")
         listed = h.questions()
@@ -82,7 +84,7 @@ def test_delete_and_export(tmp_path: Path) -> None:
         keep = h.start_session("analyze")
         h.save_attempt(keep, None, make_analysis(), wav)
         gone = h.start_session("call")
-        h.save_attempt(gone, {"id": "q1", "text": "Q1"}, make_analysis(), wav)
+        h.save_attempt(gone, Question("q1", "Q1"), make_analysis(), wav)
         export = h.export_session(gone[:5], trainee="Ada")
         assert h.delete_session(gone) == 1
         assert [s.id for s in h.sessions()] == [keep]
@@ -132,7 +134,7 @@ def test_reopens_v1_database_written_by_raw_sql(tmp_path: Path) -> None:
         (info,) = h.sessions()
         (attempt,) = h.attempts("abcd1234")
     assert info.attempt_count == 1 and attempt.metrics["wpm"] == 131
-    assert attempt.analysis == {"schema": 1}
+    assert attempt.analysis == Analysis(schema=1)  # an old save reads with defaults
 
 
 def _bytes(path: Path) -> bytes:

@@ -1,20 +1,31 @@
-"""A factory of synthetic analysis dicts (the ``analyze --json`` shape) for history/report tests.
+"""A factory of synthetic analyses for history/report tests.
 
-Other test modules import ``make_analysis`` from here; the test below keeps it honest.
+``make_analysis_json`` writes the ``analyze --json`` shape (partial, like an older save, with an
+unknown key); ``make_analysis`` reads it into the typed ``Analysis`` as the history does. Other
+test modules import them from here; the test below keeps them honest.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
+
 FILLERS = {"um", "uh", "like"}
 
 
 def make_analysis(text: str = "Um so I led the team and like we shipped it",
-                  *, wpm: float | None = 140.0, fillers_per_min: float | None = 2.0,
-                  long_pauses: int | None = 1, star: tuple[float, float, float, float] = (
-                      1.0, 0.5, 1.0, 0.0), question: dict[str, Any] | None = None,
-                  timed: bool = True, **extra: Any) -> dict[str, Any]:
+                  **kw: Any) -> Analysis:
+    """``make_analysis_json`` read as the typed analysis."""
+    return from_json(make_analysis_json(text, **kw))
+
+
+def make_analysis_json(text: str = "Um so I led the team and like we shipped it",
+                       *, wpm: float | None = 140.0, fillers_per_min: float | None = 2.0,
+                       long_pauses: int | None = 1, star: tuple[float, float, float, float] = (
+                           1.0, 0.5, 1.0, 0.0), question: dict[str, Any] | None = None,
+                       timed: bool = True, **extra: Any) -> dict[str, Any]:
     """A self-consistent analysis dict; timing fields are None when ``timed`` is False."""
     tokens = text.split()
     words = [{"text": t, "start": i * 0.4 if timed else None,
@@ -48,9 +59,12 @@ def make_analysis(text: str = "Um so I led the team and like we shipped it",
 
 
 def test_factory_is_self_consistent() -> None:
-    a = make_analysis("Um I uh fixed it")
+    a = make_analysis_json("Um I uh fixed it")
     assert [w["text"] for w in a["words"] if w["filler"]] == ["Um", "uh"]
     assert a["fillers"]["count"] == 2
     assert a["star"]["missing"] == ["result"]
-    untimed = make_analysis(timed=False)
+    untimed = make_analysis_json(timed=False)
     assert untimed["pace"]["wpm"] is None and untimed["words"][0]["start"] is None
+    typed = make_analysis("Um I uh fixed it")
+    assert [w.text for w in typed.words if w.filler] == ["Um", "uh"]
+    assert typed.star.missing == ("result",) and typed.pace.wpm == 140.0

@@ -17,6 +17,8 @@ WRITER = r"""
 import shutil, sys, wave
 from pathlib import Path
 from starcoach.storage import files
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result_parts import Question
 from starcoach.storage.history import History
 
 folder, rounds, kind = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -50,11 +52,11 @@ with History.open(folder) as h:
     for i in range(rounds):
         if i == int(kill_round):
             arm()
-        q = {"id": f"q{i % 4}", "text": "Q"}
+        q = Question(f"q{i % 4}", "Q")
         if i % 3 == 0:
-            sessions.append(h.save_new_session(kind, q, analysis, wav)[0])
+            sessions.append(h.save_new_session(kind, q, from_json(analysis), wav)[0])
         else:
-            h.save_attempt(sessions[-1], q, analysis, wav)
+            h.save_attempt(sessions[-1], q, from_json(analysis), wav)
         if len(sessions) > 3 and i % 5 == 0:
             h.delete_session(sessions.pop(0))
 print("done", flush=True)

@@ -5,27 +5,38 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
+from starcoach.core.scorecard import build_scorecard
 from starcoach.storage.history import History
 from starcoach.storage.paths import db_path
 from starcoach.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.test_scorecard import card_answers
 
-CARD = {"verdict": "Worth a second interview", "answers": 2, "competencies": [
-    {"competency": "patience", "rating": "solid", "evidence": ["I listened first."],
-     "questions": ["calm"]}], "strongest": None, "work_on": ["Say how it ended."],
-    "delivery": {"lines": ["Pace 140 wpm: easy to follow."]}, "closing": None}
+CARD = build_scorecard(card_answers())
+"""A whole mock interview's scorecard (the answers of ``tests.test_scorecard``)."""
+STORED = json.loads(json.dumps(CARD.to_dict()))
+"""The scorecard as the history keeps it."""
 
 
-def analysis(text: str, behavioral: bool) -> dict:
+def analysis_json(text: str, behavioral: bool) -> dict[str, Any]:
     star = {"situation": 0.0, "task": 0.0, "action": 0.0, "result": 0.0,
             "behavioral": behavioral, "missing": [], "sentences": []}
     return {"transcript": text, "duration_s": 20.0, "words": [], "star": star,
             "pace": {"wpm": 130.0}, "fillers": {"count": 0, "per_minute": 0.0},
             "pauses": {"count": 0, "long_count": 0}}
+
+
+def analysis(text: str, behavioral: bool) -> Analysis:
+    return from_json(analysis_json(text, behavioral))
 
 
 def v1_history(folder: Path) -> None:
@@ -43,7 +54,7 @@ def v1_history(folder: Path) -> None:
         conn.execute("INSERT INTO attempts (id, session_id, question_id, question_text, "
                      "created_at, analysis_json, wpm, star_coverage, score) VALUES "
                      "(?, ?, 'q', 'A question', '2026-01-01T10:00:00+00:00', ?, 130, 0, 0.5)",
-                     (n, session, json.dumps(analysis("Hello there.", behavioral))))
+                     (n, session, json.dumps(analysis_json("Hello there.", behavioral))))
     conn.close()
 
 
@@ -69,8 +80,8 @@ def test_migration_to_schema_2_clears_call_star_and_keeps_scorecards(tmp_path: P
         raw = history._query("SELECT star_coverage FROM attempts ORDER BY id")
         assert raw == [(None,), (0.0,)]  # the call turn's 0 is gone from the table itself
         history.save_scorecard("intv0001", CARD)
-        history.save_scorecard("intv0001", {**CARD, "answers": 3})  # replaced, not added
-        assert history.scorecard("intv0001") == {**CARD, "answers": 3}
+        history.save_scorecard("intv0001", replace(CARD, answers=3))  # replaced, not added
+        assert history.scorecard("intv0001") == {**STORED, "answers": 3}
         assert history.export_session("intv0001")["scorecard"]["answers"] == 3
         with pytest.raises(AppError, match="no session"):
             history.save_scorecard("nope", CARD)
@@ -84,15 +95,15 @@ def test_scorecard_report_sections(tmp_path: Path) -> None:
     from starcoach.reports.session import session_report
 
     with History.open(tmp_path / "data") as history:
-        session, _ = history.save_new_session("interview", {"id": "calm", "text": "Calm?"},
+        session, _ = history.save_new_session("interview", Question("calm", "Calm?"),
                                               analysis("I listened first.", True),
                                               question_set="mock-interview")
         history.save_scorecard(session, CARD)
     markdown = session_report(tmp_path / "data", session, "md")
-    assert "## Mock interview scorecard" in markdown and "Say how it ended." in markdown
+    assert "## Mock interview scorecard" in markdown and CARD.work_on[0] in markdown
     html = session_report(tmp_path / "data", session, "html")
     assert "<h3>Competencies</h3>" in html and "I listened first." in html
-    assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == CARD
+    assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == STORED
 
 
 def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: Path) -> None:
@@ -101,13 +112,15 @@ def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: 
     services = fixture_services(InterviewOptions(), answers=[tmp_path / "unused.wav"],
                                 data_dir=tmp_path / "data", transcriber=object())  # type: ignore[arg-type]
     assert services.save_attempt is not None and services.save_scorecard is not None
-    answer = {**analysis("I listened first.", True), "question": {"id": "calm", "text": "C?"}}
+    answer = from_json({**analysis_json("I listened first.", True),
+                        "question": {"id": "calm", "text": "C?"}})
     for kind in ("mock-1", "interview", "mock-2", "mock-1"):
         services.save_attempt(answer, None, kind)
     services.save_scorecard(CARD, "mock-1")
-    services.save_scorecard({**CARD, "answers": 1}, "mock-2")
+    services.save_scorecard(replace(CARD, answers=1), "mock-2")
     with History.open(tmp_path / "data", read_only=True) as history:
         found = {s.id: (s.shown_kind, s.attempt_count, history.scorecard(s.id))
                  for s in history.sessions()}
     assert sorted(found.values(), key=str) == sorted([
-        ("mock", 2, CARD), ("interview", 1, None), ("mock", 1, {**CARD, "answers": 1})], key=str)
+        ("mock", 2, STORED), ("interview", 1, None), ("mock", 1, {**STORED, "answers": 1})],
+        key=str)

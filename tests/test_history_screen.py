@@ -13,6 +13,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 from starcoach.core.trends import trends
 from starcoach.services import InterviewOptions, Services, fixture_services
 from starcoach.storage.history import History
@@ -27,7 +30,7 @@ from starcoach.ui.widgets.compare import ComparisonView, fmt_delta, star_changes
 from starcoach.ui.widgets.feedback import FeedbackView
 from starcoach.ui.widgets.trends import TrendsView
 from tests.fakes import ScriptTranscriber
-from tests.test_history_factory import make_analysis
+from tests.test_history_factory import make_analysis, make_analysis_json
 
 CSS = Path(__file__).resolve().parents[1] / "src/starcoach/ui/app.tcss"
 CONFLICT = {"id": "conflict", "text": "Tell me about a time you disagreed with a teammate."}
@@ -35,12 +38,12 @@ FAILURE = {"id": "failure", "text": "Tell me about a time you failed."}
 SIZE = (80, 24)
 
 
-def analysis(question: dict[str, str], **kw: Any) -> dict[str, Any]:
+def analysis(question: dict[str, str], **kw: Any) -> Analysis:
     """A factory analysis that the feedback panel can draw (adds display-only fields)."""
-    a = make_analysis(question=question, **kw)
+    a = make_analysis_json(question=question, **kw)
     a["fillers"]["by_text"] = {"um": a["fillers"]["count"]}
     a["length"]["target_s"] = [60, 120]
-    return a
+    return from_json(a)
 
 
 # Fillers fall and STAR grows (improving); long pauses rise (worse); pace stays in band (flat).
@@ -73,7 +76,7 @@ def fill(folder: Path) -> list[str]:
     with History.open(folder) as history:
         ids = [history.start_session("interview", "behavioral") for _ in range(2)]
         for session, question, wpm, fpm, pauses, star in ATTEMPTS:
-            history.save_attempt(ids[session], question, analysis(
+            history.save_attempt(ids[session], Question(**question), analysis(
                 question, wpm=wpm, fillers_per_min=fpm, long_pauses=pauses, star=star))
     return ids
 
@@ -184,7 +187,7 @@ async def test_enter_opens_the_answer_feedback(services, data) -> None:
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, AttemptScreen)
         feedback = app.screen.query_one(FeedbackView)
-        assert feedback.analysis["fillers"]["per_minute"] == 3.0
+        assert feedback.analysis.fillers.per_minute == 3.0
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
 
@@ -209,7 +212,7 @@ async def test_forget_asks_first(services, data, answer: str, kept: bool) -> Non
 async def test_forget_last_session_shows_the_empty_message(services, data) -> None:
     with History.open(data) as history:
         only = history.start_session("analyze")
-        history.save_attempt(only, CONFLICT, analysis(CONFLICT))
+        history.save_attempt(only, Question(**CONFLICT), analysis(CONFLICT))
     app = HistoryTestApp(services)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
@@ -316,9 +319,9 @@ def test_star_changes(before, after, expected) -> None:
 
 
 def test_star_changes_not_scored_for_non_behavioral() -> None:
-    prev = make_analysis()
+    prev = make_analysis_json()
     prev["star"]["behavioral"] = False
-    assert star_changes(prev, make_analysis()) is None
+    assert star_changes(from_json(prev), make_analysis()) is None
 
 
 async def test_comparison_view_mounts_standalone_and_colours_verdicts() -> None:
@@ -342,7 +345,7 @@ def test_previous_attempt_matches_question_by_id_then_text(data) -> None:
     with History.open(data) as history:
         sid = history.start_session("analyze")
         for q in (CONFLICT, None, FAILURE, CONFLICT, None):
-            history.save_attempt(sid, q, make_analysis(question=q))
+            history.save_attempt(sid, Question(**q) if q else None, make_analysis(question=q))
         a = history.all_attempts()
     assert previous_attempt(a, a[3]) == a[0]
     assert previous_attempt(a, a[4]) == a[1]  # both have no question

@@ -20,6 +20,7 @@ import pytest
 
 from starcoach import cli
 from starcoach.commands import analyze
+from starcoach.core.analysis.result_parts import Question
 from starcoach.storage import files, history, paths
 from starcoach.storage.errors import CORRUPT, from_sqlite_error
 from starcoach.storage.history import History
@@ -27,7 +28,7 @@ from starcoach.storage.saving import save_analysis
 from tests.test_history import make_wav
 from tests.test_history_factory import make_analysis
 
-Q = {"id": "storage-q", "text": "Tell me about a time a deadline slipped."}
+Q = Question("storage-q", "Tell me about a time a deadline slipped.")
 
 
 @pytest.fixture

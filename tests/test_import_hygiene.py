@@ -118,3 +118,38 @@ def test_cli_help_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+UI_DIR = CORE_DIR.parent / "ui"
+UI_FORBIDDEN = ("starcoach.storage", "starcoach.adapters")
+"""Screens and widgets reach storage and audio files only through ``starcoach.services`` and
+``starcoach.screen_access`` (the app's wiring)."""
+UI_EXCEPTIONS: dict[str, frozenset[str]] = {}
+"""Justified direct imports, per UI module (none today)."""
+
+
+def ui_modules() -> list[tuple[str, Path]]:
+    """(dotted name, path) of every module under ``starcoach.ui``, found by walking it."""
+    found = []
+    for path in sorted(UI_DIR.rglob("*.py")):
+        parts = path.relative_to(CORE_DIR.parents[1]).with_suffix("").parts
+        found.append((".".join(parts[:-1] if parts[-1] == "__init__" else parts), path))
+    return found
+
+
+def test_walk_finds_the_ui_modules() -> None:
+    names = {name for name, _ in ui_modules()}
+    assert {"starcoach.ui.app", "starcoach.ui.screens.history", "starcoach.ui.terminal"} <= names
+    assert len(names) == len(list(UI_DIR.rglob("*.py")))
+
+
+@pytest.mark.parametrize(("module", "path"), ui_modules(), ids=[m for m, _ in ui_modules()])
+def test_ui_reaches_storage_and_audio_files_only_through_the_wiring(
+    module: str, path: Path
+) -> None:
+    direct = {
+        name
+        for name in imported_modules(path, module)
+        if any(name == f or name.startswith(f + ".") for f in UI_FORBIDDEN)
+    }
+    assert sorted(direct - UI_EXCEPTIONS.get(module, frozenset())) == [], module

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from starcoach.core.analysis.result import CombinedFollowUp
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.interviewer import Interviewer
 from tests.test_followups import ACT, CUSTOMER_Q, RES, SIT, TASK, TEAM_Q, answer
@@ -15,7 +16,7 @@ def test_gap_is_followed_up_once_then_feedback() -> None:
     follow = interviewer.after_analysis(CUSTOMER_Q, first)
     assert follow is not None and follow.text == "And how did that turn out for the customer?"
     merged = interviewer.follow_up_answered(CUSTOMER_Q, first, answer(RES, concrete=True))
-    assert merged["follow_up"]["filled"] is True
+    assert isinstance(merged.follow_up, CombinedFollowUp) and merged.follow_up.filled is True
     assert interviewer.after_analysis(CUSTOMER_Q, merged) is None
     assert interviewer.answers == ((CUSTOMER_Q, merged),)
 

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.build import pace_part, pauses_part
+from starcoach.core.analysis.contract import part_json
 from starcoach.core.analysis.length import measure_length
 from starcoach.core.analysis.pace import measure_pace
 from starcoach.core.analysis.pauses import find_pauses
@@ -42,7 +44,7 @@ def test_verdicts_and_uncounted_fillers() -> None:
     counted = [i % 4 != 0 for i in range(40)]  # every 4th word a filled pause
     report = measure_pace(words, counted, (0.0, times[-1][1]), 0.0)
     assert report.words == 30
-    assert report.excluded == 10 and report.to_dict()["filled_pauses_excluded"] == 10
+    assert report.excluded == 10 and part_json(pace_part(report))["filled_pauses_excluded"] == 10
     assert report.wpm == pytest.approx(30 / times[-1][1] * 60.0)  # fillers never count
     assert report.verdict == "too slow"
     fast = measure_pace(words, [True] * 40, (0.0, 10.0), 0.0)
@@ -72,7 +74,7 @@ def test_pauses_from_word_gaps() -> None:
     assert report.speech_start == 0.5
     assert report.items[1].after == "word2"
     assert report.longest_run_s == pytest.approx(4.4 - 3.6)  # runs 0.7, 0.4, 0.8 s
-    assert report.to_dict()["source"] == "words"
+    assert part_json(pauses_part(report))["source"] == "words"
 
 
 def tone_bursts(bursts: list[tuple[float, float]], total: float, noise_db: float = -70.0
@@ -142,7 +144,7 @@ def test_pauses_in_heavy_noise_say_could_not_measure() -> None:
     activity = detect_activity(clip, span=(1.0, 6.0))
     assert not activity.measurable
     report = find_pauses(words, activity)
-    data = report.to_dict()
+    data = part_json(pauses_part(report))
     assert data["measured"] is False and data["verdict"] == "could not measure"
     assert data["source"] == "words"  # estimated from word gaps, and said so
     assert data["count"] == 1
@@ -152,4 +154,4 @@ def test_clean_audio_is_measured() -> None:
     clip = tone_bursts([(1.0, 3.0), (3.8, 6.0)], 7.0)
     report = find_pauses(words_at([(1.0, 2.9), (3.9, 6.0)]), detect_activity(clip))
     assert report.measured and report.snr_db is not None and report.snr_db > 30
-    assert report.to_dict()["verdict"] == "ok"
+    assert part_json(pauses_part(report))["verdict"] == "ok"

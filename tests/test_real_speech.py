@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.fillers import filled_pause
 from starcoach.core.models import SAMPLE_RATE, AudioClip
 
@@ -77,7 +78,7 @@ def analysed(name: str, noise_s: float = 0.0) -> dict[str, Any]:
         rng = np.random.default_rng(7)
         noise = rng.normal(0.0, 10 ** (-60 / 20), int(noise_s * SAMPLE_RATE))
         clip = AudioClip(np.concatenate([noise.astype(np.float32), clip.samples]))
-    return analyze_clip(clip, transcriber(), tone=False)
+    return to_json(analyze_clip(clip, transcriber(), tone=False))
 
 
 def tokens(text: str) -> list[str]:

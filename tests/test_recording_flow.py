@@ -7,6 +7,7 @@ import queue
 from pathlib import Path
 
 from starcoach.adapters.fixtures import RecordingSpeaker
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.engine import QuestionRef
 from starcoach.recording.controller import FlowHooks, Prompt, RecordingFlow
 from starcoach.recording.events import (
@@ -58,7 +59,7 @@ def test_take_reports_each_step_and_saves(tmp_path: Path) -> None:
     assert kinds[:2] == [PromptSpoken, RecordingStarted] and RecordingEnded in kinds
     assert speaker.spoken == [QUESTION] and flow.state == "feedback"
     ready = seen[-1]
-    assert ready.analysis["transcript"].startswith("I ran the front desk")
+    assert ready.analysis.transcript.startswith("I ran the front desk")
     assert ready.latency_s < 5
     assert flow.join()  # saving runs after the feedback event
     from starcoach.storage.history import History
@@ -96,7 +97,7 @@ def test_follow_up_hook_asks_aloud_and_records_a_second_answer(tmp_path: Path) -
     assert [e.text for e in follow] == [FOLLOW_UP]
     assert speaker.spoken == [QUESTION, FOLLOW_UP]
     assert sum(isinstance(e, RecordingStarted) and e.follow_up for e in seen) == 1
-    combined = seen[-1].analysis
+    combined = to_json(seen[-1].analysis)
     assert combined["follow_up"]["question"] == FOLLOW_UP
     # judged against the question first asked; named as the demo's answer picker expects
     assert combined["follow_up"]["analysis"]["question"]["text"] == QUESTION

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import starcoach.cli as cli
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result_parts import Question
 from starcoach.reports.charts import CHART_COLOR, sparkline, svg_line_chart, text_bars
 from starcoach.reports.html import render_html
 from starcoach.reports.json_report import render_json
@@ -18,9 +20,9 @@ from starcoach.reports.markdown import render_markdown
 from starcoach.storage.history import History
 from starcoach.storage.saving import save_analysis
 from tests.test_history import make_wav
-from tests.test_history_factory import make_analysis
+from tests.test_history_factory import make_analysis, make_analysis_json
 
-Q = {"id": "conflict", "text": "Tell me about a conflict."}
+Q = Question("conflict", "Tell me about a conflict.")
 RunCli = Callable[..., tuple[int, str, str]]
 
 
@@ -47,7 +49,7 @@ def saved(tmp_path: Path) -> tuple[Path, str]:
         save_analysis(make_analysis(wpm=wpm, fillers_per_min=fillers, star=star), wav, Q,
                       folder, session_id=sid)
     save_analysis(make_analysis("I like planning", timed=False), None,
-                  {"id": None, "text": "Typed?"}, folder, session_id=sid)
+                  Question(None, "Typed?"), folder, session_id=sid)
     return folder, sid
 
 
@@ -88,7 +90,7 @@ def test_html_report_is_self_contained(saved: tuple[Path, str]) -> None:
 def test_html_escapes_user_text() -> None:
     export = {"format": "starcoach-session", "session": {"id": "x"}, "attempts": [
         {"question": {"text": "<b>bold</b>?"},
-         "analysis": make_analysis("<script>alert(1)</script> um")}]}
+         "analysis": make_analysis_json("<script>alert(1)</script> um")}]}
     html = render_html(export)
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;bold" in html
 
@@ -190,12 +192,12 @@ def test_forget_yes_deletes_rows_and_audio(saved: tuple[Path, str],
 def test_report_rows_show_the_hedge_count_when_analysed() -> None:
     from starcoach.reports.common import metric_rows
 
-    analysis = make_analysis("I think I maybe helped", wpm=140, fillers_per_min=1.0,
-                             star=(1, 1, 1, 0))
+    analysis = make_analysis_json("I think I maybe helped", wpm=140, fillers_per_min=1.0,
+                                  star=(1, 1, 1, 0))
     analysis["content"] = {"hedges": {"count": 2, "per_minute": 4.0, "items": []},
                            "tips": ["Generic: say one time it happened."]}
     analysis["tips"] = ["Generic: say one time it happened."]
-    assert ("Hedges", "2") in metric_rows(analysis)
+    assert ("Hedges", "2") in metric_rows(from_json(analysis))
     older = make_analysis("I helped", wpm=140, fillers_per_min=1.0, star=(1, 1, 1, 0))
-    older.pop("content", None)
+    assert older.content is None
     assert all(label != "Hedges" for label, _ in metric_rows(older))

@@ -13,7 +13,7 @@ import pytest
 
 from starcoach.reports.charts import CHART_COLOR
 from starcoach.reports.html import render_html
-from tests.test_history_factory import make_analysis
+from tests.test_history_factory import make_analysis_json
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WINDOW = (1200, 1600)
@@ -94,7 +94,7 @@ def _export(n_attempts: int) -> dict[str, object]:
                         "kind": "interview"},
             "attempts": [{"id": i, "created_at": "2025-01-01T10:00:00+00:00",
                           "question": {"id": "q", "text": "Tell me about a conflict."},
-                          "analysis": make_analysis(wpm=w, fillers_per_min=f, star=s)}
+                          "analysis": make_analysis_json(wpm=w, fillers_per_min=f, star=s)}
                          for i, (w, f, s) in enumerate(runs[:n_attempts])]}
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from starcoach.core.analysis.contract import from_json, to_json
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.mock_interview import CLOSING_ID, OPENING_ID
 from starcoach.core.questions import Question
 from starcoach.core.scorecard import answer_strength, build_scorecard
@@ -23,8 +25,8 @@ TEAM = Question("team-t", "Tell me about helping a teammate.", "teamwork", "beha
 def analysis(sentences: list[tuple[str, str]], *, behavioral: bool = True,
              concrete: bool | None = None, wpm_words: tuple[int, float] | None = None,
              fillers: int = 0, tone: dict[str, Any] | None = None,
-             content: dict[str, Any] | None = None, length: str = "good") -> dict[str, Any]:
-    """An analysis dict with the given sentences and delivery figures."""
+             content: dict[str, Any] | None = None, length: str = "good") -> Analysis:
+    """An analysis with the given sentences and delivery figures (read from its JSON form)."""
     labels = {label for label, _ in sentences}
     parts = ("situation", "task", "action", "result")
     out: dict[str, Any] = {
@@ -45,7 +47,7 @@ def analysis(sentences: list[tuple[str, str]], *, behavioral: bool = True,
         out["tone"] = tone
     if content is not None:
         out["content"] = content
-    return out
+    return from_json(out)
 
 
 STRONG = analysis([("situation", "A regular called in a panic about a lost parcel ."),
@@ -64,7 +66,7 @@ OPEN = analysis([("other", "I have three years on a busy support desk and I love
 
 
 def card_answers(closing_text: str = "How are new starters trained? How is success measured?"
-                 ) -> list[tuple[Question, dict[str, Any]]]:
+                 ) -> list[tuple[Question, Analysis]]:
     return [(OPENING, OPEN), (EMPATHY, STRONG), (PATIENCE, NO_RESULT), (TEAM, GENERIC),
             (CLOSING, analysis([("other", closing_text)], behavioral=False))]
 
@@ -75,7 +77,9 @@ def test_answer_strength_orders_answers() -> None:
     assert answer_strength(TEAM, GENERIC) == 0.0
     assert answer_strength(EMPATHY, analysis([])) == 0.0
     assert answer_strength(OPENING, OPEN) == pytest.approx(0.7)
-    unshown = {**STRONG, "content": {"competency": {"asked": "empathy", "shown": False}}}
+    unshown = from_json({**to_json(STRONG),
+                         "content": {"specific": True, "on_topic": True, "result_concrete": True,
+                                     "competency": {"asked": "empathy", "shown": False}}})
     assert answer_strength(EMPATHY, unshown) == pytest.approx(0.95)  # 1.1 - 0.15
 
 
@@ -181,7 +185,8 @@ def test_to_dict_is_json_ready() -> None:
 
 
 def test_work_on_falls_back_to_the_weakest_answers_tips() -> None:
-    weak = {**NO_RESULT, "tips": ["You never said how it ended: add the result."]}
+    weak = from_json({**to_json(NO_RESULT),
+                      "tips": ["You never said how it ended: add the result."]})
     card = build_scorecard([(EMPATHY, STRONG), (PATIENCE, weak)])
     assert card.work_on == (
         "Finish every story with how it ended, ideally with a number: 1 of 2 stories never said.",
@@ -192,8 +197,8 @@ def test_work_on_falls_back_to_the_weakest_answers_tips() -> None:
 
 def test_work_on_does_not_repeat_the_follow_up_verdict_as_a_tip() -> None:
     verdict = "You answered the follow-up: \"I would stay calm.\""
-    opening = {**OPEN, "tips": [verdict, "Open with a one-line summary."],
-               "follow_up": {"feedback": verdict}}
+    opening = from_json({**to_json(OPEN), "tips": [verdict, "Open with a one-line summary."],
+                         "follow_up": {"gap": "probe", "feedback": verdict}})
     card = build_scorecard([(OPENING, opening)])
     assert card.work_on == ("Rework your answer to “Tell me about yourself.”: Open with a "
                             "one-line summary.",)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from starcoach.adapters.embedding import MiniLMEmbedder, default_embedder, load_text_model
+from starcoach.core.analysis.build import star_part
+from starcoach.core.analysis.contract import part_json
 from starcoach.core.analysis.star import (
     PARTS,
+    StarResult,
     analyze_star,
     count_pronouns,
     is_behavioral_question,
@@ -78,6 +81,11 @@ def models() -> tuple[MiniLMEmbedder, TextModel]:
     return default_embedder(), load_text_model()
 
 
+def star_json(star: StarResult) -> dict:
+    """The ``star`` object of ``analyze --json`` for a STAR result."""
+    return part_json(star_part(star, False, ()))  # type: ignore[no-any-return]
+
+
 def labels_of(texts: list[str], question: str, models: tuple[MiniLMEmbedder, TextModel]
               ) -> list[str]:
     return label_sentences(texts, question, None, *models)
@@ -85,7 +93,7 @@ def labels_of(texts: list[str], question: str, models: tuple[MiniLMEmbedder, Tex
 
 def star_of(text: str, question: str | None, models: tuple[MiniLMEmbedder, TextModel],
             **kw: object) -> dict:
-    return analyze_star(words_from_text(text), question, None, *models, **kw).to_dict()
+    return star_json(analyze_star(words_from_text(text), question, None, *models, **kw))
 
 
 def test_labels_follow_a_clear_story(models: tuple[MiniLMEmbedder, TextModel]) -> None:
@@ -189,7 +197,7 @@ def test_non_behavioral_answer_reports_no_missing_parts_or_tips(
 
 def test_without_a_model_nothing_is_claimed() -> None:
     d = analyze_star(words_from_text("I called the customer back."), "Tell me about a time.")
-    d = d.to_dict()
+    d = star_json(d)
     assert d["missing"] == [] and [s["label"] for s in d["sentences"]] == ["other"]
 
 
@@ -200,7 +208,7 @@ def test_time_share_from_word_times(models: tuple[MiniLMEmbedder, TextModel]) ->
         for token in sentence.split():
             words.append(Word(token, t, t + 0.3))
             t += 0.4
-    d = analyze_star(words, None, True, *models).to_dict()
+    d = star_json(analyze_star(words, None, True, *models))
     assert d["sentences"][0]["start"] == 0.0
     assert sum(d["time_share"].values()) == pytest.approx(1.0, abs=0.01)
     assert d["time_share"]["action"] > d["time_share"]["task"] > 0.0
@@ -219,5 +227,5 @@ def test_pronoun_verdict(text: str, verdict: str) -> None:
 
 
 def test_empty_answer(models: tuple[MiniLMEmbedder, TextModel]) -> None:
-    d = analyze_star([], "Tell me about a time.", None, *models).to_dict()
+    d = star_json(analyze_star([], "Tell me about a time.", None, *models))
     assert d["sentences"] == [] and d["missing"] == []

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from starcoach.core.analysis import tone
+from starcoach.core.analysis.build import tone_part
+from starcoach.core.analysis.contract import part_json
 from starcoach.core.models import SAMPLE_RATE, AudioClip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,11 +110,12 @@ def test_no_pitch_without_voice(samples: np.ndarray) -> None:
     assert np.isfinite(track.f0_hz).sum() <= 0.05 * max(len(track.f0_hz), 1)
     assert not result.monotone
     assert result.uptalk == ()
-    assert json.dumps(result.to_dict())  # JSON-ready even with None statistics
+    assert json.dumps(part_json(tone_part(result)))  # JSON-ready even with None statistics
 
 
 def test_silence_has_no_pitch_or_level() -> None:
-    data = tone.analyze_tone(AudioClip(np.zeros(SAMPLE_RATE, dtype=np.float32))).to_dict()
+    silence = AudioClip(np.zeros(SAMPLE_RATE, dtype=np.float32))
+    data = part_json(tone_part(tone.analyze_tone(silence)))
     assert data["pitch_median_hz"] is None
     assert data["pitch_variation_st"] is None
     assert data["level_dbfs"] is None
@@ -161,7 +164,7 @@ FIXTURE_NAMES = ("flat", "expressive", "uptalk", "quiet", "loud")
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_fixture_matches_its_expectations(name: str) -> None:
     expect = json.loads((FIXTURES / f"{name}.json").read_text())["expect"]
-    data = tone.analyze_tone(fixture(name)).to_dict()
+    data = part_json(tone_part(tone.analyze_tone(fixture(name))))
     for key, value in expect.items():
         actual = data["uptalk"]["count"] if key == "uptalk_count" else data[key]
         assert actual == value, f"{name}: {key}"
@@ -209,7 +212,7 @@ def test_uptalk_uses_given_phrase_spans() -> None:
 
 
 def test_to_dict_contract() -> None:
-    data = tone.analyze_tone(fixture("uptalk")).to_dict()
+    data = part_json(tone_part(tone.analyze_tone(fixture("uptalk"))))
     for key in (
         "pitch_median_hz",
         "pitch_variation_st",

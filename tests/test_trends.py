@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from starcoach.core.analysis.contract import from_json
 from starcoach.core.trends import (
     METRICS,
     attempt_score,
@@ -60,7 +61,7 @@ def test_trends_over_analyses_reads_every_metric() -> None:
 
 
 def test_metrics_tolerate_missing_and_unknown_keys() -> None:
-    m = metrics_of({"schema": 9, "something_new": [1, 2], "pace": None, "star": {}})
+    m = metrics_of(from_json({"schema": 9, "something_new": [1, 2], "pace": None, "star": {}}))
     assert (m.wpm, m.fillers_per_min, m.long_pauses, m.star_coverage) == (None,) * 4
     assert trends([]) and all(t.direction == "flat" for t in trends([]))
 

@@ -90,7 +90,7 @@ async def session(args: argparse.Namespace, folder: Path, wavs: Path) -> int:
                 say("App", str(screen.query_one("#status").render()))
                 return 1
             analysis = screen.records[-1].analysis
-            say("Candidate (heard)", analysis["transcript"])
+            say("Candidate (heard)", analysis.transcript)
             tips = analysis.get("tips") or ["No tips: a strong answer."]
             say("Coach", tips[0])
             print(flush=True)

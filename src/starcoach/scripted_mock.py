@@ -16,6 +16,7 @@ from typing import Any
 from starcoach.adapters.audio_files import load_audio
 from starcoach.adapters.fixtures import DemoClips
 from starcoach.core.analysis.engine import QuestionRef
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan, judge_closing
 from starcoach.core.questions import Question
@@ -34,7 +35,7 @@ class Step:
     """The question it is about."""
     text: str
     """What was said (or, for ``feedback``, the first tip)."""
-    analysis: dict[str, Any] | None = None
+    analysis: Analysis | None = None
     """The analysis, for answers and feedback."""
 
 
@@ -44,7 +45,9 @@ def question_ref(question: Question) -> QuestionRef:
         text=question.text,
         id=question.id,
         behavioral=question.expects_star,
-        extra={"kind": question.kind, "competency": question.competency, "set": question.set_id},
+        kind=question.kind,
+        competency=question.competency,
+        set_id=question.set_id,
     )
 
 
@@ -76,7 +79,7 @@ def run_scripted_mock(
             report(Step("no_answer", question.id, ""))
             continue
         analysis = _answer(clip.path, question, transcriber)
-        report(Step("answer", question.id, analysis["transcript"], analysis))
+        report(Step("answer", question.id, analysis.transcript, analysis))
         follow_up = interviewer.after_analysis(question, analysis)
         while follow_up is not None:
             reply = clips.follow_up_for(question.id)
@@ -84,20 +87,20 @@ def run_scripted_mock(
             if reply is None:
                 break
             second = _answer(reply.path, question, transcriber)
-            report(Step("follow_up_answer", question.id, second["transcript"], second))
+            report(Step("follow_up_answer", question.id, second.transcript, second))
             analysis = interviewer.follow_up_answered(question, analysis, second)
             follow_up = interviewer.after_analysis(question, analysis)
         report(Step("feedback", question.id, _first_tip(question, plan, analysis), analysis))
     return interviewer.scorecard()
 
 
-def _first_tip(question: Question, plan: MockPlan, analysis: dict[str, Any]) -> str:
+def _first_tip(question: Question, plan: MockPlan, analysis: Analysis) -> str:
     """The closing's verdict for the closing question, else the answer's first tip."""
     if question.id == plan.closing.id:
-        return judge_closing(str(analysis.get("transcript") or "")).feedback
-    tips = analysis.get("tips") or []
+        return judge_closing(analysis.transcript).feedback
+    tips = analysis.tips
     return str(tips[0]) if tips else ""
 
 
-def _answer(path: Any, question: Question, transcriber: VadTranscriber) -> dict[str, Any]:
+def _answer(path: Any, question: Question, transcriber: VadTranscriber) -> Analysis:
     return analyze_clip(load_audio(path), transcriber, question_ref(question), source=str(path))

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.analysis.engine import Settings
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
 from starcoach.core.ports import Recorder, Speaker
 from starcoach.core.questions import QuestionSet, load_question_sets
+from starcoach.core.scorecard import Scorecard
 from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
 from starcoach.recording.pipeline import VadTranscriber
 from starcoach.storage.paths import question_dir
@@ -73,7 +75,7 @@ class Services:
     """``save_attempt(analysis, audio_path, kind="interview")`` stores an answer in the
     practice history (one session per kind and app run; a kind ``mock-<n>`` is mock interview
     n, kept as an interview session of the set ``mock-interview``); None to keep nothing."""
-    save_scorecard: Callable[[dict[str, Any], str], None] | None = None
+    save_scorecard: Callable[[Scorecard, str], None] | None = None
     """``save_scorecard(card, kind)`` keeps mock interview ``kind``'s scorecard with the session
     its answers went to; None to keep nothing."""
     input_device: str | None = None
@@ -231,7 +233,7 @@ def _answers_dir(data_dir: Path | None) -> Path:
 
 def _history_saver(
     data_dir: Path | None,
-) -> tuple[Callable[..., None], Callable[[dict[str, Any], str], None]]:
+) -> tuple[Callable[..., None], Callable[[Scorecard, str], None]]:
     """Saves each answer of this app run into one session of the history per kind, and a mock
     interview's scorecard with its session (each mock interview is a session of its own)."""
     from starcoach.storage.saving import save_analysis
@@ -239,20 +241,20 @@ def _history_saver(
 
     session: dict[str, str] = {}
 
-    def save(analysis: dict[str, Any], audio: Path | None, kind: str = "interview") -> None:
-        q = analysis.get("question") or {}  # the session row comes with its first answer
+    def save(analysis: Analysis, audio: Path | None, kind: str = "interview") -> None:
+        q = analysis.question  # the session row comes with its first answer
         mock = kind.startswith("mock")
         session[kind], _ = save_analysis(
             analysis,
             audio,
-            analysis.get("question"),
+            q,
             data_dir,
             session_id=session.get(kind),
             kind="interview" if mock else kind,
-            question_set=MOCK_SESSION_SET if mock else q.get("set"),
+            question_set=MOCK_SESSION_SET if mock else (q.set if q else None),
         )
 
-    def save_scorecard(card: dict[str, Any], kind: str) -> None:
+    def save_scorecard(card: Scorecard, kind: str) -> None:
         from starcoach.storage.history import History
         from starcoach.storage.paths import data_dir as resolve
 

@@ -7,10 +7,12 @@ import json
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
+from starcoach.core.analysis.contract import to_json
 from starcoach.core.analysis.engine import QuestionRef, Settings
+from starcoach.core.analysis.result import Analysis, InputInfo, Saved
 from starcoach.core.errors import AppError
 
 
@@ -69,13 +71,14 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.path
     if path.suffix.lower() in TEXT_SUFFIXES:
         analysis = analyze_text(read_typed_answer(path), question, settings, source=str(path))
-        analysis["input"] = {"path": str(path), "kind": "text"}
+        analysis = replace(analysis, input=InputInfo(str(path), "text"))
     else:
         analysis = _analyze_audio(path, args.model, question, settings)
     if args.save:
-        _save(analysis, None if analysis["input"]["kind"] == "text" else path, args.data_dir)
+        audio = None if analysis.input is None or analysis.input.kind == "text" else path
+        analysis = _save(analysis, audio, args.data_dir)
     if args.json:
-        json.dump(analysis, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(to_json(analysis), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         from starcoach.core.report import render_text
@@ -126,13 +129,15 @@ def resolve_question(ref: str | None) -> QuestionRef | None:
         text=q.text,
         id=q.id,
         behavioral=q.expects_star,
-        extra={"kind": q.kind, "competency": q.competency, "set": q.set_id},
+        kind=q.kind,
+        competency=q.competency,
+        set_id=q.set_id,
     )
 
 
 def _analyze_audio(
     path: Path, model: str | None, question: QuestionRef | None, settings: Settings
-) -> dict[str, Any]:
+) -> Analysis:
     from starcoach.adapters.audio_files import load_audio
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
     from starcoach.recording.pipeline import analyze_clip
@@ -142,16 +147,15 @@ def _analyze_audio(
     with Progress(f"Transcribing {clip.duration_s:.0f} s of audio"):
         transcript = transcriber.transcribe(clip)
     analysis = analyze_clip(clip, transcriber, question, settings, transcript, source=str(path))
-    analysis["input"] = {"path": str(path), "kind": "audio", "model": transcriber.model_name}
-    return analysis
+    return replace(analysis, input=InputInfo(str(path), "audio", transcriber.model_name))
 
 
-def _save(analysis: dict[str, Any], audio: Path | None, data_dir: Path | None) -> None:
+def _save(analysis: Analysis, audio: Path | None, data_dir: Path | None) -> Analysis:
     from starcoach.storage.saving import save_analysis
 
-    session_id, attempt_id = save_analysis(analysis, audio, analysis.get("question"), data_dir)
-    analysis["saved"] = {"session": session_id, "attempt": attempt_id}
+    session_id, attempt_id = save_analysis(analysis, audio, analysis.question, data_dir)
     print(f"Saved to history: session {session_id} (attempt {attempt_id})", file=sys.stderr)
+    return replace(analysis, saved=Saved(session_id, attempt_id))
 
 
 def _settings(args: argparse.Namespace) -> Settings:

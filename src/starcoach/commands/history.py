@@ -101,7 +101,7 @@ def _session_data(history: Any, ref: str) -> dict[str, Any]:
                 "question_id": a.question_id,
                 "question_text": a.question_text,
                 "audio_path": str(a.audio_path) if a.audio_path else None,
-                "transcript": a.analysis.get("transcript"),
+                "transcript": a.analysis.transcript,
             }
             for a in history.attempts(info.id)
         ],

@@ -11,16 +11,9 @@ the answers kept so far into the hiring manager's scorecard.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from starcoach.core.followups import (
-    FollowUp,
-    FollowUpSettings,
-    Relabel,
-    choose_follow_up,
-    combined_analysis,
-)
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.followup_answers import Relabel, combined_analysis
+from starcoach.core.followups import FollowUp, FollowUpSettings, choose_follow_up
 from starcoach.core.questions import Question
 from starcoach.core.scorecard import Scorecard, build_scorecard
 
@@ -40,13 +33,13 @@ class Interviewer:
         self.settings = settings or FollowUpSettings()
         self.relabel = relabel
         self._asked: dict[str, list[FollowUp]] = {}
-        self._answers: list[tuple[Question, Mapping[str, Any]]] = []
+        self._answers: list[tuple[Question, Analysis]] = []
 
     def asked(self, question_id: str) -> tuple[FollowUp, ...]:
         """The follow-ups asked about a question in its current attempt."""
         return tuple(self._asked.get(question_id, ()))
 
-    def after_analysis(self, question: Question, analysis: Mapping[str, Any]) -> FollowUp | None:
+    def after_analysis(self, question: Question, analysis: Analysis) -> FollowUp | None:
         """Keep the answer; return the follow-up to ask now, or None to show the feedback.
 
         Args:
@@ -59,9 +52,7 @@ class Interviewer:
             self._asked.setdefault(question.id, []).append(follow_up)
         return follow_up
 
-    def follow_up_answered(
-        self, question: Question, first: Mapping[str, Any], second: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def follow_up_answered(self, question: Question, first: Analysis, second: Analysis) -> Analysis:
         """The answer and the answer to the latest follow-up, judged together.
 
         Args:
@@ -87,7 +78,7 @@ class Interviewer:
         self._asked.pop(question_id, None)
 
     @property
-    def answers(self) -> tuple[tuple[Question, Mapping[str, Any]], ...]:
+    def answers(self) -> tuple[tuple[Question, Analysis], ...]:
         """Each answered question with its latest analysis, in the order first answered."""
         return tuple(self._answers)
 
@@ -95,7 +86,7 @@ class Interviewer:
         """The hiring manager's scorecard over the answers kept so far."""
         return build_scorecard(self._answers)
 
-    def _keep(self, question: Question, analysis: Mapping[str, Any]) -> None:
+    def _keep(self, question: Question, analysis: Analysis) -> None:
         for index, (kept, _) in enumerate(self._answers):
             if kept.id == question.id:
                 self._answers[index] = (question, analysis)

@@ -14,6 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from starcoach.core.analysis.result import (
+    RubricBanned,
+    RubricCheckResult,
+    RubricEvidence,
+    RubricItemResult,
+    RubricResult,
+)
 from starcoach.core.calls import Scenario
 from starcoach.core.phrases import Phrase, Token, find_phrase, tokenize
 from starcoach.core.rubric_spec import (
@@ -41,6 +48,7 @@ __all__ = [
     "evaluate_call",
     "evaluate_turn",
     "extend_rubric",
+    "rubric_result",
 ]
 
 BANNED_PENALTY = 0.1
@@ -345,3 +353,46 @@ def _evidence(
 
 def _clip(value: float) -> float:
     return min(1.0, max(0.0, value))
+
+
+def rubric_result(result: TurnResult) -> RubricResult:
+    """A turn's evaluation as the ``rubric`` part of its stored analysis."""
+
+    def evidence(e: Evidence) -> RubricEvidence:
+        return RubricEvidence(e.phrase, e.text, e.start, e.end, e.turn)
+
+    return RubricResult(
+        text=result.text,
+        score=round(result.score, 3),
+        items=tuple(
+            RubricItemResult(
+                i.id,
+                i.title,
+                i.met,
+                tuple(evidence(e) for e in i.evidence),
+                tuple(
+                    RubricCheckResult(
+                        c.id,
+                        c.title,
+                        c.met,
+                        None if c.evidence is None else evidence(c.evidence),
+                        c.tip,
+                    )
+                    for c in i.checks
+                ),
+                i.tip,
+            )
+            for i in result.items
+        ),
+        banned=tuple(
+            RubricBanned(
+                b.evidence.phrase,
+                b.evidence.text,
+                b.evidence.start,
+                b.evidence.end,
+                b.evidence.turn,
+                b.instead,
+            )
+            for b in result.banned
+        ),
+    )

@@ -1,6 +1,6 @@
 """The hiring manager's scorecard at the end of a mock interview.
 
-:func:`build_scorecard` reads every answer's analysis dict (``starcoach analyze --json``) with
+:func:`build_scorecard` reads every answer's analysis with
 the question it answered and writes, in words: each competency with evidence quoted from the
 answers, the strongest answer, the three things to work on (the issues that cost the most across
 the interview, each with how often it happened) and delivery across the interview (pace,
@@ -10,10 +10,12 @@ fillers, hedges when the analysis has them, voice). The closing answer is judged
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from starcoach.core.analysis.result import Analysis, CombinedFollowUp
+from starcoach.core.followups import result_concrete
 from starcoach.core.mock_interview import (
     CLOSING_ID,
     MOCK_COMPETENCIES,
@@ -23,8 +25,8 @@ from starcoach.core.mock_interview import (
 from starcoach.core.questions import Question
 from starcoach.core.scorecard_delivery import Delivery, delivery_issues, summarize_delivery
 
-Answer = tuple[Question, Mapping[str, Any]]
-"""A question and the analysis dict of its answer."""
+Answer = tuple[Question, Analysis]
+"""A question and the analysis of its answer."""
 
 STRONG, SOLID = 0.75, 0.5
 """Answer strength (0..1) from which an answer is strong, or solid."""
@@ -138,7 +140,7 @@ def build_scorecard(answers: Sequence[Answer], closing_id: str = CLOSING_ID) -> 
     )
 
 
-def answer_strength(question: Question, analysis: Mapping[str, Any]) -> float:
+def answer_strength(question: Question, analysis: Analysis) -> float:
     """How strong one answer is, 0..1: STAR parts for a story, length and focus for the rest.
 
     A behavioral answer earns each STAR part's weight (:data:`_WEIGHTS`), 0.1 more for a
@@ -146,22 +148,22 @@ def answer_strength(question: Question, analysis: Mapping[str, Any]) -> float:
     was asked for, 0.15 when it does not show the competency asked about, 0.15 when too short.
     An open or situational answer starts at 0.7.
     """
-    star = analysis.get("star") or {}
-    if not star.get("sentences"):
+    star = analysis.star
+    if not star.sentences:
         return 0.0
-    content = analysis.get("content") or {}
+    content = analysis.content
     if question.expects_star:
-        missing = set(star.get("missing") or ())
+        missing = set(star.missing)
         score = sum(w for part, w in _WEIGHTS.items() if part not in missing)
-        concrete = content.get("result_concrete", star.get("result_concrete"))
+        concrete = result_concrete(star, content)
         score += 0.1 if concrete and "result" not in missing else 0.0
-        score -= 0.2 if content.get("specific") is False else 0.0
+        score -= 0.2 if content is not None and content.specific is False else 0.0
     else:
         score = 0.7
-    score -= 0.3 if content.get("on_topic") is False else 0.0
-    shown = content.get("competency")
-    score -= 0.15 if isinstance(shown, Mapping) and shown.get("shown") is False else 0.0
-    score -= 0.15 if (analysis.get("length") or {}).get("verdict") == "too short" else 0.0
+    if content is not None:
+        score -= 0.3 if content.on_topic is False else 0.0
+        score -= 0.15 if content.competency.shown is False else 0.0
+    score -= 0.15 if analysis.length.verdict == "too short" else 0.0
     return round(min(1.0, max(0.0, score)), 3)
 
 
@@ -192,16 +194,15 @@ def _competencies(
     return tuple(out)
 
 
-def _evidence(analysis: Mapping[str, Any], limit: int = 2) -> tuple[str, ...]:
+def _evidence(analysis: Analysis, limit: int = 2) -> tuple[str, ...]:
     """The action and result sentences of an answer, else its longest sentences."""
-    sentences = [s for s in (analysis.get("star") or {}).get("sentences") or [] if s.get("text")]
+    sentences = [s for s in analysis.star.sentences if s.text]
     picked = [
-        next((s for s in sentences if s.get("label") == part), None)
-        for part in ("action", "result")
+        next((s for s in sentences if s.label == part), None) for part in ("action", "result")
     ]
-    chosen = [s["text"] for s in picked if s is not None]
+    chosen = [s.text for s in picked if s is not None]
     if not chosen:
-        chosen = [s["text"] for s in sorted(sentences, key=lambda s: -len(s["text"]))[:limit]]
+        chosen = [s.text for s in sorted(sentences, key=lambda s: -len(s.text))[:limit]]
     return tuple(quote(t) for t in chosen[:limit])
 
 
@@ -210,10 +211,10 @@ def _strongest(scored: Sequence[Answer], strengths: Sequence[float]) -> Stronges
         return None
     index = max(range(len(scored)), key=lambda i: (strengths[i], scored[i][0].expects_star))
     question, analysis = scored[index]
-    star = analysis.get("star") or {}
-    if question.expects_star and not star.get("missing"):
+    star = analysis.star
+    if question.expects_star and not star.missing:
         why = "A complete story: the situation, what you did, and how it ended."
-        if star.get("result_concrete"):
+        if star.result_concrete:
             why = "A complete story with a concrete result: exactly what a hiring manager scores."
     elif question.expects_star:
         why = "The most complete story of the interview."
@@ -261,8 +262,9 @@ def _work_on(
     for strength, (question, analysis) in sorted(
         zip(strengths, scored, strict=True), key=lambda item: item[0]
     ):
-        said = (analysis.get("follow_up") or {}).get("feedback")
-        tips = [t for t in analysis.get("tips") or [] if t != said]
+        follow = analysis.follow_up
+        said = follow.feedback if isinstance(follow, CombinedFollowUp) else None
+        tips = [t for t in analysis.tips if t != said]
         if len(picked) >= 3 or strength >= STRONG:
             break
         if tips:
@@ -272,9 +274,7 @@ def _work_on(
 
 def _story_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
     """STAR problems of the stories, weighted by how many stories had them."""
-    stories = [
-        (q, a) for q, a in scored if q.expects_star and (a.get("star") or {}).get("sentences")
-    ]
+    stories = [(q, a) for q, a in scored if q.expects_star and a.star.sentences]
     counts = _story_counts(stories)
     return [
         (weight * counts[key] / len(stories), text.format(k=counts[key], n=len(stories)))
@@ -286,7 +286,7 @@ def _story_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
 def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
     """Answers off the question and answers too short, weighted by their share."""
     issues = []
-    off = sum((a.get("content") or {}).get("on_topic") is False for _, a in scored)
+    off = sum(a.content is not None and a.content.on_topic is False for _, a in scored)
     if off:
         issues.append(
             (
@@ -294,7 +294,7 @@ def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
                 f"Answer the question asked: {off} of {len(scored)} answers drifted away from it.",
             )
         )
-    short = sum((a.get("length") or {}).get("verdict") == "too short" for _, a in scored)
+    short = sum(a.length.verdict == "too short" for _, a in scored)
     if short:
         issues.append(
             (
@@ -309,12 +309,12 @@ def _answer_issues(scored: Sequence[Answer]) -> list[tuple[float, str]]:
 def _story_counts(stories: Sequence[Answer]) -> dict[str, int]:
     counts = dict.fromkeys(("result", "action", "generic", "vague", "situation"), 0)
     for _, analysis in stories:
-        star, content = analysis.get("star") or {}, analysis.get("content") or {}
-        missing = set(star.get("missing") or ())
+        star, content = analysis.star, analysis.content
+        missing = set(star.missing)
         for part in ("result", "action", "situation"):
             counts[part] += part in missing
-        counts["generic"] += content.get("specific") is False
-        concrete = content.get("result_concrete", star.get("result_concrete"))
+        counts["generic"] += content is not None and content.specific is False
+        concrete = result_concrete(star, content)
         counts["vague"] += "result" not in missing and concrete is False
     return counts
 
@@ -332,8 +332,8 @@ def _verdict(strengths: Sequence[float], closing: ClosingVerdict | None) -> str:
     return "Not yet: practise telling complete stories, then run the mock interview again."
 
 
-def _transcript(analysis: Mapping[str, Any]) -> str:
-    return str(analysis.get("transcript") or "")
+def _transcript(analysis: Analysis) -> str:
+    return analysis.transcript
 
 
 def quote(text: str, limit: int = 140) -> str:

@@ -7,9 +7,11 @@ averaged per answer, so one short answer does not swing the figure.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+from starcoach.core.analysis.result import Analysis
 
 TARGET_WPM = (120.0, 160.0)
 """Pace band used when the analyses do not carry their own."""
@@ -65,68 +67,71 @@ class Delivery:
         }
 
 
-def summarize_delivery(analyses: Sequence[Mapping[str, Any]]) -> Delivery:
+def summarize_delivery(analyses: Sequence[Analysis]) -> Delivery:
     """Pool the delivery figures of every answer.
 
     Args:
-        analyses: The answers' analysis dicts.
+        analyses: The answers' analyses.
 
     Returns:
         The interview's delivery.
     """
     totals = _pool(analyses)
-    minutes = totals["minutes"]
-    band = totals["band"]
-    wpm = round(totals["words"] / minutes, 1) if minutes >= 0.25 else None
-    tones = [t for t in (a.get("tone") for a in analyses) if isinstance(t, Mapping)]
-    hedges = totals["hedges"]
+    minutes = totals.minutes
+    band = totals.band
+    wpm = round(totals.words / minutes, 1) if minutes >= 0.25 else None
+    tones = [a.tone for a in analyses if a.tone is not None]
+    hedges = totals.hedges
     delivery = Delivery(
         wpm=wpm,
         target_wpm=(float(band[0]), float(band[1])),
         pace=_pace_words(wpm, band),
-        fillers=totals["fillers"],
-        fillers_per_minute=_per_minute(totals["fillers"], minutes),
-        top_fillers=tuple(t for t, _ in totals["by_text"].most_common(3)),
+        fillers=totals.fillers,
+        fillers_per_minute=_per_minute(totals.fillers, minutes),
+        top_fillers=tuple(t for t, _ in totals.by_text.most_common(3)),
         hedges=hedges,
         hedges_per_minute=None if hedges is None else _per_minute(hedges, minutes),
-        long_pauses=totals["long_pauses"],
+        long_pauses=totals.long_pauses,
         timed_answers=len(tones),
-        monotone_answers=sum(bool(t.get("monotone")) for t in tones),
-        pitch_variation_st=_median([t.get("pitch_variation_st") for t in tones]),
-        level_dbfs=_median([t.get("level_dbfs") for t in tones]),
-        uptalk=totals["uptalk"],
+        monotone_answers=sum(t.monotone for t in tones),
+        pitch_variation_st=_median([t.pitch_variation_st for t in tones]),
+        level_dbfs=_median([t.level_dbfs for t in tones]),
+        uptalk=totals.uptalk,
         lines=(),
     )
     return _with_lines(delivery)
 
 
-def _pool(analyses: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+@dataclass
+class _Totals:
+    """Sums over the answers of an interview."""
+
+    words: float = 0.0
+    minutes: float = 0.0
+    fillers: int = 0
+    hedges: int | None = None
+    long_pauses: int = 0
+    uptalk: int = 0
+    by_text: Counter[str] = field(default_factory=Counter)
+    band: tuple[float, ...] = TARGET_WPM
+
+
+def _pool(analyses: Sequence[Analysis]) -> _Totals:
     """Sums over the answers: timed words and minutes, fillers, hedges, long pauses, uptalk."""
-    totals: dict[str, Any] = {
-        "words": 0.0,
-        "minutes": 0.0,
-        "fillers": 0,
-        "hedges": None,
-        "long_pauses": 0,
-        "uptalk": 0,
-        "by_text": Counter(),
-        "band": TARGET_WPM,
-    }
+    totals = _Totals()
     for a in analyses:
-        pace, span = a.get("pace") or {}, _span_s(a)
-        totals["band"] = tuple(pace.get("target_wpm") or totals["band"])
+        pace, span = a.pace, _span_s(a)
+        totals.band = tuple(float(x) for x in pace.target_wpm) or totals.band
         if span:
-            totals["words"] += float(pace.get("words") or 0)
-            totals["minutes"] += span / 60.0
-        fillers = a.get("fillers") or {}
-        totals["fillers"] += int(fillers.get("count") or 0)
-        by_text = fillers.get("by_text") or {}
-        totals["by_text"].update({str(k): int(v) for k, v in by_text.items()})
-        hedges = (a.get("content") or {}).get("hedges")
-        if isinstance(hedges, Mapping):
-            totals["hedges"] = (totals["hedges"] or 0) + int(hedges.get("count") or 0)
-        totals["long_pauses"] += int((a.get("pauses") or {}).get("long_count") or 0)
-        totals["uptalk"] += int(((a.get("tone") or {}).get("uptalk") or {}).get("count") or 0)
+            totals.words += float(pace.words or 0)
+            totals.minutes += span / 60.0
+        totals.fillers += a.fillers.count
+        totals.by_text.update(dict(a.fillers.by_text))
+        hedges = a.content.hedges if a.content else None
+        if hedges is not None:
+            totals.hedges = (totals.hedges or 0) + hedges.count
+        totals.long_pauses += a.pauses.long_count or 0
+        totals.uptalk += a.tone.uptalk.count if a.tone else 0
     return totals
 
 
@@ -195,15 +200,13 @@ def delivery_issues(d: Delivery) -> list[tuple[float, str]]:
     return issues
 
 
-def _span_s(analysis: Mapping[str, Any]) -> float | None:
-    span = (analysis.get("pace") or {}).get("span_s")
-    if isinstance(span, int | float) and span > 0:
-        return float(span)
-    return None
+def _span_s(analysis: Analysis) -> float | None:
+    span = analysis.pace.span_s
+    return float(span) if span is not None and span > 0 else None
 
 
-def _median(values: Sequence[Any]) -> float | None:
-    numbers = sorted(float(v) for v in values if isinstance(v, int | float))
+def _median(values: Sequence[float | None]) -> float | None:
+    numbers = sorted(float(v) for v in values if v is not None)
     if not numbers:
         return None
     mid = len(numbers) // 2

@@ -6,10 +6,10 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.questions import Question, QuestionSet
 
 SILENCE_STOP_S = 4.0
@@ -86,40 +86,55 @@ class AnswerRecord:
 
     question: Question
     """What was asked."""
-    analysis: dict[str, Any]
-    """The analysis dict."""
+    analysis: Analysis
+    """The answer's analysis."""
     audio_path: str | None = None
     """Where the recording is, if any."""
 
 
-def summarize(records: Sequence[AnswerRecord]) -> dict[str, Any]:
+def summarize(records: Sequence[AnswerRecord]) -> SessionSummary:
     """Averages across the answers of a session (None where no answer had the metric)."""
 
-    def mean(values: list[float]) -> float | None:
-        return round(sum(values) / len(values), 2) if values else None
+    def mean(values: Sequence[float | None]) -> float | None:
+        known = [float(v) for v in values if v is not None]
+        return round(sum(known) / len(known), 2) if known else None
 
-    def pick(path: tuple[str, ...]) -> list[float]:
-        out = []
-        for r in records:
-            value: Any = r.analysis
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if isinstance(value, int | float):
-                out.append(float(value))
-        return out
+    def total(values: Sequence[float | None]) -> int:
+        return int(sum(float(v) for v in values if v is not None))
 
     parts = ("situation", "task", "action", "result")
     coverage = [  # share of the STAR parts the answer gives (a part judged missing counts 0)
-        sum(p not in (r.analysis["star"].get("missing") or []) for p in parts) / len(parts)
+        sum(p not in r.analysis.star.missing for p in parts) / len(parts)
         for r in records
-        if r.analysis["star"].get("behavioral")
+        if r.analysis.star.behavioral
     ]
-    return {
-        "answers": len(records),
-        "wpm": mean(pick(("pace", "wpm"))),
-        "fillers_per_minute": mean(pick(("fillers", "per_minute"))),
-        "fillers": int(sum(pick(("fillers", "count")))),
-        "long_pauses": int(sum(pick(("pauses", "long_count")))),
-        "star_coverage": mean(coverage),
-        "duration_s": mean(pick(("length", "duration_s"))),
-    }
+    analyses = [r.analysis for r in records]
+    return SessionSummary(
+        answers=len(records),
+        wpm=mean([a.pace.wpm for a in analyses]),
+        fillers_per_minute=mean([a.fillers.per_minute for a in analyses]),
+        fillers=total([a.fillers.count for a in analyses]),
+        long_pauses=total([a.pauses.long_count for a in analyses]),
+        star_coverage=mean(coverage),
+        duration_s=mean([a.length.duration_s for a in analyses]),
+    )
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """Averages across the answers of one session."""
+
+    answers: int
+    """Answers given."""
+    wpm: float | None
+    """Mean words per minute."""
+    fillers_per_minute: float | None
+    """Mean fillers a minute."""
+    fillers: int
+    """Fillers in all."""
+    long_pauses: int
+    """Long pauses in all."""
+    star_coverage: float | None
+    """Mean share of the STAR parts given (behavioral answers only)."""
+    duration_s: float | None
+    """Mean answer length."""

@@ -1,14 +1,15 @@
 """Progress over time: per-metric trends and retake comparison (pure: stdlib only).
 
-Every function takes analysis dicts (the ``starcoach analyze --json`` object). Missing or
-null fields count as "not measured" and are skipped, never as zero.
+Every function takes typed analyses. Null fields count as "not measured" and are skipped,
+never as zero.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from starcoach.core.analysis.result import Analysis
 
 DEFAULT_BAND = (120.0, 160.0)
 """Pace target band (words per minute) when an analysis does not carry its own."""
@@ -102,50 +103,39 @@ class Change:
     """True when the retake is worse by more than the tolerance."""
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def star_coverage(analysis: Analysis) -> float | None:
+    """Mean of the four STAR part scores, or None when STAR does not apply (not a behavioral
+    question: call turns, open questions)."""
+    star = analysis.star
+    if not star.behavioral or not star.scored:
         return None
-    return float(value)
+    known = [float(s) for p in STAR_PARTS if (s := getattr(star, p)) is not None]
+    return sum(known) / len(known)
 
 
-def _section(analysis: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = analysis.get(key)
-    return value if isinstance(value, Mapping) else {}
-
-
-def star_coverage(analysis: Mapping[str, Any]) -> float | None:
-    """Mean of the four STAR part scores, or None when the answer has no STAR scores or
-    STAR does not apply (not a behavioral question)."""
-    star = _section(analysis, "star")
-    if star.get("behavioral") is False:  # call turns, open questions: STAR not scored
-        return None
-    scores = [_num(star.get(part)) for part in STAR_PARTS]
-    known = [s for s in scores if s is not None]
-    return sum(known) / len(known) if known else None
-
-
-def metrics_of(analysis: Mapping[str, Any]) -> Metrics:
-    """Extract the tracked metrics from an analysis dict (unknown keys ignored)."""
-    pace = _section(analysis, "pace")
-    band_raw = pace.get("target_wpm")
+def metrics_of(analysis: Analysis) -> Metrics:
+    """Extract the tracked metrics from an analysis."""
+    pace = analysis.pace
     band = DEFAULT_BAND
-    if isinstance(band_raw, Sequence) and len(band_raw) == 2:
-        low, high = _num(band_raw[0]), _num(band_raw[1])
-        if low is not None and high is not None:
-            band = (low, high)
-    fillers = _section(analysis, "fillers")
-    duration = _num(analysis.get("duration_s"))
+    if len(pace.target_wpm) == 2:
+        band = (float(pace.target_wpm[0]), float(pace.target_wpm[1]))
+    fillers = analysis.fillers
+    duration = analysis.duration_s
     if duration is None:
-        duration = _num(_section(analysis, "length").get("duration_s"))
+        duration = analysis.length.duration_s
     return Metrics(
-        wpm=_num(pace.get("wpm")),
-        fillers_per_min=_num(fillers.get("per_minute")),
-        fillers_per_100_words=_num(fillers.get("per_100_words")),
-        long_pauses=_num(_section(analysis, "pauses").get("long_count")),
+        wpm=_num(pace.wpm),
+        fillers_per_min=_num(fillers.per_minute),
+        fillers_per_100_words=_num(fillers.per_100_words),
+        long_pauses=_num(analysis.pauses.long_count),
         star_coverage=star_coverage(analysis),
-        duration_s=duration,
+        duration_s=_num(duration),
         band=band,
     )
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def badness(spec: MetricSpec, value: float, band: tuple[float, float] = DEFAULT_BAND) -> float:
@@ -185,7 +175,7 @@ def metric_trend(
     return Trend(spec.key, spec.label, tuple(values), slope, _direction(slope, spec.tolerance))
 
 
-def trends(analyses: Sequence[Mapping[str, Any]]) -> list[Trend]:
+def trends(analyses: Sequence[Analysis]) -> list[Trend]:
     """Trends of every tracked metric over ``analyses`` (oldest first).
 
     The pace band is the latest attempt's (they normally all share the default).
@@ -195,7 +185,7 @@ def trends(analyses: Sequence[Mapping[str, Any]]) -> list[Trend]:
     return [metric_trend(spec, [m.value(spec.key) for m in metrics], band) for spec in METRICS]
 
 
-def compare_attempts(prev: Mapping[str, Any], cur: Mapping[str, Any]) -> list[Change]:
+def compare_attempts(prev: Analysis, cur: Analysis) -> list[Change]:
     """Compare a retake (``cur``) with the previous attempt (``prev``), metric by metric."""
     before_m, after_m = metrics_of(prev), metrics_of(cur)
     changes = []
@@ -220,7 +210,7 @@ def compare_attempts(prev: Mapping[str, Any], cur: Mapping[str, Any]) -> list[Ch
     return changes
 
 
-def attempt_score(analysis: Mapping[str, Any]) -> float:
+def attempt_score(analysis: Analysis) -> float:
     """A 0..1 overall score used to pick a question's best attempt (higher is better).
 
     The mean of the available parts: pace (1 inside the band, minus 1/40 per wpm outside),

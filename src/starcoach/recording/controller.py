@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from starcoach.core.analysis.engine import QuestionRef, Settings
-from starcoach.core.errors import AppError, DeviceError
-from starcoach.core.models import AudioClip, Transcript
+from starcoach.core.analysis.result import Analysis, AttachedFollowUp
+from starcoach.core.errors import AppError
 from starcoach.core.ports import Speaker
-from starcoach.core.session import SilenceMonitor
 from starcoach.recording.events import (
     AnswerFailed,
     AnswerReady,
@@ -33,11 +32,10 @@ from starcoach.recording.events import (
     PromptSpoken,
     RecordingEnded,
     RecordingStarted,
-    SaveFailed,
     ThinkTick,
     WordsHeard,
 )
-from starcoach.recording.input_checks import DeadInput, partial_clip
+from starcoach.recording.take import Take
 
 STATE_AFTER: dict[type[FlowEvent], str] = {
     PromptSpoken: "asking",
@@ -75,17 +73,15 @@ class Prompt:
     """Who reads the prompt aloud; None shows it only."""
 
 
-def _no_follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+def _no_follow_up(analysis: Analysis, prompt: Prompt) -> str | None:
     return None
 
 
-def _attach_follow_up(
-    first: dict[str, Any], question: str, second: dict[str, Any]
-) -> dict[str, Any]:
-    return {**first, "follow_up": {"question": question, "analysis": second}}
+def _attach_follow_up(first: Analysis, question: str, second: Analysis) -> Analysis:
+    return replace(first, follow_up=AttachedFollowUp(question, second))
 
 
-def _as_is(analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
+def _as_is(analysis: Analysis, prompt: Prompt) -> Analysis:
     return analysis
 
 
@@ -93,14 +89,14 @@ def _as_is(analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
 class FlowHooks:
     """The places a screen (or a future mode) plugs into the flow."""
 
-    follow_up: Callable[[dict[str, Any], Prompt], str | None] = _no_follow_up
+    follow_up: Callable[[Analysis, Prompt], str | None] = _no_follow_up
     """After the analysis: a follow-up question to ask aloud and record, or None. Called
     again after each follow-up answer (with the combined analysis), up to ``max_follow_ups``."""
-    combine: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]] = _attach_follow_up
+    combine: Callable[[Analysis, str, Analysis], Analysis] = _attach_follow_up
     """Merges (answer analysis, follow-up question, follow-up analysis) into one analysis."""
     max_follow_ups: int = 2
     """Most follow-ups per take."""
-    to_store: Callable[[dict[str, Any], Prompt], dict[str, Any]] = _as_is
+    to_store: Callable[[Analysis, Prompt], Analysis] = _as_is
     """What is saved to the history for an analysis (e.g. with the call rubric added)."""
     kind: str = "interview"
     """History session kind ("interview", "call", ...)."""
@@ -201,14 +197,14 @@ class RecordingFlow:
 
     # -- the take (worker threads) -------------------------------------------------------------
     def _spawn(self, target: Callable[..., None], *args: Any) -> None:
-        runner = _Take(self, self.take, self._stop, self._cancel, self._skip)
+        runner = Take(self, self.take, self._stop, self._cancel, self._skip)
         thread = threading.Thread(
             target=target, args=(runner, *args), daemon=True, name=f"take-{self.take}"
         )
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
 
-    def _run_take(self, take: _Take, prompt: Prompt) -> None:
+    def _run_take(self, take: Take, prompt: Prompt) -> None:
         if not take.speak(prompt.text, prompt.speaker) or not take.think(prompt.think_s):
             return
         first = take.record(prompt, follow_up=False)
@@ -237,7 +233,7 @@ class RecordingFlow:
             analysis = self.hooks.combine(analysis, question, second[0])
         take.finish(analysis, prompt, path, notice)
 
-    def _run_typed(self, take: _Take, prompt: Prompt, text: str) -> None:
+    def _run_typed(self, take: Take, prompt: Prompt, text: str) -> None:
         from starcoach.recording.pipeline import analyze_text
 
         try:
@@ -248,7 +244,7 @@ class RecordingFlow:
         take.ended_at = time.monotonic()
         take.finish(analysis, prompt, None, None)
 
-    def _run_file(self, take: _Take, prompt: Prompt) -> None:
+    def _run_file(self, take: Take, prompt: Prompt) -> None:
         from starcoach.adapters.audio_files import load_audio
 
         try:
@@ -260,160 +256,3 @@ class RecordingFlow:
         analysis = take.analyse(clip, None, prompt, None, None, prompt.audio_path)
         if analysis is not None:
             take.finish(analysis, prompt, prompt.audio_path, None)
-
-
-class _Take:
-    """One take's worker-side state: its events go out only while it is current."""
-
-    def __init__(
-        self,
-        flow: RecordingFlow,
-        take_id: int,
-        stop: threading.Event,
-        cancel: threading.Event,
-        skip: threading.Event,
-    ) -> None:
-        self.flow = flow
-        self.id = take_id
-        self.stop = stop
-        self.cancel = cancel
-        self.skip = skip
-        """Set when the candidate skips the follow-up under way."""
-        self.ended_at = time.monotonic()
-
-    @property
-    def cancelled(self) -> bool:
-        """True once a newer take has started."""
-        return self.cancel.is_set()
-
-    def post(self, event: FlowEvent) -> None:
-        """Emit ``event`` unless this take was abandoned."""
-        if not self.cancelled:
-            self.flow.emit(event)
-
-    def speak(self, text: str, speaker: Speaker | None) -> bool:
-        """Read ``text`` aloud; a failing speaker is dropped for the rest of the flow.
-
-        Returns:
-            False when the take was abandoned meanwhile.
-        """
-        spoken, problem = False, None
-        if speaker is not None and self.flow.speech_problem is None:
-            with self.flow.audio_out:  # never over a replay
-                if self.cancelled:
-                    return False
-                try:
-                    speaker.speak(text)
-                    spoken = True
-                except AppError as exc:
-                    problem = self.flow.speech_problem = exc.message
-        self.post(PromptSpoken(self.id, spoken, problem))
-        return not self.cancelled
-
-    def think(self, seconds: int) -> bool:
-        """Count down the think time (cut short by stop); False when abandoned."""
-        for left in range(seconds, 0, -1):
-            self.post(ThinkTick(self.id, left))
-            if self.cancel.wait(1.0) or self.stop.is_set():
-                break
-        return not self.cancelled
-
-    def record(
-        self, prompt: Prompt, follow_up: bool
-    ) -> tuple[dict[str, Any], Path, str | None] | None:
-        """Record and analyse one answer; None when abandoned or failed (reported)."""
-        from starcoach.recording.live_recorder import record_answer
-
-        services = self.flow.services
-        self.stop.clear()
-        self.post(RecordingStarted(self.id, follow_up))
-        monitor = SilenceMonitor(prompt.silence_stop_s, prompt.max_answer_s)
-        dead = DeadInput()
-
-        def level(dbfs: float, elapsed: float) -> None:
-            dead.update(dbfs, elapsed)
-            self.post(LevelMeasured(self.id, dbfs, elapsed))
-
-        path = prompt.audio_path
-        try:
-            live = record_answer(
-                services.make_recorder(path),
-                services.transcriber,
-                path,
-                self.stop,
-                monitor,
-                on_level=level,
-                on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
-                on_stopped=lambda why: self.post(RecordingEnded(self.id, why)),
-            )
-        except AppError as exc:
-            return None if self.cancelled else self._lost(exc, prompt, monitor.elapsed_s)
-        if self.cancelled:
-            return None
-        self.ended_at = live.ended_at
-        notice = dead.notice() if live.reason == "silence" else None
-        analysis = self.analyse(
-            live.clip, live.transcript, prompt, live.speech_regions, live.tone_tracks, path
-        )
-        return None if analysis is None else (analysis, path, notice)
-
-    def _lost(
-        self, exc: AppError, prompt: Prompt, elapsed: float
-    ) -> tuple[dict[str, Any], Path, str | None] | None:
-        """The microphone failed mid-answer: analyse what reached the disk, say so."""
-        path = prompt.audio_path
-        device = isinstance(exc, DeviceError)
-        clip = partial_clip(path) if device and elapsed > 0 else None
-        if clip is None:
-            self.post(AnswerFailed(self.id, exc.message, path if path.exists() else None, device))
-            return None
-        self.post(RecordingEnded(self.id, "lost"))
-        self.ended_at = time.monotonic()
-        minutes, seconds = divmod(int(elapsed), 60)
-        notice = (
-            f"The microphone stopped at {minutes}:{seconds:02d}; the feedback covers "
-            f"what was recorded (kept in {path})."
-        )
-        analysis = self.analyse(clip, None, prompt, None, None, path)
-        return None if analysis is None else (analysis, path, notice)
-
-    def analyse(
-        self,
-        clip: AudioClip,
-        transcript: Transcript | None,
-        prompt: Prompt,
-        regions: list[tuple[float, float]] | None,
-        tracks: Any,
-        path: Path | None,
-    ) -> dict[str, Any] | None:
-        """Analyse the clip; a failure is reported and gives None."""
-        from starcoach.recording.pipeline import analyze_clip
-
-        try:
-            return analyze_clip(
-                clip,
-                self.flow.services.transcriber,
-                prompt.question,
-                prompt.settings,
-                transcript,
-                source="your answer",
-                regions=regions,
-                tone_tracks=tracks,
-            )
-        except AppError as exc:
-            self.post(AnswerFailed(self.id, exc.message, path, False))
-            return None
-
-    def finish(
-        self, analysis: dict[str, Any], prompt: Prompt, path: Path | None, notice: str | None
-    ) -> None:
-        """Report the analysis, then save it to the history (off the feedback's path)."""
-        if self.cancelled:
-            return
-        self.post(AnswerReady(self.id, analysis, path, time.monotonic() - self.ended_at, notice))
-        save = self.flow.services.save_attempt
-        if save is not None:
-            try:
-                save(self.flow.hooks.to_store(analysis, prompt), path, self.flow.hooks.kind)
-            except AppError as exc:
-                self.post(SaveFailed(self.id, exc.message))

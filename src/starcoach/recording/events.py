@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.models import Word
 
 
@@ -85,7 +85,7 @@ class FollowUpAsked(FlowEvent):
 class AnswerReady(FlowEvent):
     """Feedback is ready (it is saved to the history right after)."""
 
-    analysis: dict[str, Any]
+    analysis: Analysis
     """The analysis of the answer."""
     audio_path: Path | None
     """The recording; None for a typed answer."""

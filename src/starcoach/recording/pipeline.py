@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from starcoach.core.analysis.activity import detect_activity
+from starcoach.core.analysis.build import tone_part
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
 from starcoach.core.analysis.long_audio import windowed_tone_tracks
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.text_model import TextModel
 from starcoach.core.analysis.tone import analyze_tone
@@ -39,7 +42,7 @@ def analyze_clip(
     regions: list[tuple[float, float]] | None = None,
     tone_tracks: Any = None,
     embedder: Embedder | None = None,
-) -> dict[str, Any]:
+) -> Analysis:
     """Transcribe (unless ``transcript`` is given) and analyse one recorded answer.
 
     With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
@@ -60,15 +63,15 @@ def analyze_clip(
         regions = transcriber.speech_regions(clip)
     activity = detect_activity(clip, regions, _word_span(transcript))
     analysis = analyze(transcript, question, activity, settings, *_text_models(embedder))
-    analysis["warnings"] = _warnings(transcript, analysis)
+    analysis = replace(analysis, warnings=_warnings(transcript, analysis))
     if tone:
         spans = [
-            (s["start"], s["end"])
-            for s in analysis["star"]["sentences"]
-            if s["start"] is not None and s["end"] is not None
+            (s.start, s.end)
+            for s in analysis.star.sentences
+            if s.start is not None and s.end is not None
         ]
         tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
-        analysis["tone"] = analyze_tone(clip, spans or None, tracks).to_dict()
+        analysis = replace(analysis, tone=tone_part(analyze_tone(clip, spans or None, tracks)))
     return analysis
 
 
@@ -78,7 +81,7 @@ def analyze_text(
     settings: Settings | None = None,
     source: str = "text",
     embedder: Embedder | None = None,
-) -> dict[str, Any]:
+) -> Analysis:
     """Analyse a typed or transcribed answer without timing (fillers and STAR only).
 
     Raises:
@@ -96,7 +99,6 @@ def analyze_text(
         settings,
         *_text_models(embedder),
     )
-    analysis["warnings"] = []
     return analysis
 
 
@@ -107,16 +109,16 @@ def _word_span(transcript: Transcript) -> tuple[float, float] | None:
     return (min(starts), max(ends)) if starts and ends else None
 
 
-def _warnings(transcript: Transcript, analysis: dict[str, Any]) -> list[str]:
+def _warnings(transcript: Transcript, analysis: Analysis) -> tuple[str, ...]:
     """One-line warnings for the top-level ``warnings`` list of ``analyze --json``."""
     warnings = list(transcript.warnings)
-    pauses = analysis.get("pauses") or {}
-    if pauses.get("measured") is False:
+    pauses = analysis.pauses
+    if pauses.measured is False:
         warnings.append(
-            f"Pauses could not be measured: the voice is only {pauses.get('snr_db') or 0:.0f} dB "
+            f"Pauses could not be measured: the voice is only {pauses.snr_db or 0:.0f} dB "
             "above the background noise; pause counts are estimated from word timings."
         )
-    return warnings
+    return tuple(warnings)
 
 
 def _text_models(embedder: Embedder | None) -> tuple[Embedder, TextModel]:

@@ -9,8 +9,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from starcoach.core.analysis.contract import from_json
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.errors import AppError
-from starcoach.core.trends import METRICS, STAR_PARTS, Trend, compare_attempts, metrics_of, trends
+from starcoach.core.trends import (
+    METRICS,
+    STAR_PARTS,
+    Change,
+    Trend,
+    compare_attempts,
+    metrics_of,
+    trends,
+)
 from starcoach.storage.history import EXPORT_FORMAT
 
 
@@ -85,9 +95,15 @@ def fmt_metric(key: str, value: float | None) -> str:
     return f"{value:.1f}"
 
 
-def analyses(export: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The analysis dicts of an export's attempts, oldest first."""
-    return [a.get("analysis") or {} for a in export.get("attempts", [])]
+def attempt_analysis(attempt: Mapping[str, Any]) -> Analysis:
+    """The typed analysis of one exported attempt (an older export reads with defaults)."""
+    data = attempt.get("analysis")
+    return from_json(data) if isinstance(data, Mapping) else Analysis()
+
+
+def analyses(export: Mapping[str, Any]) -> list[Analysis]:
+    """The analyses of an export's attempts, oldest first."""
+    return [attempt_analysis(a) for a in export.get("attempts", [])]
 
 
 def session_trends(export: Mapping[str, Any]) -> list[Trend]:
@@ -95,57 +111,64 @@ def session_trends(export: Mapping[str, Any]) -> list[Trend]:
     return trends(analyses(export))
 
 
-def metric_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
+def metric_rows(analysis: Analysis) -> list[tuple[str, str]]:
     """(label, value) rows of one answer's headline metrics."""
     m = metrics_of(analysis)
     rows = [(spec.label, fmt_metric(spec.key, m.value(spec.key))) for spec in METRICS]
     rows.insert(2, ("Fillers per 100 words", fmt_metric("x", m.fillers_per_100_words)))
-    hedges = ((analysis.get("content") or {}).get("hedges")) or {}
-    if isinstance(hedges.get("count"), int):
-        rows.insert(3, ("Hedges", str(hedges["count"])))
+    hedges = analysis.content.hedges if analysis.content else None
+    if hedges is not None:
+        rows.insert(3, ("Hedges", str(hedges.count)))
     rows.append(("Length", fmt_metric("duration_s", m.duration_s)))
-    verdict = (analysis.get("length") or {}).get("verdict")
+    verdict = analysis.length.verdict
     if verdict:
         rows[-1] = ("Length", f"{rows[-1][1]} ({verdict})")
     return rows
 
 
-def star_checklist(analysis: Mapping[str, Any]) -> list[tuple[str, float | None, bool]]:
+def star_checklist(analysis: Analysis) -> list[tuple[str, float | None, bool]]:
     """(part, score, present) for each STAR part; present unless listed in ``missing``."""
-    star = analysis.get("star") or {}
-    missing = {str(m).lower() for m in star.get("missing") or []}
-    out = []
+    star = analysis.star
+    missing = {m.lower() for m in star.missing}
+    out: list[tuple[str, float | None, bool]] = []
     for part in STAR_PARTS:
-        score = star.get(part)
-        score = float(score) if isinstance(score, int | float) else None
-        out.append((part, score, part not in missing and (score is None or score > 0)))
+        score = star.part(part)
+        out.append((part, score, part not in missing and score > 0))
     return out
 
 
-def marked_words(analysis: Mapping[str, Any]) -> list[tuple[str, bool]]:
+def marked_words(analysis: Analysis) -> list[tuple[str, bool]]:
     """(word, is_filler) in order; the plain transcript as one non-filler chunk if no words."""
-    words = analysis.get("words") or []
-    if words:
-        return [(str(w.get("text", "")), bool(w.get("filler"))) for w in words]
-    text = str(analysis.get("transcript") or "")
+    if analysis.words:
+        return [(w.text, w.filler) for w in analysis.words]
+    text = analysis.transcript
     return [(text, False)] if text else []
+
+
+def tips_of(analysis: Analysis) -> tuple[str, ...]:
+    """The answer's tips (the STAR tips for an old save that kept no top-level list)."""
+    return analysis.tips or analysis.star.tips
 
 
 def question_text(attempt: Mapping[str, Any]) -> str:
     """The attempt's question text, or a placeholder."""
-    q = attempt.get("question") or (attempt.get("analysis") or {}).get("question") or {}
-    return str(q.get("text") or q.get("id") or "(no question)")
+    q = attempt.get("question")
+    if q:
+        return str(q.get("text") or q.get("id") or "(no question)")
+    asked = attempt_analysis(attempt).question
+    return (asked.text or asked.id or "(no question)") if asked else "(no question)"
 
 
-def retake_changes(export: Mapping[str, Any]) -> dict[int, list[Any]]:
+def retake_changes(export: Mapping[str, Any]) -> dict[int, list[Change]]:
     """For each attempt index that retakes an earlier question, its ``Change`` list."""
-    last_by_question: dict[str, Mapping[str, Any]] = {}
-    out: dict[int, list[Any]] = {}
+    last_by_question: dict[str, Analysis] = {}
+    out: dict[int, list[Change]] = {}
     for i, attempt in enumerate(export.get("attempts", [])):
         key = question_text(attempt)
+        analysis = attempt_analysis(attempt)
         if key in last_by_question:
-            out[i] = compare_attempts(last_by_question[key], attempt.get("analysis") or {})
-        last_by_question[key] = attempt.get("analysis") or {}
+            out[i] = compare_attempts(last_by_question[key], analysis)
+        last_by_question[key] = analysis
     return out
 
 

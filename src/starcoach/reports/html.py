@@ -7,9 +7,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.trends import DEFAULT_BAND, METRICS, Change, metrics_of
 from starcoach.reports.charts import svg_bar_chart, svg_line_chart
 from starcoach.reports.common import (
+    analyses,
+    attempt_analysis,
     fmt_metric,
     group_summary,
     marked_words,
@@ -18,6 +21,7 @@ from starcoach.reports.common import (
     retake_changes,
     session_trends,
     star_checklist,
+    tips_of,
     trainee_name,
 )
 
@@ -45,7 +49,7 @@ def _page(title: str, body: list[str]) -> str:
     )
 
 
-def marked_transcript(analysis: Mapping[str, Any]) -> str:
+def marked_transcript(analysis: Analysis) -> str:
     """The transcript as HTML with each filler in ``<mark class="filler">``."""
     return " ".join(
         f'<mark class="filler">{escape(w)}</mark>' if filler else escape(w)
@@ -58,7 +62,7 @@ def _table(rows: Sequence[tuple[str, str]]) -> str:
     return f"<table>{cells}</table>"
 
 
-def _star(analysis: Mapping[str, Any]) -> str:
+def _star(analysis: Analysis) -> str:
     items = []
     for part, score, present in star_checklist(analysis):
         mark = '<span class="ok">&#10003;</span>' if present else '<span class="no">&#10007;</span>'
@@ -91,8 +95,8 @@ def _changes(changes: Sequence[Change]) -> str:
 
 
 def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
-    analysis = attempt.get("analysis") or {}
-    tips = analysis.get("tips") or (analysis.get("star") or {}).get("tips") or []
+    analysis = attempt_analysis(attempt)
+    tips = tips_of(analysis)
     out = [
         f'<section class="attempt"><h2>{n}. {escape(question_text(attempt))}</h2>',
         f'<p class="meta">{escape(str(attempt.get("created_at", "")))}</p>',
@@ -112,8 +116,8 @@ def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | Non
 
 
 def _trend_charts(export: Mapping[str, Any]) -> list[str]:
-    analyses = [a.get("analysis") or {} for a in export.get("attempts", [])]
-    band = metrics_of(analyses[-1]).band if analyses else DEFAULT_BAND
+    done = analyses(export)
+    band = metrics_of(done[-1]).band if done else DEFAULT_BAND
     charts = []
     for t in session_trends(export):
         values = [v * 100 if v is not None and t.metric == "star_coverage" else v for v in t.values]
@@ -167,7 +171,7 @@ def render_group_html(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) 
     for export, path in exports:
         body.append(f"<h2>{escape(trainee_name(export, path))}</h2><ul>")
         for attempt in export.get("attempts", []):
-            m = dict(metric_rows(attempt.get("analysis") or {}))
+            m = dict(metric_rows(attempt_analysis(attempt)))
             body.append(
                 f"<li>{escape(question_text(attempt))}: pace {escape(m['Pace'])}, "
                 f"fillers/min {escape(m['Fillers per minute'])}, "

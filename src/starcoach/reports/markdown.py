@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.trends import METRICS, Change
 from starcoach.reports.charts import sparkline
 from starcoach.reports.common import (
+    attempt_analysis,
     fmt_metric,
     group_summary,
     marked_words,
@@ -17,6 +19,7 @@ from starcoach.reports.common import (
     retake_changes,
     session_trends,
     star_checklist,
+    tips_of,
     trainee_name,
 )
 
@@ -25,7 +28,7 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>|" else c for c in text)
 
 
-def marked_transcript(analysis: Mapping[str, Any]) -> str:
+def marked_transcript(analysis: Analysis) -> str:
     """The transcript with filler words in bold, e.g. ``**um** so I led the team``."""
     return " ".join(
         f"**{_escape(w)}**" if filler else _escape(w) for w, filler in marked_words(analysis)
@@ -46,7 +49,7 @@ def _changes(changes: Sequence[Change]) -> list[str]:
 
 
 def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
-    analysis = attempt.get("analysis") or {}
+    analysis = attempt_analysis(attempt)
     lines = [
         f"## {n}. {_escape(question_text(attempt))}",
         "",
@@ -61,7 +64,7 @@ def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | Non
     for part, score, present in star_checklist(analysis):
         shown = "" if score is None else f" ({score * 100:.0f}%)"
         lines.append(f"- [{'x' if present else ' '}] {part.capitalize()}{shown}")
-    tips = analysis.get("tips") or (analysis.get("star") or {}).get("tips") or []
+    tips = tips_of(analysis)
     if tips:
         lines += ["", "**Tips:**", ""] + [f"- {_escape(str(t))}" for t in tips]
     if changes:
@@ -114,7 +117,7 @@ def render_group_markdown(exports: Sequence[tuple[Mapping[str, Any], Path | None
     for export, path in exports:
         lines += ["", f"## {_escape(trainee_name(export, path))}", ""]
         for attempt in export.get("attempts", []):
-            m = dict(metric_rows(attempt.get("analysis") or {}))
+            m = dict(metric_rows(attempt_analysis(attempt)))
             lines.append(
                 f"- {_escape(question_text(attempt))}: pace {m['Pace']}, "
                 f"fillers/min {m['Fillers per minute']}, STAR {m['STAR coverage']}"

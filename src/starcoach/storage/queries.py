@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from starcoach.core.analysis.contract import from_json, to_json
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.errors import AppError
 from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
 from starcoach.storage.schema import EXPORT_FORMAT, EXPORT_VERSION, METRIC_COLUMNS
@@ -69,7 +71,7 @@ class HistoryQueries:
                 r[4],
                 self.folder / r[5] if r[5] else None,
                 dict(zip(METRIC_COLUMNS, r[7:], strict=True)),
-                json.loads(r[6]),
+                _analysis(r[6]),
             )
             for r in rows
         ]
@@ -137,12 +139,18 @@ class HistoryQueries:
                     "question": {"id": a.question_id, "text": a.question_text},
                     "audio_path": str(a.audio_path) if a.audio_path else None,
                     "metrics": dict(a.metrics),
-                    "analysis": a.analysis,
+                    "analysis": to_json(a.analysis),
                 }
                 for a in self.attempts(info.id)
             ],
             "scorecard": self.scorecard(info.id),
         }
+
+
+def _analysis(stored: str) -> Analysis:
+    """A saved analysis, typed (an analysis saved by an older version reads with defaults)."""
+    data = json.loads(stored)
+    return from_json(data) if isinstance(data, dict) else Analysis()
 
 
 def _column(column: str, kind: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from starcoach.core.analysis.result import Analysis
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class Attempt:
     """Absolute path of the saved audio, or None for typed answers."""
     metrics: Mapping[str, float | None]
     """The metric columns (``duration_s``, ``wpm``, ... ``score``)."""
-    analysis: dict[str, Any]
-    """The full analysis dict as saved."""
+    analysis: Analysis
+    """The full analysis as saved."""
 
 
 @dataclass(frozen=True)

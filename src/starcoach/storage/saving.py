@@ -3,15 +3,16 @@ share (a new session is created with its first answer, in one transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
 
 
 def save_analysis(
-    analysis: Mapping[str, Any],
+    analysis: Analysis,
     audio: Path | None,
-    question: Mapping[str, Any] | None,
+    question: Question | None,
     data_dir: Path | None,
     *,
     session_id: str | None = None,
@@ -25,9 +26,9 @@ def save_analysis(
     interrupted save never leaves an empty session.
 
     Args:
-        analysis: The analysis dict.
+        analysis: The analysis.
         audio: The answer's audio file (copied into the history), or None for text.
-        question: ``{"id", "text"}`` or None.
+        question: The question answered, or None.
         data_dir: ``--data-dir`` or None for the default folder.
         session_id: Add to this existing session instead of starting a new one.
         kind: Kind of the new session ("analyze", "interview" or "call").
@@ -43,8 +44,8 @@ def save_analysis(
     with History.open(resolve(data_dir)) as history:
         if session_id is not None:
             return session_id, history.save_attempt(session_id, question, analysis, audio)
-        q = question or {}
-        label = (q.get("text") or q.get("id")) if kind == "analyze" else None
+        q = question or Question()
+        label = (q.text or q.id) if kind == "analyze" else None
         return history.save_new_session(
             kind, question, analysis, audio, question_set=question_set, label=label
         )

@@ -55,6 +55,6 @@ def native_stderr_to(log_path: Path) -> Iterator[Path | None]:
 
 def audio_log_path(data_dir: Path | None) -> Path:
     """The log file for C-level audio messages, in the user data folder's ``logs``."""
-    from starcoach.storage.paths import data_dir as resolve
+    from starcoach.screen_access import history_folder
 
-    return resolve(data_dir) / "logs" / LOG_NAME
+    return history_folder(data_dir) / "logs" / LOG_NAME

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -35,16 +34,6 @@ class ContentResult:
     """The answer gives evidence of that competency; None when no competency is known."""
     tips: tuple[str, ...] = field(default=())
     """Content tips, most important first, each quoting its evidence."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the ``content`` object of ``analyze --json``)."""
-        return {
-            "specific": self.specific,
-            "on_topic": self.on_topic,
-            "result_concrete": self.result_concrete,
-            "competency": {"asked": self.competency_asked, "shown": self.competency_shown},
-            "tips": list(self.tips),
-        }
 
 
 def judge_content(reading: Reading, behavioral: bool, has_question: bool = True) -> ContentResult:

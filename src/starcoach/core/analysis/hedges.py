@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
+from starcoach.core.analysis.result_parts import HedgeItem, Hedges
 from starcoach.core.analysis.text import SpanContext, boundary_after, normalized
 from starcoach.core.models import Word
 
@@ -162,25 +162,23 @@ def find_hedges(
     return hits
 
 
-def hedges_dict(hits: Sequence[HedgeHit], span_s: float | None) -> dict[str, Any]:
-    """The hedges as the ``content.hedges`` JSON object.
+def hedges_part(hits: Sequence[HedgeHit], span_s: float | None) -> Hedges:
+    """The hedges as the ``content.hedges`` result part.
 
     Args:
         hits: Hedges from ``find_hedges``.
         span_s: Seconds from the first to the last spoken word; None for untimed text.
 
     Returns:
-        {"count", "per_minute" (None when untimed or under ``MIN_RATE_SPAN_S``),
-        "items": [{"text", "start"}]}.
+        Count, rate (None when untimed or under ``MIN_RATE_SPAN_S``) and the items.
     """
-    return {
-        "count": len(hits),
-        "per_minute": _per_minute(len(hits), span_s),
-        "items": [
-            {"text": h.text, "start": None if h.start is None else round(float(h.start), 3)}
-            for h in hits
-        ],
-    }
+    return Hedges(
+        count=len(hits),
+        per_minute=_per_minute(len(hits), span_s),
+        items=tuple(
+            HedgeItem(h.text, None if h.start is None else round(float(h.start), 3)) for h in hits
+        ),
+    )
 
 
 def hedge_tip(hits: Sequence[HedgeHit], span_s: float | None, n_words: int) -> str | None:
@@ -212,19 +210,16 @@ def hedge_tip(hits: Sequence[HedgeHit], span_s: float | None, n_words: int) -> s
     )
 
 
-def hedges_summary(hedges: dict[str, Any]) -> str:
-    """One line for a text report from a ``content.hedges`` object: "3 (1.5/min): I think x2".
-
-    Args:
-        hedges: The object ``hedges_dict`` returns.
+def hedges_summary(hedges: Hedges) -> str:
+    """One line for a text report from ``content.hedges``: "3 (1.5/min): I think x2".
 
     Returns:
         The count, the rate when known and the most frequent hedges.
     """
-    counts = Counter(str(item["text"]) for item in hedges.get("items", []))
+    counts = Counter(item.text for item in hedges.items)
     top = ", ".join(f"{t} x{n}" for t, n in counts.most_common(4))
-    rate = hedges.get("per_minute")
-    head = f"{hedges.get('count', 0)}" + (f" ({rate:.1f}/min)" if rate is not None else "")
+    rate = hedges.per_minute
+    head = f"{hedges.count}" + (f" ({rate:.1f}/min)" if rate is not None else "")
     return head + (f": {top}" if top else "")
 
 

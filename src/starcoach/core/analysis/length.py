@@ -29,14 +29,6 @@ class LengthReport:
             return "too short"
         return "too long" if self.duration_s > high else "good"
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form (the ``length`` key)."""
-        return {
-            "duration_s": None if self.duration_s is None else round(self.duration_s, 2),
-            "target_s": list(self.target),
-            "verdict": self.verdict,
-        }
-
 
 def measure_length(duration_s: float | None, behavioral: bool) -> LengthReport:
     """Judge the answer's length against the target for its kind of question."""

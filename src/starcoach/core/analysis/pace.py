@@ -66,27 +66,6 @@ class PaceReport:
         low, high = self.target
         return "too slow" if self.wpm < low else "too fast" if self.wpm > high else "good"
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form (the ``pace`` key of ``analyze --json``)."""
-        return {
-            "wpm": _round(self.wpm),
-            "articulation_wpm": _round(self.articulation_wpm),
-            "words": self.words,
-            "filled_pauses_excluded": self.excluded,
-            "span_s": round(self.span_s, 3),
-            "target_wpm": list(self.target),
-            "verdict": self.verdict,
-            "windows": [
-                {
-                    "start": round(w.start, 2),
-                    "end": round(w.end, 2),
-                    "words": w.words,
-                    "wpm": round(w.wpm, 1),
-                }
-                for w in self.windows
-            ],
-        }
-
 
 def measure_pace(
     words: Sequence[Word],
@@ -139,7 +118,3 @@ def _windows(
         k = sum(1 for m in mids if a <= m < b or (i == count - 1 and m == b))
         out.append(PaceWindow(a, b, k, k / step * 60.0))
     return tuple(out)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)

@@ -10,7 +10,7 @@ are estimated from word gaps and the report says it could not measure them
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -81,31 +81,6 @@ class PauseReport:
         if not self.measured:
             return "could not measure"
         return "long pauses" if self.long_count else "ok"
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form (the ``pauses`` key of ``analyze --json``)."""
-        return {
-            "count": len(self.items),
-            "long_count": self.long_count,
-            "longest_s": round(max((p.duration_s for p in self.items), default=0.0), 3),
-            "total_s": round(self.total_s, 3),
-            "first_word_delay_s": round(self.speech_start, 3),
-            "longest_run_without_pause_s": round(self.longest_run_s, 3),
-            "long_threshold_s": self.long_threshold_s,
-            "source": self.source,
-            "measured": self.measured,
-            "verdict": self.verdict,
-            "snr_db": None if self.snr_db is None else round(self.snr_db, 1),
-            "items": [
-                {
-                    **asdict(p),
-                    "start": round(p.start, 3),
-                    "end": round(p.end, 3),
-                    "duration_s": round(p.duration_s, 3),
-                }
-                for p in self.items
-            ],
-        }
 
 
 def find_pauses(

@@ -72,24 +72,6 @@ class StarResult:
     tips: tuple[str, ...] = field(default=())
     """One specific tip per weakness, quoting its evidence."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; ``situation``..``result``, ``missing``, ``sentences`` are public."""
-        out: dict[str, Any] = {p: round(self.coverage[p], 2) for p in PARTS}
-        out["missing"] = list(self.missing)
-        out["hints"] = list(self.hints)
-        flags = self.flags or ((),) * len(self.sentences)
-        out["sentences"] = [
-            {"text": s.text, "label": lab, "start": s.start, "end": s.end, "flags": list(f)}
-            for s, lab, f in zip(self.sentences, self.labels, flags, strict=True)
-        ]
-        out["time_share"] = dict.fromkeys(PARTS) if self.time_share is None else self.time_share
-        out["evidence"] = {p: [i for i, lab in enumerate(self.labels) if lab == p] for p in PARTS}
-        out["pronouns"] = dict(self.pronouns)
-        out["tips"] = list(self.tips)
-        out["behavioral"] = self.behavioral
-        out["kind"] = self.kind
-        return out
-
 
 def is_behavioral_question(question: str | None) -> bool | None:
     """Whether a question asks for a past example ("Tell me about a time...").

@@ -137,41 +137,6 @@ class ToneResult:
         """One plain-English tip per problem found (see ``TIPS``)."""
         return [tip for flag, tip in TIPS if getattr(self, flag)]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (the ``tone`` key of ``starcoach analyze``)."""
-        return {
-            "pitch_median_hz": _round(self.pitch_median_hz, 1),
-            "pitch_variation_st": _round(self.pitch_variation_st, 2),
-            "monotone": self.monotone,
-            "monotone_threshold_st": MONOTONE_THRESHOLD_ST,
-            "pitch_windows": _windows(self.pitch_windows, "variation_st", 2),
-            "level_dbfs": _round(self.level_dbfs, 1),
-            "level_variation_db": _round(self.level_variation_db, 1),
-            "level_windows": _windows(self.level_windows, "level_dbfs", 1),
-            "too_quiet": self.too_quiet,
-            "too_loud": self.too_loud,
-            "clipping": self.clipping,
-            "clipping_ratio": round(self.clipping_ratio, 5),
-            "uptalk": {
-                "count": len(self.uptalk),
-                "items": [
-                    dict(start=round(u.start, 2), end=round(u.end, 2), rise_st=round(u.rise_st, 1))
-                    for u in self.uptalk
-                ],
-            },
-            "tips": self.tips(),
-        }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def _windows(
-    rows: Sequence[tuple[float, float, float | None]], key: str, digits: int
-) -> list[dict[str, Any]]:
-    return [{"start": round(s, 2), "end": round(e, 2), key: _round(v, digits)} for s, e, v in rows]
-
 
 def _semitones(f0: np.ndarray, ref_hz: float) -> np.ndarray:
     return 12.0 * np.log2(f0 / ref_hz)

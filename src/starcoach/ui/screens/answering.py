@@ -224,12 +224,12 @@ class AnswerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="play", exit_on_error=False)
     def _play(self, path: Path, phone: bool) -> None:
-        from starcoach.adapters.audio_files import load_audio
         from starcoach.core.telephone import telephone_clip
+        from starcoach.screen_access import load_recording
 
         assert self.services.play is not None
         try:
-            clip = load_audio(path)
+            clip = load_recording(path)
             with self.flow.audio_out:
                 self.services.play(telephone_clip(clip) if phone else clip)
         except AppError as exc:

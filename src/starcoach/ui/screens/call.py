@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,9 +17,19 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from starcoach.core.analysis.engine import QuestionRef
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.analysis.result_parts import Question
+from starcoach.core.call_delivery import PHONE_WPM, call_averages
 from starcoach.core.calls import Scenario, Turn
 from starcoach.core.ports import Speaker
-from starcoach.core.rubric import CallResult, Rubric, evaluate_call, evaluate_turn, extend_rubric
+from starcoach.core.rubric import (
+    CallResult,
+    Rubric,
+    evaluate_call,
+    evaluate_turn,
+    extend_rubric,
+    rubric_result,
+)
 from starcoach.recording.controller import FlowHooks, Prompt
 from starcoach.recording.events import AnswerReady
 from starcoach.services import Services
@@ -33,13 +42,7 @@ from starcoach.ui.screens.call_setup import (
     back,
     rubric_for,
 )
-from starcoach.ui.widgets.call_feedback import (
-    PHONE_WPM,
-    CallSummaryView,
-    TurnFeedback,
-    TurnFeedbackView,
-    call_averages,
-)
+from starcoach.ui.widgets.call_feedback import CallSummaryView, TurnFeedback, TurnFeedbackView
 from starcoach.ui.widgets.level_meter import LevelMeter
 
 __all__ = ["CALL_HELP", "CallHelpScreen", "CallScreen", "CallSetupScreen"]
@@ -140,23 +143,19 @@ class CallScreen(AnswerScreen):
             text=turn.customer,
             id=f"{self.scenario.id}-{index + 1}",
             behavioral=False,
-            extra={"kind": "call", "set": self.scenario.id},
+            kind="call",
+            set_id=self.scenario.id,
         )
 
-    def _stored(self, analysis: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
+    def _stored(self, analysis: Analysis, prompt: Prompt) -> Analysis:
         """What the history keeps for a turn: the analysis, the turn and its rubric result."""
         index = int((prompt.question.id or "0").rsplit("-", 1)[-1]) - 1
         turn = self.scenario.turns[index]
-        result = evaluate_turn(analysis.get("transcript") or "", turn.expect, self.rubric)
-        return {
-            **analysis,
-            "question": {
-                "id": f"{self.scenario.id}-turn-{index + 1}",
-                "text": turn.customer,
-                "set": self.scenario.id,
-            },
-            "rubric": result.to_dict(),
-        }
+        result = evaluate_turn(analysis.transcript, turn.expect, self.rubric)
+        question = Question(
+            id=f"{self.scenario.id}-turn-{index + 1}", text=turn.customer, set=self.scenario.id
+        )
+        return replace(analysis, question=question, rubric=rubric_result(result))
 
     def recording_status(self, elapsed_s: float) -> str:
         minutes, seconds = divmod(int(elapsed_s), 60)
@@ -165,7 +164,7 @@ class CallScreen(AnswerScreen):
     def show_answer(self, event: AnswerReady) -> VerticalScroll:
         """Score the answer against the turn's rubric items and show it (a retake replaces it)."""
         analysis = event.analysis
-        text = analysis.get("transcript") or ""
+        text = analysis.transcript
         feedback = TurnFeedback(
             self.index,
             self.turn.customer,

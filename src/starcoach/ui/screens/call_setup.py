@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from starcoach.core.calls import Scenario, load_rubric, load_scenarios
+from starcoach.core.call_delivery import DEAD_AIR_S, PHONE_WPM
+from starcoach.core.calls import Scenario
 from starcoach.core.errors import AppError
 from starcoach.core.rubric import Rubric
+from starcoach.screen_access import call_rubric, call_scenarios
 from starcoach.services import Services
-from starcoach.storage.paths import calls_dir, rubric_file
 from starcoach.ui.screens.modals import HelpScreen
-from starcoach.ui.widgets.call_feedback import DEAD_AIR_S, PHONE_WPM
 
 SILENCE_MARGIN_S = 2.0
 """The auto-stop waits this much longer than dead air, so dead air can be measured."""
@@ -56,7 +56,7 @@ class CallSetupScreen(Screen[None]):
         self.error = ""
         if scenarios is None:
             try:
-                scenarios = load_scenarios(calls_dir())
+                scenarios = call_scenarios()
             except AppError as exc:
                 scenarios, self.error = [], exc.message
         self.scenarios = scenarios
@@ -114,7 +114,7 @@ class CallHelpScreen(HelpScreen):
 
 def rubric_for(scenario: Scenario) -> Rubric:
     """The ``rubric.toml`` beside the scenario file, or the default rubric."""
-    return load_rubric(rubric_file(scenario.path.parent))
+    return call_rubric(scenario)
 
 
 def back(screen: Screen[Any]) -> None:

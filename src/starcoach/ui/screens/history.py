@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,16 +24,20 @@ from starcoach.core.errors import AppError
 from starcoach.core.trends import trends
 from starcoach.reports.common import fmt_metric, local_time
 from starcoach.reports.session import write_session_html
+from starcoach.screen_access import (
+    Attempt,
+    QuestionHistory,
+    SessionInfo,
+    forget_session,
+    history_folder,
+    previous_attempt,
+    read_history,
+)
 from starcoach.services import Services
-from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo, previous_attempt
 from starcoach.ui.screens.history_dialogs import ConfirmScreen, InfoScreen
 from starcoach.ui.widgets.compare import ComparisonView
 from starcoach.ui.widgets.feedback import (
     FeedbackView,
-    metrics_text,
-    star_text,
-    tips_text,
-    transcript_text,
 )
 from starcoach.ui.widgets.trends import TrendsView
 
@@ -82,17 +85,6 @@ def short(text: str | None, width: int = QUESTION_W) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _renders(analysis: Mapping[str, Any]) -> bool:
-    """True when ``FeedbackView`` can draw the analysis (older saves may lack fields)."""
-    a = dict(analysis)
-    try:
-        for render in (transcript_text, metrics_text, star_text, tips_text):
-            render(a)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        return False
-    return True
-
-
 class AttemptScreen(Screen[None]):
     """One saved answer's full feedback."""
 
@@ -110,13 +102,7 @@ class AttemptScreen(Screen[None]):
             f"Session {a.session_id}  ·  {local_time(a.created_at)}",
             id="attempt-title",
         )
-        if _renders(a.analysis):
-            yield FeedbackView(a.analysis, id="attempt-feedback")
-        else:
-            from starcoach.reports.common import metric_rows
-
-            rows = "\n".join(f"{k:<22}{v}" for k, v in metric_rows(a.analysis))
-            yield Static(f"{a.analysis.get('transcript') or ''}\n\n{rows}", id="attempt-feedback")
+        yield FeedbackView(a.analysis, id="attempt-feedback")  # old saves read with defaults
         yield Footer()
 
 
@@ -147,9 +133,7 @@ class HistoryScreen(Screen[None]):
     @property
     def folder(self) -> Path:
         """The history folder in use."""
-        from starcoach.storage.paths import data_dir
-
-        return data_dir(self.services.data_dir)
+        return history_folder(self.services.data_dir)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,18 +159,15 @@ class HistoryScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the history again and redraw every view."""
-        from starcoach.storage.history import History
-
         try:
-            with History.open(self.folder, read_only=True) as history:
-                self.sessions = list(reversed(history.sessions()))
-                self.attempts = history.all_attempts()
-                self.questions = history.questions()
+            snapshot = read_history(self.folder)
         except AppError as exc:
             self.sessions, self.attempts, self.questions = [], [], []
             self.notify(exc.message, severity="error", timeout=10)
             self._show_empty(f"The history cannot be read: {exc.message}")
             return
+        self.sessions, self.attempts = snapshot.sessions, snapshot.attempts
+        self.questions = snapshot.questions
         if not self.sessions:
             self._show_empty(EMPTY_MESSAGE.format(folder=self.folder))
             return
@@ -384,11 +365,8 @@ class HistoryScreen(Screen[None]):
 
     def forget(self, session_id: str) -> None:
         """Delete a session now and redraw."""
-        from starcoach.storage.history import History
-
         try:
-            with History.open(self.folder) as history:
-                count = history.delete_session(session_id)
+            count = forget_session(self.folder, session_id)
         except AppError as exc:
             self.notify(exc.message, severity="error")
             return

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from starcoach.core.analysis.engine import QuestionRef
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan
 from starcoach.core.questions import Question, QuestionSet
@@ -67,13 +67,14 @@ class InterviewScreen(AnswerScreen):
         )
         by_id = {q.id: q for q in questions}
 
-        def follow_up(analysis: dict[str, Any], prompt: Prompt) -> str | None:
+        def follow_up(analysis: Analysis, prompt: Prompt) -> str | None:
             question = by_id.get(prompt.question.id or "")
             asked = question and interviewer.after_analysis(question, analysis)
             return asked.text if asked else None
 
-        def combine(first: dict[str, Any], text: str, second: dict[str, Any]) -> dict[str, Any]:
-            return interviewer.follow_up_answered(by_id[first["question"]["id"]], first, second)
+        def combine(first: Analysis, text: str, second: Analysis) -> Analysis:
+            asked = first.question.id if first.question else None
+            return interviewer.follow_up_answered(by_id[asked or ""], first, second)
 
         super().__init__(
             services,
@@ -93,7 +94,7 @@ class InterviewScreen(AnswerScreen):
         self.questions: list[Question] = questions
         self.index = 0
         self.records: list[AnswerRecord] = []
-        self.analysis: dict[str, Any] | None = None
+        self.analysis: Analysis | None = None
 
     @property
     def question(self) -> Question:
@@ -139,7 +140,9 @@ class InterviewScreen(AnswerScreen):
             text=q.text,
             id=q.id,
             behavioral=q.expects_star,
-            extra={"kind": q.kind, "competency": q.competency, "set": q.set_id},
+            kind=q.kind,
+            competency=q.competency,
+            set_id=q.set_id,
         )
         return Prompt(
             q.text,

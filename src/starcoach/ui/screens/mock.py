@@ -29,17 +29,15 @@ def start_mock(
     """Plan a mock interview and push the interview screen on it; False (with a notice) when
     the mock set cannot be loaded."""
     from starcoach.core.mock_interview import load_mock_set, plan_mock_interview
-    from starcoach.storage.paths import mock_set_file
+    from starcoach.screen_access import demo_answer_keys, mock_set_path
     from starcoach.ui.screens.interview import InterviewScreen
 
     try:
         available = None
         if services.demo:
-            from starcoach.adapters.fixtures import DemoClips
-
-            available = DemoClips().keys("interview")
+            available = demo_answer_keys()
         plan = plan_mock_interview(
-            services.question_sets, load_mock_set(mock_set_file()), available=available
+            services.question_sets, load_mock_set(mock_set_path()), available=available
         )
     except AppError as exc:
         screen.notify(f"No mock interview: {exc.message}", severity="error", timeout=10)
@@ -62,7 +60,7 @@ def finish_mock(screen: InterviewScreen) -> Scorecard:
         def keep() -> None:
             flow.join()  # the last answer is saved first: the scorecard joins its session
             try:
-                save(card.to_dict(), kind)
+                save(card, kind)
             except AppError as exc:
                 app.call_from_thread(
                     app.notify, f"Scorecard not saved to history: {exc.message}", severity="warning"

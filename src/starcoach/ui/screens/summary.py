@@ -39,17 +39,17 @@ class SummaryScreen(Screen[None]):
         table.add_columns("Question", "wpm", "Fillers/min", "Long pauses", "STAR", "Length")
         for r in self.records:
             a = r.analysis
-            star = a["star"]
-            missing = star.get("missing") or []
+            star = a.star
+            missing = star.missing
             table.add_row(
                 r.question.id,
-                _num(a["pace"]["wpm"], "{:.0f}"),
-                _num(a["fillers"]["per_minute"], "{:.1f}"),
-                _num(a["pauses"]["long_count"], "{}"),
+                _num(a.pace.wpm, "{:.0f}"),
+                _num(a.fillers.per_minute, "{:.1f}"),
+                _num(a.pauses.long_count, "{}"),
                 ("missing " + ",".join(m[0].upper() for m in missing))
                 if missing
-                else ("complete" if star.get("behavioral") else "-"),
-                _num(a["length"]["duration_s"], "{:.0f} s"),
+                else ("complete" if star.behavioral else "-"),
+                _num(a.length.duration_s, "{:.0f} s"),
             )
 
     def action_history(self) -> None:
@@ -62,14 +62,14 @@ class SummaryScreen(Screen[None]):
         if not self.records:
             return "No answers this time. Press q to quit."
         s = summarize(self.records)
-        parts = [f"{s['answers']} answer(s)"]
-        if s["wpm"] is not None:
-            parts.append(f"average pace {s['wpm']:.0f} wpm")
-        if s["fillers_per_minute"] is not None:
-            parts.append(f"{s['fillers_per_minute']:.1f} fillers/min")
-        parts.append(f"{s['long_pauses']} long pause(s)")
-        if s["star_coverage"] is not None:
-            parts.append(f"STAR coverage {s['star_coverage']:.0%}")
+        parts = [f"{s.answers} answer(s)"]
+        if s.wpm is not None:
+            parts.append(f"average pace {s.wpm:.0f} wpm")
+        if s.fillers_per_minute is not None:
+            parts.append(f"{s.fillers_per_minute:.1f} fillers/min")
+        parts.append(f"{s.long_pauses} long pause(s)")
+        if s.star_coverage is not None:
+            parts.append(f"STAR coverage {s.star_coverage:.0%}")
         return " · ".join(parts)
 
 

@@ -1,7 +1,7 @@
 """Call-practice feedback: one answer (rubric, banned phrases, phone delivery) and the call.
 
-The helpers that read an analysis dict (:func:`dead_air`, :func:`pace_verdict`,
-:func:`voice_notes`, :func:`call_averages`) are pure, so tests can check them directly.
+The delivery measures (dead air, phone pace, voice notes, call averages) live in
+:mod:`starcoach.core.call_delivery`; this module turns them into text.
 """
 
 from __future__ import annotations
@@ -17,12 +17,17 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from starcoach.core.analysis.result import Analysis
+from starcoach.core.call_delivery import (
+    DEAD_AIR_S,
+    PHONE_WPM,
+    CallAverages,
+    dead_air,
+    pace_verdict,
+    voice_notes,
+)
 from starcoach.core.rubric import BannedHit, CallResult, ItemResult, TurnResult
 
-DEAD_AIR_S = 4.0
-"""Silence this long or longer, on a call, is dead air (the caller wonders if you are there)."""
-PHONE_WPM = (120.0, 150.0)
-"""Pace band for the phone (words per minute): slower than face to face."""
 OK, WARN, BAD = "green", "yellow", "red"
 
 
@@ -36,7 +41,7 @@ class TurnFeedback:
     """What the customer said."""
     result: TurnResult
     """Rubric evaluation of the answer's transcript."""
-    analysis: dict[str, Any]
+    analysis: Analysis
     """The answer's analysis (audio: with ``pauses`` items, ``pace`` and ``tone``)."""
     audio_path: Path | None = None
     """The recording; None for a typed answer."""
@@ -45,131 +50,6 @@ class TurnFeedback:
     def text(self) -> str:
         """The answer's transcript."""
         return self.result.text
-
-
-@dataclass(frozen=True)
-class CallAverages:
-    """Phone delivery across the spoken answers of a call."""
-
-    spoken: int
-    """Answers with timing (spoken, not typed)."""
-    wpm: float | None
-    """Mean pace of the spoken answers."""
-    dead_air_count: int
-    """Dead-air silences in all answers."""
-    dead_air_s: float
-    """Their total length."""
-    toned: int
-    """Answers with a voice analysis."""
-    monotone: int
-    """Answers flagged monotone."""
-    pitch_variation_st: float | None
-    """Mean pitch variation (semitones)."""
-    level_dbfs: float | None
-    """Mean speech level."""
-    too_quiet: int
-    """Answers flagged too quiet."""
-    too_loud: int
-    """Answers flagged too loud or clipping."""
-
-
-def dead_air(analysis: dict[str, Any], threshold_s: float = DEAD_AIR_S) -> list[dict[str, Any]]:
-    """Silences of ``threshold_s`` or more: before the first word, and between words.
-
-    Args:
-        analysis: An answer's analysis dict.
-        threshold_s: Shortest silence that counts.
-
-    Returns:
-        ``{"start", "end", "duration_s", "where"}`` per silence, in time order.
-    """
-    pauses = analysis.get("pauses") or {}
-    found = []
-    delay = pauses.get("first_word_delay_s")
-    if delay is not None and delay >= threshold_s:
-        found.append({"start": 0.0, "end": delay, "duration_s": delay, "where": "before you spoke"})
-    for p in pauses.get("items") or []:
-        length = p.get("duration_s", p["end"] - p["start"])
-        if length >= threshold_s:
-            found.append(
-                {
-                    "start": p["start"],
-                    "end": p["end"],
-                    "duration_s": length,
-                    "where": f"at {p['start']:.1f} s",
-                }
-            )
-    return found
-
-
-def pace_verdict(wpm: float | None, band: tuple[float, float] = PHONE_WPM) -> str | None:
-    """``slow``, ``good`` or ``fast`` against the phone band; None without timing."""
-    if wpm is None:
-        return None
-    low, high = band
-    return "slow" if wpm < low else "fast" if wpm > high else "good"
-
-
-def voice_notes(tone: dict[str, Any] | None) -> list[tuple[str, bool]]:
-    """Pitch and volume findings as ``(text, ok)``; empty without a voice analysis."""
-    if not tone:
-        return []
-    notes = []
-    variation = tone.get("pitch_variation_st")
-    if tone.get("monotone"):
-        notes.append(
-            (
-                f"monotone: pitch varies {variation or 0:.1f} st "
-                f"(lively is {tone.get('monotone_threshold_st', 1.5)} st or more)",
-                False,
-            )
-        )
-    elif variation is not None:
-        notes.append((f"pitch varies {variation:.1f} st", True))
-    level = tone.get("level_dbfs")
-    level_text = f" ({level:.0f} dBFS)" if level is not None else ""
-    if tone.get("too_quiet"):
-        notes.append((f"too quiet{level_text}: move closer or speak up", False))
-    elif tone.get("too_loud"):
-        notes.append((f"too loud{level_text}: ease off or move back", False))
-    elif level is not None:
-        notes.append((f"volume fine{level_text}", True))
-    if tone.get("clipping"):
-        notes.append(("clipping: the sound distorts, lower the microphone gain", False))
-    uptalk = tone.get("uptalk")
-    if isinstance(uptalk, dict) and uptalk.get("count") is not None:
-        rises = int(uptalk["count"])
-        notes.append(
-            (f"rising pitch at the end of {rises} statement(s): let them fall", False)
-            if rises
-            else ("statements end firmly (no uptalk)", True)
-        )
-    return notes
-
-
-def call_averages(analyses: Sequence[dict[str, Any]]) -> CallAverages:
-    """Averages of pace, dead air and tone across a call's answers."""
-    wpms = [a["pace"]["wpm"] for a in analyses if (a.get("pace") or {}).get("wpm") is not None]
-    silences = [s for a in analyses for s in dead_air(a)]
-    tones = [a["tone"] for a in analyses if a.get("tone")]
-    variations = [t["pitch_variation_st"] for t in tones if t.get("pitch_variation_st") is not None]
-    levels = [t["level_dbfs"] for t in tones if t.get("level_dbfs") is not None]
-    return CallAverages(
-        spoken=len(wpms),
-        wpm=_mean(wpms),
-        dead_air_count=len(silences),
-        dead_air_s=round(sum(s["duration_s"] for s in silences), 2),
-        toned=len(tones),
-        monotone=sum(bool(t.get("monotone")) for t in tones),
-        pitch_variation_st=_mean(variations),
-        level_dbfs=_mean(levels),
-        too_quiet=sum(bool(t.get("too_quiet")) for t in tones),
-        too_loud=sum(bool(t.get("too_loud") or t.get("clipping")) for t in tones),
-    )
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
 
 
 # -- text builders ------------------------------------------------------------------------
@@ -210,18 +90,18 @@ def banned_text(
     return t
 
 
-def phone_text(analysis: dict[str, Any]) -> Text:
+def phone_text(analysis: Analysis) -> Text:
     """Pace against the phone band, dead air and voice, each with a verdict."""
     t = Text()
-    wpm = (analysis.get("pace") or {}).get("wpm")
+    wpm = analysis.pace.wpm
     verdict = pace_verdict(wpm)
-    if verdict is None:
+    if verdict is None or wpm is None:
         t.append("Typed answer: no pace, dead air or voice to measure.\n", style="dim")
         return t
     low, high = PHONE_WPM
     _row(t, "Pace", f"{wpm:.0f} wpm (phone {low:.0f}-{high:.0f})", verdict == "good", verdict)
     silences = dead_air(analysis)
-    text = ", ".join(f"{s['duration_s']:.1f} s {s['where']}" for s in silences)
+    text = ", ".join(f"{s.duration_s:.1f} s {s.where}" for s in silences)
     _row(
         t,
         "Dead air",
@@ -229,7 +109,7 @@ def phone_text(analysis: dict[str, Any]) -> Text:
         not silences,
         "dead air" if silences else "ok",
     )
-    for note, ok in voice_notes(analysis.get("tone")):
+    for note, ok in voice_notes(analysis.tone):
         _row(t, "Voice", note, ok, "ok" if ok else "fix")
     return t
 
@@ -295,8 +175,8 @@ def turn_tips(feedback: TurnFeedback) -> list[str]:
         f"Avoid “{h.evidence.text}”." + (f" {h.instead}" if h.instead else "")
         for h in feedback.result.banned
     ]
-    tips += list((feedback.analysis.get("content") or {}).get("tips") or [])
-    tips += list((feedback.analysis.get("tone") or {}).get("tips") or [])
+    tips += list(feedback.analysis.content.tips if feedback.analysis.content else ())
+    tips += list(feedback.analysis.tone.tips if feedback.analysis.tone else ())
     return list(dict.fromkeys(tips))
 
 

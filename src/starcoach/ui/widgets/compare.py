@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from starcoach.core.analysis.result import Analysis
 from starcoach.core.trends import STAR_PARTS, Change, compare_attempts
 from starcoach.reports.common import fmt_metric
 
@@ -46,23 +47,16 @@ def verdict(change: Change) -> tuple[str, str]:
     return "same", SAME_STYLE
 
 
-def _present_parts(analysis: Mapping[str, Any]) -> set[str] | None:
+def _present_parts(analysis: Analysis) -> set[str] | None:
     """STAR parts covered (score >= 0.5 and not listed missing); None if STAR is not scored."""
-    star = analysis.get("star")
-    if not isinstance(star, Mapping) or star.get("behavioral") is False:
+    star = analysis.star
+    if not star.behavioral:
         return None
-    missing = {str(m).lower() for m in star.get("missing") or []}
-    scores = {p: star.get(p) for p in STAR_PARTS}
-    if all(not isinstance(s, int | float) for s in scores.values()):
-        return None
-    return {
-        p for p, s in scores.items() if isinstance(s, int | float) and s >= 0.5 and p not in missing
-    }
+    missing = {m.lower() for m in star.missing}
+    return {p for p in STAR_PARTS if star.part(p) >= 0.5 and p not in missing}
 
 
-def star_changes(
-    previous: Mapping[str, Any], current: Mapping[str, Any]
-) -> tuple[list[str], list[str]] | None:
+def star_changes(previous: Analysis, current: Analysis) -> tuple[list[str], list[str]] | None:
     """(parts gained, parts lost) from the previous attempt to this one, in STAR order.
 
     Returns:
@@ -123,7 +117,7 @@ class ComparisonView(Static):
     ComparisonView { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, previous: dict[str, Any], current: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, previous: Analysis, current: Analysis, **kwargs: Any) -> None:
         self.changes = compare_attempts(previous, current)
         self.star = star_changes(previous, current)
         self.text = comparison_text(self.changes, self.star)

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from starcoach.core.analysis.result import Analysis, AttachedFollowUp, CombinedFollowUp
 from starcoach.core.report import STAR_PARTS
 from starcoach.ui.widgets.call_feedback import tidy
 
@@ -43,70 +44,71 @@ def filler_word(count: int, per_minute: float | None) -> str:
     return "many"
 
 
-def ordered_tips(analysis: dict[str, Any]) -> list[str]:
+def ordered_tips(analysis: Analysis) -> list[str]:
     """Every tip once, the most important first: whether a follow-up filled the gap, what the
     answer says (content, then STAR), then its length, then delivery (pace, fillers, pauses),
     then the voice."""
-    follow = analysis.get("follow_up")
-    lead = [str(follow["feedback"])] if isinstance(follow, dict) and follow.get("feedback") else []
-    star_tips = set((analysis.get("star") or {}).get("tips") or [])
-    content = list(((analysis.get("content") or {}).get("tips")) or [])
-    engine = list(analysis.get("tips") or [])
-    voice = list(((analysis.get("tone") or {}).get("tips")) or [])
+    follow = analysis.follow_up
+    feedback = follow.feedback if isinstance(follow, CombinedFollowUp) else ""
+    lead = [feedback] if feedback else []
+    star_tips = set(analysis.star.tips)
+    content = list(analysis.content.tips) if analysis.content else []
+    engine = list(analysis.tips)
+    voice = list(analysis.tone.tips) if analysis.tone else []
 
     def rank(tip: str) -> int:
         if tip in star_tips:
             return 1
         return 2 if "answer was short" in tip or "ran over" in tip else 3
 
-    warnings = [f"Warning: {w}" for w in analysis.get("warnings") or []]
+    warnings = [f"Warning: {w}" for w in analysis.warnings]
     ranked = warnings + lead + content + sorted(engine, key=rank) + voice
     return list(dict.fromkeys(ranked))
 
 
-def transcript_text(analysis: dict[str, Any]) -> Text:
+def transcript_text(analysis: Analysis) -> Text:
     """The transcript, fillers highlighted and long pauses marked in place."""
-    threshold = analysis["pauses"].get("long_threshold_s") or 1.5
+    threshold = analysis.pauses.long_threshold_s or 1.5
     pauses = sorted(
-        (p for p in analysis["pauses"].get("items", []) if p["end"] - p["start"] >= threshold),
-        key=lambda p: p["start"],
+        (p for p in analysis.pauses.items if p.end - p.start >= threshold),
+        key=lambda p: p.start,
     )
     text = Text()
-    for word in analysis["words"]:
-        while pauses and word["start"] is not None and pauses[0]["start"] <= word["start"]:
+    for word in analysis.words:
+        while pauses and word.start is not None and pauses[0].start <= word.start:
             p = pauses.pop(0)
-            text.append(f"⏸{p['end'] - p['start']:.1f}s", style=PAUSE_STYLE)
+            text.append(f"⏸{p.end - p.start:.1f}s", style=PAUSE_STYLE)
             text.append(" ")
-        if _PUNCT_ONLY.match(word["text"].strip()):
+        if _PUNCT_ONLY.match(word.text.strip()):
             text.rstrip()
-        text.append(word["text"].strip(), style=FILLER_STYLE if word["filler"] else "")
+        text.append(word.text.strip(), style=FILLER_STYLE if word.filler else "")
         text.append(" ")
     text.rstrip()
     return text
 
 
-def glance_text(analysis: dict[str, Any]) -> Text:
+def glance_text(analysis: Analysis) -> Text:
     """One line of verdicts: pace, fillers, pauses, length, STAR."""
-    pace, fillers, pauses = analysis["pace"], analysis["fillers"], analysis["pauses"]
+    pace, fillers, pauses = analysis.pace, analysis.fillers, analysis.pauses
     parts: list[tuple[str, bool]] = []
-    if pace["wpm"] is not None:
-        parts.append((f"pace {pace['verdict']}", pace["verdict"] == "good"))
-    word = filler_word(fillers["count"], fillers["per_minute"])
+    if pace.wpm is not None:
+        parts.append((f"pace {pace.verdict}", pace.verdict == "good"))
+    word = filler_word(fillers.count, fillers.per_minute)
     parts.append((f"fillers: {word}", word != "many"))
-    if pauses.get("measured") is False:
+    if pauses.measured is False:
         parts.append(("pauses not measured", False))
-    elif pauses["count"] is not None:
+    elif pauses.count is not None:
         parts.append(
             (
                 "no long pauses"
-                if not pauses["long_count"]
-                else plural(pauses["long_count"], "long pause"),
-                not pauses["long_count"],
+                if not pauses.long_count
+                else plural(pauses.long_count, "long pause"),
+                not pauses.long_count,
             )
         )
-    star = analysis["star"]
-    if star.get("behavioral", True):
-        clear = sum(float(star.get(p) or 0) >= 0.5 for p in STAR_PARTS)
+    star = analysis.star
+    if star.behavioral:
+        clear = sum(star.part(p) >= 0.5 for p in STAR_PARTS)
         parts.append((f"STAR {clear} of 4 clear", clear == 4))
     t = Text()
     for i, (part, ok) in enumerate(parts):
@@ -115,78 +117,81 @@ def glance_text(analysis: dict[str, Any]) -> Text:
     return t
 
 
-def metrics_text(analysis: dict[str, Any]) -> Text:
+def metrics_text(analysis: Analysis) -> Text:
     """Pace, fillers, pauses and length, each with its verdict in words."""
-    pace, fillers, pauses, length = (analysis[k] for k in ("pace", "fillers", "pauses", "length"))
+    pace, fillers, pauses, length = (
+        analysis.pace,
+        analysis.fillers,
+        analysis.pauses,
+        analysis.length,
+    )
     t = Text()
-    if pace["wpm"] is not None:
-        low, high = pace["target_wpm"]
+    if pace.wpm is not None:
+        low, high = pace.target_wpm
         _row(
             t,
             "Pace",
-            f"{pace['wpm']:.0f} wpm  (target {low:.0f}-{high:.0f})",
-            pace["verdict"] == "good",
-            pace["verdict"],
+            f"{pace.wpm:.0f} wpm  (target {low:.0f}-{high:.0f})",
+            pace.verdict == "good",
+            pace.verdict,
         )
-    per_min = fillers["per_minute"]
-    rate = (
-        f"{per_min:.1f}/min" if per_min is not None else f"{fillers['per_100_words']:.1f}/100 words"
-    )
-    top = ", ".join(f"{k}×{v}" for k, v in list(fillers["by_text"].items())[:3])
-    word = filler_word(fillers["count"], per_min)
+    per_min = fillers.per_minute
+    rate = f"{per_min:.1f}/min" if per_min is not None else f"{fillers.per_100_words:.1f}/100 words"
+    top = ", ".join(f"{k}×{v}" for k, v in fillers.by_text[:3])
+    word = filler_word(fillers.count, per_min)
     _row(
         t,
         "Fillers",
-        f"{fillers['count']}  ({rate}){'  ' + top if top else ''}",
+        f"{fillers.count}  ({rate}){'  ' + top if top else ''}",
         word != "many",
         word,
     )
-    if pauses.get("measured") is False:
+    if pauses.measured is False:
         _row(
             t,
             "Pauses",
-            f"about {plural(pauses['count'] or 0, 'pause')} (from word timings: "
+            f"about {plural(pauses.count or 0, 'pause')} (from word timings: "
             "too much background noise)",
             False,
             "could not measure",
         )
-    elif pauses["count"] is not None:
+    elif pauses.count is not None:
         _row(
             t,
             "Pauses",
-            f"{plural(pauses['count'], 'pause')}, {pauses['long_count']} long, "
-            f"longest {pauses['longest_s'] or 0:.1f} s",
-            pauses["long_count"] == 0,
-            "ok" if pauses["long_count"] == 0 else "long pauses",
+            f"{plural(pauses.count, 'pause')}, {pauses.long_count} long, "
+            f"longest {pauses.longest_s or 0:.1f} s",
+            pauses.long_count == 0,
+            "ok" if pauses.long_count == 0 else "long pauses",
         )
-    if length["duration_s"] is not None:
-        low, high = length["target_s"]
+    if length.duration_s is not None:
+        low, high = length.target_s
         _row(
             t,
             "Length",
-            f"{length['duration_s']:.0f} s  (target {low:.0f}-{high:.0f} s)",
-            length["verdict"] == "good",
-            length["verdict"],
+            f"{length.duration_s:.0f} s  (target {low:.0f}-{high:.0f} s)",
+            length.verdict == "good",
+            length.verdict,
         )
     t.rstrip()
     return t
 
 
-def voice_text(analysis: dict[str, Any]) -> Text:
+def voice_text(analysis: Analysis) -> Text:
     """Pitch variation (monotone or not), loudness and rising endings, in words."""
     t = Text()
-    tone = analysis.get("tone")
-    if not tone:
+    tone = analysis.tone
+    if tone is None:
         t.append(
             "Typed answer: no voice to hear."
-            if analysis["pace"]["wpm"] is None
+            if analysis.pace.wpm is None
             else "No voice analysis for this answer.",
             style="dim",
         )
         return t
-    variation = tone.get("pitch_variation_st")
+    variation = tone.pitch_variation_st
     if variation is not None:
-        lively = not tone.get("monotone")
+        lively = not tone.monotone
         _row(
             t,
             "Pitch",
@@ -194,12 +199,12 @@ def voice_text(analysis: dict[str, Any]) -> Text:
             lively,
             "ok" if lively else "monotone",
         )
-    level = tone.get("level_dbfs")
+    level = tone.level_dbfs
     if level is not None:
         loud = (
             "too quiet"
-            if tone.get("too_quiet")
-            else ("too loud" if tone.get("too_loud") or tone.get("clipping") else "fine")
+            if tone.too_quiet
+            else ("too loud" if tone.too_loud or tone.clipping else "fine")
         )
         _row(
             t,
@@ -208,7 +213,7 @@ def voice_text(analysis: dict[str, Any]) -> Text:
             loud == "fine",
             "ok" if loud == "fine" else "fix",
         )
-    rises = int((tone.get("uptalk") or {}).get("count") or 0)
+    rises = tone.uptalk.count
     _row(
         t,
         "Endings",
@@ -222,16 +227,16 @@ def voice_text(analysis: dict[str, Any]) -> Text:
     return t
 
 
-def star_text(analysis: dict[str, Any]) -> Text:
+def star_text(analysis: Analysis) -> Text:
     """The STAR checklist in words, with the sentences that support each part."""
-    star = analysis["star"]
+    star = analysis.star
     t = Text()
-    if not star.get("behavioral", True):
+    if not star.behavioral:
         t.append("Not a behavioral question: STAR not scored.", style="dim")
         return t
-    hints, missing = set(star.get("hints") or []), set(star.get("missing") or [])
+    hints, missing = set(star.hints), set(star.missing)
     for part in STAR_PARTS:
-        score = 0.0 if part in missing else float(star.get(part) or 0.0)
+        score = 0.0 if part in missing else star.part(part)
         word = star_word(score)
         if word == "missing" and part in hints:
             word = "implied"  # not stated, but the story makes it plain: a hint, not a gap
@@ -241,13 +246,13 @@ def star_text(analysis: dict[str, Any]) -> Text:
         )
         t.append(f"{part.capitalize()}: ", style="bold")
         t.append(f"{word}\n")
-        for s in (x for x in star.get("sentences", []) if x["label"] == part):
-            t.append(f"    “{tidy(s['text'])}”\n", style="italic dim")
+        for s in (x for x in star.sentences if x.label == part):
+            t.append(f"    “{tidy(s.text)}”\n", style="italic dim")
     t.rstrip()
     return t
 
 
-def tips_text(analysis: dict[str, Any]) -> Text:
+def tips_text(analysis: Analysis) -> Text:
     """One line per tip, the most important first and marked."""
     t = Text()
     tips = ordered_tips(analysis)
@@ -267,7 +272,7 @@ def _row(t: Text, name: str, value: str, ok: bool, verdict: str) -> None:
 class FeedbackView(VerticalScroll):
     """Scrollable feedback for one answer (focus it to scroll with the keys)."""
 
-    def __init__(self, analysis: dict[str, Any], notice: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, analysis: Analysis, notice: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.analysis = analysis
         self.notice = notice
@@ -286,8 +291,8 @@ class FeedbackView(VerticalScroll):
         yield Static(metrics_text(self.analysis), id="metrics")
         yield Static("Your answer", classes="section-title")
         yield Static(transcript_text(self.analysis), id="transcript")
-        follow = self.analysis.get("follow_up")
-        if isinstance(follow, dict) and isinstance(follow.get("analysis"), dict):
-            asked = follow.get("question") or follow.get("text") or ""
+        follow = self.analysis.follow_up
+        if follow is not None:
+            asked = follow.question if isinstance(follow, AttachedFollowUp) else follow.text
             yield Static(f"Follow-up: {asked}", classes="section-title")
-            yield Static(transcript_text(follow["analysis"]), id="follow-up-transcript")
+            yield Static(transcript_text(follow.analysis), id="follow-up-transcript")
