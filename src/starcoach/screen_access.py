@@ -33,6 +33,7 @@ __all__ = [
     "history_folder",
     "load_recording",
     "mock_set_path",
+    "open_private_log",
     "previous_attempt",
     "read_history",
 ]
@@ -55,6 +56,22 @@ def history_folder(data_dir: Path | None) -> Path:
     from starcoach.storage.paths import data_dir as resolve
 
     return resolve(data_dir)
+
+
+def open_private_log(path: Path) -> int:
+    """Open ``path`` for appending, its folder 0700 and the file 0600; returns the descriptor.
+
+    Raises:
+        OSError: the folder or the file cannot be created or opened.
+    """
+    import os
+
+    from starcoach.storage.files import PRIVATE_FILE, private_dir, tighten
+
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    tighten(path, PRIVATE_FILE)
+    return fd
 
 
 def read_history(folder: Path) -> HistorySnapshot:

@@ -27,12 +27,10 @@ def native_stderr_to(log_path: Path) -> Iterator[Path | None]:
     Yields:
         The log file, or None when fd 2 was left alone.
     """
-    from starcoach.storage.files import PRIVATE_FILE, private_dir, tighten
+    from starcoach.screen_access import open_private_log
 
     try:
-        private_dir(log_path.parent)  # logs/ 0700, audio.log 0600
-        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
-        tighten(log_path, PRIVATE_FILE)
+        log_fd = open_private_log(log_path)  # logs/ 0700, audio.log 0600
     except OSError:
         yield None
         return
