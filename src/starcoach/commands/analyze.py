@@ -135,13 +135,19 @@ def _analyze_audio(
 ) -> dict[str, Any]:
     from starcoach.adapters.audio_files import load_audio
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+    from starcoach.core.analysis.long_audio import AudioMeasures, measure_audio
+    from starcoach.core.models import AudioClip
     from starcoach.recording.pipeline import analyze_clip
 
     clip = load_audio(path)
     transcriber = WhisperTranscriber(model)
     with Progress(f"Transcribing {clip.duration_s:.0f} s of audio"):
         transcript = transcriber.transcribe(clip)
-    analysis = analyze_clip(clip, transcriber, question, settings, transcript, source=str(path))
+    audio: AudioClip | AudioMeasures = clip
+    if transcript.words:  # measure the audio and free it before the text models load
+        audio = measure_audio(clip, transcript, transcriber.speech_regions(clip))
+    del clip
+    analysis = analyze_clip(audio, transcriber, question, settings, transcript, source=str(path))
     analysis["input"] = {"path": str(path), "kind": "audio", "model": transcriber.model_name}
     return analysis
 

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
-from starcoach.core.analysis.long_audio import windowed_tone_tracks
+from starcoach.core.analysis.long_audio import AudioMeasures, measure_audio
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.text_model import TextModel
 from starcoach.core.analysis.tone import analyze_tone
@@ -29,7 +28,7 @@ class VadTranscriber(Protocol):
 
 
 def analyze_clip(
-    clip: AudioClip,
+    clip: AudioClip | AudioMeasures,
     transcriber: VadTranscriber,
     question: QuestionRef | None = None,
     settings: Settings | None = None,
@@ -45,6 +44,8 @@ def analyze_clip(
     With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
     ``regions`` are voice-activity regions already found (live recording); None runs the VAD.
     ``tone_tracks`` are ``core.analysis.tone.tone_tracks(clip)`` when already computed.
+    ``clip`` may instead be its ``long_audio.measure_audio`` (with ``transcript``): the same
+    analysis without the audio, so that a long recording is freed before the text analysis.
 
     The result has a top-level ``warnings`` list of one-line strings (speech that is not
     English, pauses that could not be measured).
@@ -53,22 +54,25 @@ def analyze_clip(
         AudioInputError: the audio holds no speech.
     """
     if transcript is None:
+        assert isinstance(clip, AudioClip), "measured audio comes with its transcript"
         transcript = transcriber.transcribe(clip)
     if not transcript.words:
         raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
-    if regions is None:
-        regions = transcriber.speech_regions(clip)
-    activity = detect_activity(clip, regions, _word_span(transcript))
-    analysis = analyze(transcript, question, activity, settings, *_text_models(embedder))
+    if isinstance(clip, AudioMeasures):
+        measures = clip
+    else:
+        if regions is None:
+            regions = transcriber.speech_regions(clip)
+        measures = measure_audio(clip, transcript, regions, tone, tone_tracks)
+    analysis = analyze(transcript, question, measures.activity, settings, *_text_models(embedder))
     analysis["warnings"] = _warnings(transcript, analysis)
-    if tone:
+    if tone and measures.tone is not None:
         spans = [
             (s["start"], s["end"])
             for s in analysis["star"]["sentences"]
             if s["start"] is not None and s["end"] is not None
         ]
-        tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
-        analysis["tone"] = analyze_tone(clip, spans or None, tracks).to_dict()
+        analysis["tone"] = analyze_tone(measures.tone, spans or None).to_dict()
     return analysis
 
 
@@ -98,13 +102,6 @@ def analyze_text(
     )
     analysis["warnings"] = []
     return analysis
-
-
-def _word_span(transcript: Transcript) -> tuple[float, float] | None:
-    """First word start to last word end, when the words are timed."""
-    starts = [w.start for w in transcript.words if w.start is not None]
-    ends = [w.end for w in transcript.words if w.end is not None]
-    return (min(starts), max(ends)) if starts and ends else None
 
 
 def _warnings(transcript: Transcript, analysis: dict[str, Any]) -> list[str]:
