@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tracemalloc
 import wave
 from pathlib import Path
 
@@ -157,3 +158,40 @@ def test_wav_is_read_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     blocked = load_audio(path).samples
     np.testing.assert_array_equal(blocked, whole)
     np.testing.assert_allclose(blocked, samples, atol=1e-4)
+
+
+def _traced_peak_bytes(path: Path) -> tuple[int, int]:
+    """(peak bytes allocated while loading ``path``, bytes of the loaded samples)."""
+    tracemalloc.start()
+    try:
+        clip = load_audio(path)
+        return tracemalloc.get_traced_memory()[1], clip.samples.nbytes
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(("rate", "channels"), [(SAMPLE_RATE, 1), (44_100, 2)])
+def test_loading_a_long_wav_allocates_little_beyond_the_result(
+    rate: int, channels: int, tmp_path: Path
+) -> None:
+    path = _write_pcm(tmp_path / "long.wav", _tone(150.0, rate, level=0.3), rate, channels)
+    peak, result = _traced_peak_bytes(path)
+    assert result == 150 * SAMPLE_RATE * 4
+    # One whole-file copy would be 9.6 MB at 16 kHz, 26 MB at 44.1 kHz (52 MB in stereo).
+    assert peak < result + 4_000_000, (peak, result)
+
+
+@pytest.mark.parametrize("capacity", [0, 40_000, 100_000, 1_000_000])
+def test_decode_buffer_holds_every_block_whatever_the_announced_length(capacity: int) -> None:
+    from starcoach.adapters.audio_files import _Buffer
+
+    rng = np.random.default_rng(3)
+    blocks = [rng.integers(-32768, 32767, n, dtype=np.int16) for n in (1152, 30_000, 7, 70_001)]
+    buffer = _Buffer(capacity)
+    for block in blocks:
+        buffer.append(block)
+    samples = buffer.samples()
+    expected = np.concatenate(blocks).astype(np.float32) / np.float32(32768.0)
+    assert samples.dtype == np.float32
+    np.testing.assert_array_equal(samples, expected)
+    assert buffer.samples().size == expected.size  # asking again gives the same samples

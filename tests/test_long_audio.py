@@ -1,14 +1,25 @@
-"""Long recordings in bounded memory: the windowed computations equal the whole-clip ones."""
+"""Long recordings in bounded memory: the windowed computations equal the whole-clip ones, the
+audio is measured in memory that does not grow with its length, and ``analyze`` frees it before
+the text analysis."""
 
 from __future__ import annotations
+
+import gc
+import json
+import tracemalloc
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from starcoach.core.analysis import activity
-from starcoach.core.analysis.long_audio import windowed_tone_tracks
-from starcoach.core.analysis.tone import tone_tracks
-from starcoach.core.models import SAMPLE_RATE, AudioClip
+from starcoach.core.analysis import activity, pitch
+from starcoach.core.analysis.long_audio import measure_audio, windowed_tone_tracks
+from starcoach.core.analysis.tone import analyze_tone, tone_tracks
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+from tests.fakes import ScriptTranscriber, burst_wav
 
 
 def voice_like(seconds: float) -> AudioClip:
@@ -56,3 +67,109 @@ def test_heap_growth_limit_applies_on_linux() -> None:
     from starcoach.adapters.vad import limit_heap_growth
 
     assert limit_heap_growth() is sys.platform.startswith("linux")
+
+
+def traced_peak_mb(work: Callable[[], object]) -> float:
+    """Peak of the memory numpy and Python allocate while ``work`` runs (MB)."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def two_words(clip: AudioClip) -> Transcript:
+    """A transcript with a word near each end of the clip (the span that sets the floor)."""
+    end = clip.duration_s
+    return Transcript((Word("honestly", 1.0, 1.5), Word("done", end - 2.0, end - 1.6)), end)
+
+
+def test_measuring_audio_needs_the_same_memory_for_half_a_minute_and_three_minutes() -> None:
+    peaks = {}
+    for seconds in (30.0, 180.0):
+        clip = voice_like(seconds)
+        transcript = two_words(clip)
+        peaks[seconds] = traced_peak_mb(
+            lambda c=clip, t=transcript: measure_audio(c, t, [(0.5, c.duration_s - 1.0)])
+        )
+    # Three minutes of float32 samples are 11.5 MB: a whole-clip copy would show.
+    assert peaks[180.0] < peaks[30.0] + 2.0, peaks
+    assert peaks[30.0] < 40.0, peaks
+
+
+def test_pitch_blocks_do_not_change_the_track(monkeypatch: pytest.MonkeyPatch) -> None:
+    clip = voice_like(7.3)
+    default = pitch.pitch_track(clip).f0_hz
+    monkeypatch.setattr(pitch, "BLOCK_FRAMES", 37)
+    small = pitch.pitch_track(clip).f0_hz
+    assert np.isfinite(default).mean() > 0.3
+    np.testing.assert_array_equal(small, default)
+
+
+def test_tone_from_the_measured_signal_equals_tone_from_the_clip() -> None:
+    clip = voice_like(31.0)
+    spans = [(0.0, 4.4), (4.5, 12.0), (20.0, 30.9)]
+    signal = measure_audio(clip, two_words(clip), None).tone
+    assert signal is not None
+    assert analyze_tone(signal, spans).to_dict() == analyze_tone(clip, spans).to_dict()
+    assert analyze_tone(signal).to_dict() == analyze_tone(clip).to_dict()
+    assert signal.duration_s == clip.duration_s
+
+
+def test_measures_hold_the_activity_of_the_answer_span() -> None:
+    clip = voice_like(12.0)
+    transcript = two_words(clip)
+    regions = [(0.4, 11.0)]
+    measured = measure_audio(clip, transcript, regions, tone=False)
+    expected = activity.detect_activity(clip, regions, (1.0, clip.duration_s - 1.6))
+    assert measured.tone is None
+    np.testing.assert_array_equal(measured.activity.audible, expected.audible)
+    assert measured.activity.threshold_db == expected.threshold_db
+    assert measured.activity.speech_regions == ((0.4, 11.0),)
+
+
+SCRIPT = (
+    "well the parcel went to the wrong town so I rang the depot and they sent it back the "
+    "same evening and the buyer wrote to thank us"
+)
+
+
+class NamedScript(ScriptTranscriber):
+    """The test transcriber with the model name ``analyze`` reports."""
+
+    model_name = "script"
+
+
+def test_analyze_frees_the_audio_before_the_text_analysis(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import starcoach.adapters.audio_files as audio_files
+    import starcoach.adapters.whisper_transcriber as whisper_transcriber
+    import starcoach.recording.pipeline as pipeline
+    from starcoach.cli import main
+
+    wav = burst_wav(tmp_path / "answer.wav", n_words=len(SCRIPT.split()))
+    loaded: list[weakref.ref[AudioClip]] = []
+    alive_during_text_analysis: list[bool] = []
+    real_load, real_analyze = audio_files.load_audio, pipeline.analyze
+
+    def load_and_watch(path: str | Path) -> AudioClip:
+        clip = real_load(path)
+        loaded.append(weakref.ref(clip))
+        return clip
+
+    def analyze_and_check(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        gc.collect()
+        alive_during_text_analysis.append(loaded[0]() is not None)
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(audio_files, "load_audio", load_and_watch)
+    monkeypatch.setattr(pipeline, "analyze", analyze_and_check)
+    monkeypatch.setattr(whisper_transcriber, "WhisperTranscriber", lambda _m: NamedScript(SCRIPT))
+    assert main(["analyze", str(wav), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert alive_during_text_analysis == [False]
+    assert result["transcript"].split() == SCRIPT.split()
+    assert result["pauses"]["measured"] is True
+    assert result["tone"]["pitch_median_hz"] == pytest.approx(220.0, rel=0.03)

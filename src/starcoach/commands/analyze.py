@@ -140,13 +140,19 @@ def _analyze_audio(
 ) -> Analysis:
     from starcoach.adapters.audio_files import load_audio
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
+    from starcoach.core.analysis.long_audio import AudioMeasures, measure_audio
+    from starcoach.core.models import AudioClip
     from starcoach.recording.pipeline import analyze_clip
 
     clip = load_audio(path)
     transcriber = WhisperTranscriber(model)
     with Progress(f"Transcribing {clip.duration_s:.0f} s of audio"):
         transcript = transcriber.transcribe(clip)
-    analysis = analyze_clip(clip, transcriber, question, settings, transcript, source=str(path))
+    audio: AudioClip | AudioMeasures = clip
+    if transcript.words:  # measure the audio and free it before the text models load
+        audio = measure_audio(clip, transcript, transcriber.speech_regions(clip))
+    del clip
+    analysis = analyze_clip(audio, transcriber, question, settings, transcript, source=str(path))
     return replace(analysis, input=InputInfo(str(path), "audio", transcriber.model_name))
 
 

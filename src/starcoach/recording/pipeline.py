@@ -7,10 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from starcoach.core.analysis.activity import detect_activity
 from starcoach.core.analysis.build import tone_part
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
-from starcoach.core.analysis.long_audio import windowed_tone_tracks
+from starcoach.core.analysis.long_audio import AudioMeasures, measure_audio
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.text import words_from_text
 from starcoach.core.analysis.text_model import TextModel
@@ -32,7 +31,7 @@ class VadTranscriber(Protocol):
 
 
 def analyze_clip(
-    clip: AudioClip,
+    clip: AudioClip | AudioMeasures,
     transcriber: VadTranscriber,
     question: QuestionRef | None = None,
     settings: Settings | None = None,
@@ -48,6 +47,8 @@ def analyze_clip(
     With ``tone``, the voice analysis (pitch, level, uptalk) is added under ``tone``.
     ``regions`` are voice-activity regions already found (live recording); None runs the VAD.
     ``tone_tracks`` are ``core.analysis.tone.tone_tracks(clip)`` when already computed.
+    ``clip`` may instead be its ``long_audio.measure_audio`` (with ``transcript``): the same
+    analysis without the audio, so that a long recording is freed before the text analysis.
 
     The result has a top-level ``warnings`` list of one-line strings (speech that is not
     English, pauses that could not be measured).
@@ -56,22 +57,25 @@ def analyze_clip(
         AudioInputError: the audio holds no speech.
     """
     if transcript is None:
+        assert isinstance(clip, AudioClip), "measured audio comes with its transcript"
         transcript = transcriber.transcribe(clip)
     if not transcript.words:
         raise AudioInputError(f"no speech found in {source} ({clip.duration_s:.1f} s of audio)")
-    if regions is None:
-        regions = transcriber.speech_regions(clip)
-    activity = detect_activity(clip, regions, _word_span(transcript))
-    analysis = analyze(transcript, question, activity, settings, *_text_models(embedder))
+    if isinstance(clip, AudioMeasures):
+        measures = clip
+    else:
+        if regions is None:
+            regions = transcriber.speech_regions(clip)
+        measures = measure_audio(clip, transcript, regions, tone, tone_tracks)
+    analysis = analyze(transcript, question, measures.activity, settings, *_text_models(embedder))
     analysis = replace(analysis, warnings=_warnings(transcript, analysis))
-    if tone:
+    if tone and measures.tone is not None:
         spans = [
             (s.start, s.end)
             for s in analysis.star.sentences
             if s.start is not None and s.end is not None
         ]
-        tracks = tone_tracks if tone_tracks is not None else windowed_tone_tracks(clip)
-        analysis = replace(analysis, tone=tone_part(analyze_tone(clip, spans or None, tracks)))
+        analysis = replace(analysis, tone=tone_part(analyze_tone(measures.tone, spans or None)))
     return analysis
 
 
@@ -100,13 +104,6 @@ def analyze_text(
         *_text_models(embedder),
     )
     return analysis
-
-
-def _word_span(transcript: Transcript) -> tuple[float, float] | None:
-    """First word start to last word end, when the words are timed."""
-    starts = [w.start for w in transcript.words if w.start is not None]
-    ends = [w.end for w in transcript.words if w.end is not None]
-    return (min(starts), max(ends)) if starts and ends else None
 
 
 def _warnings(transcript: Transcript, analysis: Analysis) -> tuple[str, ...]:
