@@ -26,6 +26,7 @@ from tests.ui_support import (
     FailingSpeaker,
     GatedSpeaker,
     MicrophoneBank,
+    record_notices,
     wait_until,
 )
 
@@ -177,6 +178,7 @@ async def test_dead_input_after_speech_is_reported(services, tmp_path) -> None:
 async def test_failing_speaker_degrades_to_text_with_one_notice(services) -> None:
     services.speaker = FailingSpeaker()
     app = InterviewApp(services)
+    notices = record_notices(app)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("enter")
         screen = await wait_for_state(app, pilot, "feedback")
@@ -184,7 +186,6 @@ async def test_failing_speaker_degrades_to_text_with_one_notice(services) -> Non
         screen = await wait_for_state(app, pilot, "feedback")
         assert screen.index == 1
         assert services.speaker.attempts == 1  # not tried (and waited for) on every question
-        notices = [n.message for n in app._notifications]
         assert sum("No sound output" in m for m in notices) == 1
 
 

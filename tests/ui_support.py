@@ -107,3 +107,16 @@ async def wait_until(pilot, condition: Callable[[], bool], what: str, tries: int
             return
         await pilot.pause(0.02)
     raise AssertionError(f"never happened: {what}")
+
+
+def record_notices(app) -> list[str]:
+    """Every message ``app.notify`` shows from now on, kept after the toast times out."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording_notify(message, *args, **kwargs):
+        seen.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording_notify
+    return seen
