@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import wave
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
+from starcoach.core.session_export import ExportQuestion, export_from_json, export_to_json
 from starcoach.storage import paths
 from starcoach.storage.history import MIGRATIONS, SCHEMA_VERSION, History
 from tests.test_history_factory import make_analysis
@@ -92,10 +94,13 @@ def test_delete_and_export(tmp_path: Path) -> None:
         assert (tmp_path / "d" / "audio" / keep).is_dir()
         with pytest.raises(AppError, match="no session"):
             h.session(gone)
-    assert export["format"] == "starcoach-session" and export["trainee"] == "Ada"
-    assert export["session"]["id"] == gone and export["session"]["kind"] == "call"
-    assert export["attempts"][0]["question"] == {"id": "q1", "text": "Q1"}
-    assert export["attempts"][0]["analysis"]["transcript"].startswith("Um so")
+    assert export.format == "starcoach-session" and export.trainee == "Ada"
+    assert export.session.id == gone and export.session.kind == "call"
+    assert export.attempts[0].question == ExportQuestion("q1", "Q1")
+    assert export.attempts[0].analysis.transcript.startswith("Um so")
+    data = export_to_json(export)
+    assert data["attempts"][0]["question"] == {"id": "q1", "text": "Q1"}
+    assert export_from_json(json.loads(json.dumps(data))) == export
 
 
 def test_unknown_session_and_bad_kind(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from starcoach.core.analysis.contract import from_json
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
-from starcoach.core.scorecard import build_scorecard
+from starcoach.core.scorecard import Scorecard, build_scorecard
+from starcoach.core.session_export import export_to_json
 from starcoach.storage.history import History
 from starcoach.storage.paths import db_path
 from starcoach.storage.schema import MIGRATIONS, SCHEMA_VERSION
@@ -69,7 +70,7 @@ def test_read_only_schema_1_history_is_read_not_emptied(tmp_path: Path) -> None:
         (turn,) = history.attempts("call0001")
         assert turn.metrics["star_coverage"] is None and turn.metrics["wpm"] == 130
         assert history.scorecard("intv0001") is None  # no scorecards table yet
-        assert history.export_session("intv0001")["scorecard"] is None
+        assert history.export_session("intv0001").scorecard is None
     conn = sqlite3.connect(db_path(tmp_path / "data"))
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # nothing written
 
@@ -81,8 +82,11 @@ def test_migration_to_schema_2_clears_call_star_and_keeps_scorecards(tmp_path: P
         assert raw == [(None,), (0.0,)]  # the call turn's 0 is gone from the table itself
         history.save_scorecard("intv0001", CARD)
         history.save_scorecard("intv0001", replace(CARD, answers=3))  # replaced, not added
-        assert history.scorecard("intv0001") == {**STORED, "answers": 3}
-        assert history.export_session("intv0001")["scorecard"]["answers"] == 3
+        assert history.scorecard("intv0001") == replace(CARD, answers=3)
+        assert Scorecard.from_dict(STORED) == CARD  # the stored form reads back whole
+        export = history.export_session("intv0001")
+        assert export.scorecard is not None and export.scorecard.answers == 3
+        assert export_to_json(export)["scorecard"] == {**STORED, "answers": 3}
         with pytest.raises(AppError, match="no session"):
             history.save_scorecard("nope", CARD)
         history.delete_session("intv0001")
@@ -122,5 +126,5 @@ def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: 
         found = {s.id: (s.shown_kind, s.attempt_count, history.scorecard(s.id))
                  for s in history.sessions()}
     assert sorted(found.values(), key=str) == sorted([
-        ("mock", 2, STORED), ("interview", 1, None), ("mock", 1, {**STORED, "answers": 1})],
+        ("mock", 2, CARD), ("interview", 1, None), ("mock", 1, replace(CARD, answers=1))],
         key=str)

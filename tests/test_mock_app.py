@@ -76,7 +76,7 @@ async def test_mock_interview_ends_in_the_saved_scorecard(tmp_path: Path) -> Non
         assert session.shown_kind == "mock"
         assert session.attempt_count == len(ids)
         saved = history.scorecard(session.id)
-        assert saved == card.to_dict()
+        assert saved == card
     from starcoach.reports.session import session_report
 
     folder = services.data_dir

@@ -13,6 +13,7 @@ import pytest
 import starcoach.cli as cli
 from starcoach.core.analysis.contract import from_json
 from starcoach.core.analysis.result_parts import Question
+from starcoach.core.session_export import SessionExport, export_from_json
 from starcoach.reports.charts import CHART_COLOR, sparkline, svg_line_chart, text_bars
 from starcoach.reports.html import render_html
 from starcoach.reports.json_report import render_json
@@ -53,7 +54,7 @@ def saved(tmp_path: Path) -> tuple[Path, str]:
     return folder, sid
 
 
-def _export(folder: Path, sid: str, trainee: str | None = None) -> dict[str, object]:
+def _export(folder: Path, sid: str, trainee: str | None = None) -> SessionExport:
     with History.open(folder) as h:
         return h.export_session(sid, trainee=trainee)
 
@@ -88,9 +89,9 @@ def test_html_report_is_self_contained(saved: tuple[Path, str]) -> None:
 
 
 def test_html_escapes_user_text() -> None:
-    export = {"format": "starcoach-session", "session": {"id": "x"}, "attempts": [
+    export = export_from_json({"format": "starcoach-session", "session": {"id": "x"}, "attempts": [
         {"question": {"text": "<b>bold</b>?"},
-         "analysis": make_analysis_json("<script>alert(1)</script> um")}]}
+         "analysis": make_analysis_json("<script>alert(1)</script> um")}]})
     html = render_html(export)
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;bold" in html
 

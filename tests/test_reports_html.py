@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from starcoach.core.session_export import SessionExport, export_from_json
 from starcoach.reports.charts import CHART_COLOR
 from starcoach.reports.html import render_html
 from tests.test_history_factory import make_analysis_json
@@ -87,15 +88,15 @@ def chart_pixels(image: np.ndarray, tolerance: int = 40) -> np.ndarray:
     return np.abs(image.astype(np.int32) - rgb).max(axis=2) <= tolerance
 
 
-def _export(n_attempts: int) -> dict[str, object]:
+def _export(n_attempts: int) -> SessionExport:
     runs = [(190, 6.0, (1, 0, 0, 0)), (165, 3.5, (1, 1, 0, 0)), (142, 1.0, (1, 1, 1, 1))]
-    return {"format": "starcoach-session", "version": 1, "trainee": None,
+    return export_from_json({"format": "starcoach-session", "version": 1, "trainee": None,
             "session": {"id": "abc12345", "started_at": "2025-01-01T10:00:00+00:00",
                         "kind": "interview"},
             "attempts": [{"id": i, "created_at": "2025-01-01T10:00:00+00:00",
                           "question": {"id": "q", "text": "Tell me about a conflict."},
                           "analysis": make_analysis_json(wpm=w, fillers_per_min=f, star=s)}
-                         for i, (w, f, s) in enumerate(runs[:n_attempts])]}
+                         for i, (w, f, s) in enumerate(runs[:n_attempts])]})
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

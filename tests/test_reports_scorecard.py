@@ -1,4 +1,4 @@
-"""Scorecard report sections: Markdown and HTML, from the scorecard or its stored dict."""
+"""Scorecard report sections: Markdown and HTML, from the scorecard or its stored form."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from html.parser import HTMLParser
 
 from starcoach.core.questions import Question
-from starcoach.core.scorecard import build_scorecard
+from starcoach.core.scorecard import Scorecard, build_scorecard
 from starcoach.reports.scorecard import SECTIONS, scorecard_html, scorecard_markdown
 from tests.test_scorecard import analysis, card_answers
 
@@ -26,7 +26,8 @@ def test_markdown_has_every_section_in_order() -> None:
 
 def test_markdown_from_the_stored_dict_matches() -> None:
     stored = json.loads(json.dumps(CARD.to_dict()))
-    assert scorecard_markdown(stored) == scorecard_markdown(CARD)
+    assert Scorecard.from_dict(stored) == CARD
+    assert scorecard_markdown(Scorecard.from_dict(stored)) == scorecard_markdown(CARD)
 
 
 def test_markdown_escapes_what_the_candidate_said() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,6 +225,21 @@ class ClosingVerdict:
             "concerns": list(self.concerns),
             "feedback": self.feedback,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ClosingVerdict:
+        """The verdict from its :meth:`to_dict` form.
+
+        Raises:
+            KeyError, TypeError: ``data`` is not a verdict's dict.
+        """
+        return cls(
+            data["rating"],
+            data["questions"],
+            tuple(data.get("asked_about", ())),
+            tuple(data.get("concerns", ())),
+            data["feedback"],
+        )
 
 
 def judge_closing(transcript: str) -> ClosingVerdict:

@@ -10,7 +10,7 @@ fillers, hedges when the analysis has them, voice). The closing answer is judged
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +108,35 @@ class Scorecard:
             "delivery": self.delivery.to_dict(),
             "closing": None if self.closing is None else self.closing.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        """The scorecard from its :meth:`to_dict` form (as the history keeps it).
+
+        Raises:
+            KeyError, TypeError: ``data`` is not a scorecard's dict.
+        """
+        best = data.get("strongest")
+        closing = data.get("closing")
+        return cls(
+            verdict=data["verdict"],
+            answers=data["answers"],
+            competencies=tuple(
+                CompetencyRating(
+                    c["competency"],
+                    c["rating"],
+                    tuple(c.get("evidence", ())),
+                    tuple(c.get("questions", ())),
+                )
+                for c in data["competencies"]
+            ),
+            strongest=None
+            if not best
+            else StrongestAnswer(best["question_id"], best["question"], best["why"], best["quote"]),
+            work_on=tuple(data["work_on"]),
+            delivery=Delivery.from_dict(data["delivery"]),
+            closing=ClosingVerdict.from_dict(closing) if closing else None,
+        )
 
 
 def build_scorecard(answers: Sequence[Answer], closing_id: str = CLOSING_ID) -> Scorecard:

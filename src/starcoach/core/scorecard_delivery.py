@@ -7,7 +7,7 @@ averaged per answer, so one short answer does not swing the figure.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,19 @@ class Delivery:
             "top_fillers": list(self.top_fillers),
             "lines": list(self.lines),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Delivery:
+        """The delivery from its :meth:`to_dict` form (a key it does not know is ignored).
+
+        Raises:
+            TypeError: a field without a default is missing.
+        """
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for k in ("target_wpm", "top_fillers", "lines"):
+            if k in known:
+                known[k] = tuple(known[k])
+        return cls(**known)
 
 
 def summarize_delivery(analyses: Sequence[Analysis]) -> Delivery:

@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from starcoach.core.analysis.contract import from_json
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.errors import AppError
+from starcoach.core.session_export import SessionExport, export_from_json
 from starcoach.core.trends import (
     METRICS,
     STAR_PARTS,
@@ -21,7 +20,6 @@ from starcoach.core.trends import (
     metrics_of,
     trends,
 )
-from starcoach.storage.history import EXPORT_FORMAT
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,11 @@ class TraineeSummary:
     """Answers in the export."""
     means: Mapping[str, float | None]
     """Mean of each tracked metric (``MetricSpec.key``)."""
-    export: Mapping[str, Any]
+    export: SessionExport
     """The export itself."""
 
 
-def load_export(path: Path) -> dict[str, Any]:
+def load_export(path: Path) -> SessionExport:
     """Read a session export written by ``starcoach report --format json``.
 
     Raises:
@@ -50,26 +48,23 @@ def load_export(path: Path) -> dict[str, Any]:
         raise AppError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AppError(f"{path} is not JSON ({exc})") from exc
-    if (
-        not isinstance(data, dict)
-        or data.get("format") != EXPORT_FORMAT
-        or not isinstance(data.get("attempts"), list)
-    ):
+    try:
+        return export_from_json(data)
+    except ValueError as exc:
         raise AppError(
             f"{path} is not a starcoach session export "
             "(make one with `starcoach report SESSION --format json`)"
-        )
-    return data
+        ) from exc
 
 
-def trainee_name(export: Mapping[str, Any], path: Path | None = None) -> str:
+def trainee_name(export: SessionExport, path: Path | None = None) -> str:
     """The export's ``trainee`` field, else the file stem, else the session id."""
-    name = export.get("trainee")
-    if isinstance(name, str) and name.strip():
+    name = export.trainee
+    if name is not None and name.strip():
         return name.strip()
     if path is not None:
         return Path(path).stem
-    return str((export.get("session") or {}).get("id") or "trainee")
+    return export.session.id or "trainee"
 
 
 def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -95,18 +90,12 @@ def fmt_metric(key: str, value: float | None) -> str:
     return f"{value:.1f}"
 
 
-def attempt_analysis(attempt: Mapping[str, Any]) -> Analysis:
-    """The typed analysis of one exported attempt (an older export reads with defaults)."""
-    data = attempt.get("analysis")
-    return from_json(data) if isinstance(data, Mapping) else Analysis()
-
-
-def analyses(export: Mapping[str, Any]) -> list[Analysis]:
+def analyses(export: SessionExport) -> list[Analysis]:
     """The analyses of an export's attempts, oldest first."""
-    return [attempt_analysis(a) for a in export.get("attempts", [])]
+    return [a.analysis for a in export.attempts]
 
 
-def session_trends(export: Mapping[str, Any]) -> list[Trend]:
+def session_trends(export: SessionExport) -> list[Trend]:
     """Trends of every tracked metric over the export's attempts."""
     return trends(analyses(export))
 
@@ -150,29 +139,19 @@ def tips_of(analysis: Analysis) -> tuple[str, ...]:
     return analysis.tips or analysis.star.tips
 
 
-def question_text(attempt: Mapping[str, Any]) -> str:
-    """The attempt's question text, or a placeholder."""
-    q = attempt.get("question")
-    if q:
-        return str(q.get("text") or q.get("id") or "(no question)")
-    asked = attempt_analysis(attempt).question
-    return (asked.text or asked.id or "(no question)") if asked else "(no question)"
-
-
-def retake_changes(export: Mapping[str, Any]) -> dict[int, list[Change]]:
+def retake_changes(export: SessionExport) -> dict[int, list[Change]]:
     """For each attempt index that retakes an earlier question, its ``Change`` list."""
     last_by_question: dict[str, Analysis] = {}
     out: dict[int, list[Change]] = {}
-    for i, attempt in enumerate(export.get("attempts", [])):
-        key = question_text(attempt)
-        analysis = attempt_analysis(attempt)
+    for i, attempt in enumerate(export.attempts):
+        key = attempt.question_text
         if key in last_by_question:
-            out[i] = compare_attempts(last_by_question[key], analysis)
-        last_by_question[key] = analysis
+            out[i] = compare_attempts(last_by_question[key], attempt.analysis)
+        last_by_question[key] = attempt.analysis
     return out
 
 
-def group_summary(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) -> list[TraineeSummary]:
+def group_summary(exports: Sequence[tuple[SessionExport, Path | None]]) -> list[TraineeSummary]:
     """One summary row per export (mean of each tracked metric over its attempts)."""
     rows = []
     for export, path in exports:

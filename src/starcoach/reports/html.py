@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from starcoach.core.analysis.result import Analysis
+from starcoach.core.session_export import ExportAttempt, SessionExport
 from starcoach.core.trends import DEFAULT_BAND, METRICS, Change, metrics_of
 from starcoach.reports.charts import svg_bar_chart, svg_line_chart
 from starcoach.reports.common import (
     analyses,
-    attempt_analysis,
     fmt_metric,
     group_summary,
     marked_words,
     metric_rows,
-    question_text,
     retake_changes,
     session_trends,
     star_checklist,
@@ -94,12 +92,12 @@ def _changes(changes: Sequence[Change]) -> str:
     )
 
 
-def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
-    analysis = attempt_analysis(attempt)
+def _attempt(n: int, attempt: ExportAttempt, changes: Sequence[Change] | None) -> list[str]:
+    analysis = attempt.analysis
     tips = tips_of(analysis)
     out = [
-        f'<section class="attempt"><h2>{n}. {escape(question_text(attempt))}</h2>',
-        f'<p class="meta">{escape(str(attempt.get("created_at", "")))}</p>',
+        f'<section class="attempt"><h2>{n}. {escape(attempt.question_text)}</h2>',
+        f'<p class="meta">{escape(attempt.created_at)}</p>',
         _table(metric_rows(analysis)),
         "<h3>Transcript</h3>",
         f'<p class="transcript">{marked_transcript(analysis)}</p>',
@@ -115,7 +113,7 @@ def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | Non
     return out + ["</section>"]
 
 
-def _trend_charts(export: Mapping[str, Any]) -> list[str]:
+def _trend_charts(export: SessionExport) -> list[str]:
     done = analyses(export)
     band = metrics_of(done[-1]).band if done else DEFAULT_BAND
     charts = []
@@ -126,22 +124,22 @@ def _trend_charts(export: Mapping[str, Any]) -> list[str]:
     return ['<section id="trends"><h2>Trends</h2><div class="charts">', *charts, "</div></section>"]
 
 
-def render_html(export: Mapping[str, Any]) -> str:
+def render_html(export: SessionExport) -> str:
     """A session report: per answer transcript, metrics, STAR checklist; trend charts."""
-    session = export.get("session") or {}
-    title = f"starcoach session {session.get('id', '')}"
-    if export.get("trainee"):
-        title += f" ({export['trainee']})"
-    attempts = export.get("attempts", [])
+    session = export.session
+    title = f"starcoach session {session.id}"
+    if export.trainee:
+        title += f" ({export.trainee})"
+    attempts = export.attempts
     body = [
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">{escape(str(session.get("kind", "")))} session started '
-        f"{escape(str(session.get('started_at', '')))}, {len(attempts)} answer(s).</p>",
+        f'<p class="meta">{escape(session.kind)} session started '
+        f"{escape(session.started_at)}, {len(attempts)} answer(s).</p>",
     ]
-    if export.get("scorecard"):
+    if export.scorecard is not None:
         from starcoach.reports.scorecard import scorecard_html
 
-        body.append(scorecard_html(export["scorecard"]))
+        body.append(scorecard_html(export.scorecard))
     body += _trend_charts(export)
     retakes = retake_changes(export)
     for i, attempt in enumerate(attempts):
@@ -149,7 +147,7 @@ def render_html(export: Mapping[str, Any]) -> str:
     return _page(title, body)
 
 
-def render_group_html(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) -> str:
+def render_group_html(exports: Sequence[tuple[SessionExport, Path | None]]) -> str:
     """A group comparison: a table and a bar chart per metric, then each trainee's answers."""
     rows = group_summary(exports)
     head = "".join(f"<th>{escape(s.label)}</th>" for s in METRICS)
@@ -170,10 +168,10 @@ def render_group_html(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) 
     ]
     for export, path in exports:
         body.append(f"<h2>{escape(trainee_name(export, path))}</h2><ul>")
-        for attempt in export.get("attempts", []):
-            m = dict(metric_rows(attempt_analysis(attempt)))
+        for attempt in export.attempts:
+            m = dict(metric_rows(attempt.analysis))
             body.append(
-                f"<li>{escape(question_text(attempt))}: pace {escape(m['Pace'])}, "
+                f"<li>{escape(attempt.question_text)}: pace {escape(m['Pace'])}, "
                 f"fillers/min {escape(m['Fillers per minute'])}, "
                 f"STAR {escape(m['STAR coverage'])}</li>"
             )

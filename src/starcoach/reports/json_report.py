@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
+from starcoach.core.session_export import SessionExport, export_to_json
 from starcoach.reports.common import session_trends
 
 
-def render_json(export: Mapping[str, Any]) -> str:
-    """The export plus computed trends, as indented JSON ending in a newline."""
-    data = dict(export)
+def render_json(export: SessionExport) -> str:
+    """The export (``export_to_json``) plus computed trends, as indented JSON ending in a
+    newline."""
+    data = export_to_json(export)
     data["trends"] = [
         {
             "metric": t.metric,

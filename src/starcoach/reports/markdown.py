@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from starcoach.core.analysis.result import Analysis
+from starcoach.core.session_export import ExportAttempt, SessionExport
 from starcoach.core.trends import METRICS, Change
 from starcoach.reports.charts import sparkline
 from starcoach.reports.common import (
-    attempt_analysis,
     fmt_metric,
     group_summary,
     marked_words,
     metric_rows,
-    question_text,
     retake_changes,
     session_trends,
     star_checklist,
@@ -48,12 +46,12 @@ def _changes(changes: Sequence[Change]) -> list[str]:
     return lines
 
 
-def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | None) -> list[str]:
-    analysis = attempt_analysis(attempt)
+def _attempt(n: int, attempt: ExportAttempt, changes: Sequence[Change] | None) -> list[str]:
+    analysis = attempt.analysis
     lines = [
-        f"## {n}. {_escape(question_text(attempt))}",
+        f"## {n}. {_escape(attempt.question_text)}",
         "",
-        f"*{attempt.get('created_at', '')}*",
+        f"*{attempt.created_at}*",
         "",
         "| Metric | Value |",
         "|---|---|",
@@ -72,34 +70,33 @@ def _attempt(n: int, attempt: Mapping[str, Any], changes: Sequence[Change] | Non
     return lines + [""]
 
 
-def render_markdown(export: Mapping[str, Any]) -> str:
+def render_markdown(export: SessionExport) -> str:
     """A session report: per answer metrics, transcript, STAR checklist; then trends."""
-    session = export.get("session") or {}
-    title = f"# starcoach session {session.get('id', '')}"
-    if export.get("trainee"):
-        title += f" ({_escape(str(export['trainee']))})"
+    session = export.session
+    title = f"# starcoach session {session.id}"
+    if export.trainee:
+        title += f" ({_escape(export.trainee)})"
     lines = [
         title,
         "",
-        f"{session.get('kind', '')} session started "
-        f"{session.get('started_at', '')}, {len(export.get('attempts', []))} answer(s).",
+        f"{session.kind} session started {session.started_at}, {len(export.attempts)} answer(s).",
         "",
     ]
     retakes = retake_changes(export)
-    for i, attempt in enumerate(export.get("attempts", [])):
+    for i, attempt in enumerate(export.attempts):
         lines += _attempt(i + 1, attempt, retakes.get(i))
     lines += ["## Trends", "", "| Metric | Per answer | Trend |", "|---|---|---|"]
     for t in session_trends(export):
         values = ", ".join(fmt_metric(t.metric, v) for v in t.values)
         lines.append(f"| {t.label} | `{sparkline(t.values)}` {values} | {t.direction} |")
-    if export.get("scorecard"):
+    if export.scorecard is not None:
         from starcoach.reports.scorecard import scorecard_markdown
 
-        lines += ["", scorecard_markdown(export["scorecard"])]
+        lines += ["", scorecard_markdown(export.scorecard)]
     return "\n".join(lines) + "\n"
 
 
-def render_group_markdown(exports: Sequence[tuple[Mapping[str, Any], Path | None]]) -> str:
+def render_group_markdown(exports: Sequence[tuple[SessionExport, Path | None]]) -> str:
     """A group comparison: one row per trainee with mean metrics, then their questions."""
     rows = group_summary(exports)
     header = "| Trainee | Answers | " + " | ".join(s.label for s in METRICS) + " |"
@@ -116,10 +113,10 @@ def render_group_markdown(exports: Sequence[tuple[Mapping[str, Any], Path | None
         lines.append(f"| {_escape(row.name)} | {row.attempts} | " + " | ".join(cells) + " |")
     for export, path in exports:
         lines += ["", f"## {_escape(trainee_name(export, path))}", ""]
-        for attempt in export.get("attempts", []):
-            m = dict(metric_rows(attempt_analysis(attempt)))
+        for attempt in export.attempts:
+            m = dict(metric_rows(attempt.analysis))
             lines.append(
-                f"- {_escape(question_text(attempt))}: pace {m['Pace']}, "
+                f"- {_escape(attempt.question_text)}: pace {m['Pace']}, "
                 f"fillers/min {m['Fillers per minute']}, STAR {m['STAR coverage']}"
             )
     return "\n".join(lines) + "\n"

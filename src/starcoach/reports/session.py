@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from starcoach.core.errors import AppError
+from starcoach.core.session_export import SessionExport
 
 FORMATS = ("html", "md", "json")
 """Report formats."""
@@ -15,19 +14,19 @@ REPORTS_DIR = "reports"
 """Folder inside the data folder where the history screen writes HTML reports."""
 
 
-def render_export(export: Mapping[str, Any], fmt: str) -> str:
+def render_export(export: SessionExport, fmt: str) -> str:
     """A session export (``History.export_session``) as HTML, Markdown or JSON text."""
     if fmt == "json":
         from starcoach.reports.json_report import render_json
 
-        return render_json(dict(export))
+        return render_json(export)
     if fmt == "html":
         from starcoach.reports.html import render_html
 
-        return render_html(dict(export))
+        return render_html(export)
     from starcoach.reports.markdown import render_markdown
 
-    return render_markdown(dict(export))
+    return render_markdown(export)
 
 
 def session_report(folder: Path, ref: str, fmt: str, trainee: str | None = None) -> str:

@@ -6,11 +6,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from starcoach.core.analysis.contract import from_json, to_json
+from starcoach.core.analysis.contract import from_json
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.errors import AppError
+from starcoach.core.scorecard import Scorecard
+from starcoach.core.session_export import (
+    ExportAttempt,
+    ExportQuestion,
+    ExportSession,
+    SessionExport,
+)
 from starcoach.storage.records import Attempt, QuestionHistory, SessionInfo
-from starcoach.storage.schema import EXPORT_FORMAT, EXPORT_VERSION, METRIC_COLUMNS
+from starcoach.storage.schema import METRIC_COLUMNS
 
 
 class HistoryQueries:
@@ -108,7 +115,7 @@ class HistoryQueries:
         found = (self.question_history(qid, None if qid else text) for qid, text in keys)
         return [h for h in found if h is not None]
 
-    def scorecard(self, session_id: str) -> dict[str, Any] | None:
+    def scorecard(self, session_id: str) -> Scorecard | None:
         """The mock-interview scorecard saved with a session, or None (also for a history
         from before scorecards were kept)."""
         if not self._query(
@@ -116,35 +123,29 @@ class HistoryQueries:
         ):
             return None
         rows = self._query("SELECT card_json FROM scorecards WHERE session_id = ?", (session_id,))
-        return dict(json.loads(rows[0][0])) if rows else None
+        return Scorecard.from_dict(json.loads(rows[0][0])) if rows else None
 
-    def export_session(self, session_id: str, trainee: str | None = None) -> dict[str, Any]:
-        """The session as one JSON-ready dict (what ``report --format json`` writes)."""
+    def export_session(self, session_id: str, trainee: str | None = None) -> SessionExport:
+        """The session as one typed export (``export_to_json`` gives ``report --format json``)."""
         info = self.session(session_id)
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "trainee": trainee,
-            "session": {
-                "id": info.id,
-                "started_at": info.started_at,
-                "kind": info.kind,
-                "question_set": info.question_set,
-                "label": info.label,
-            },
-            "attempts": [
-                {
-                    "id": a.id,
-                    "created_at": a.created_at,
-                    "question": {"id": a.question_id, "text": a.question_text},
-                    "audio_path": str(a.audio_path) if a.audio_path else None,
-                    "metrics": dict(a.metrics),
-                    "analysis": to_json(a.analysis),
-                }
+        return SessionExport(
+            session=ExportSession(
+                info.id, info.started_at, info.kind, info.question_set, info.label
+            ),
+            attempts=tuple(
+                ExportAttempt(
+                    id=a.id,
+                    created_at=a.created_at,
+                    question=ExportQuestion(a.question_id, a.question_text),
+                    audio_path=str(a.audio_path) if a.audio_path else None,
+                    metrics=dict(a.metrics),
+                    analysis=a.analysis,
+                )
                 for a in self.attempts(info.id)
-            ],
-            "scorecard": self.scorecard(info.id),
-        }
+            ),
+            trainee=trainee,
+            scorecard=self.scorecard(info.id),
+        )
 
 
 def _analysis(stored: str) -> Analysis:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from starcoach.core.session_export import EXPORT_FORMAT, EXPORT_VERSION
 from starcoach.storage import errors
 
 SESSION_KINDS = ("interview", "analyze", "call")
@@ -13,11 +14,8 @@ SESSION_KINDS = ("interview", "analyze", "call")
 MOCK_SESSION_SET = "mock-interview"
 """``sessions.question_set`` of a mock interview (an ``interview`` session with a scorecard)."""
 
-EXPORT_FORMAT = "starcoach-session"
-"""``format`` field of a session export (``report --format json``)."""
 
-EXPORT_VERSION = 1
-"""``version`` field of a session export."""
+__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION"]  # the export's fields, kept importable from here
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # v1
