@@ -16,7 +16,7 @@ from starcoach.core.analysis.result import Analysis
 from starcoach.core.analysis.result_parts import Question
 from starcoach.core.errors import AppError
 from starcoach.core.scorecard import Scorecard, build_scorecard
-from starcoach.core.session_export import export_to_json
+from starcoach.core.session_export import export_from_json, export_to_json
 from starcoach.storage.history import History
 from starcoach.storage.paths import db_path
 from starcoach.storage.schema import MIGRATIONS, SCHEMA_VERSION
@@ -107,7 +107,10 @@ def test_scorecard_report_sections(tmp_path: Path) -> None:
     assert "## Mock interview scorecard" in markdown and CARD.work_on[0] in markdown
     html = session_report(tmp_path / "data", session, "html")
     assert "<h3>Competencies</h3>" in html and "I listened first." in html
-    assert json.loads(session_report(tmp_path / "data", session, "json"))["scorecard"] == STORED
+    written = json.loads(session_report(tmp_path / "data", session, "json"))
+    assert written["scorecard"] == STORED
+    with History.open(tmp_path / "data", read_only=True) as history:
+        assert export_from_json(written) == history.export_session(session)  # read back whole
 
 
 def test_each_mock_interview_of_a_run_is_a_session_with_its_scorecard(tmp_path: Path) -> None:

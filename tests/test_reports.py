@@ -143,14 +143,18 @@ def test_report_command_writes_files_and_merges(saved: tuple[Path, str], tmp_pat
         (["report"], "name a session"),
         (["report", "--merge", "{missing}"], "cannot read"),
         (["report", "--merge", "{notexport}"], "not a starcoach session export"),
+        (["report", "--merge", "{badshape}"], "not a starcoach session export"),
         (["forget", "zzzz", "--yes"], "no session"),
     ],
-    ids=["unknown-session", "nothing", "merge-missing", "merge-not-export", "forget-unknown"],
+    ids=["unknown-session", "nothing", "merge-missing", "merge-not-export", "merge-bad-shape",
+         "forget-unknown"],
 )
 def test_command_errors(args: list[str], message: str, tmp_path: Path,
                         run_cli: RunCli) -> None:
     (tmp_path / "x.json").write_text('{"hello": 1}')
-    args = [a.format(missing=tmp_path / "nope.json", notexport=tmp_path / "x.json") for a in args]
+    (tmp_path / "bad.json").write_text('{"format": "starcoach-session", "attempts": [1]}')
+    args = [a.format(missing=tmp_path / "nope.json", notexport=tmp_path / "x.json",
+                     badshape=tmp_path / "bad.json") for a in args]
     rc, _, err = run_cli(*args, "--data-dir", str(tmp_path / "d"))
     assert rc == 2 and message in err and err.count("\n") == 1
 
