@@ -7,7 +7,11 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starcoach.storage.queries import HistoryQueries
+    from starcoach.storage.records import Attempt
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +55,7 @@ def _local(iso: str) -> str:
     return local_time(iso)
 
 
-def _brief(attempt: Any) -> dict[str, Any]:
+def _brief(attempt: Attempt) -> dict[str, Any]:
     return {
         "attempt": attempt.id,
         "session": attempt.session_id,
@@ -60,7 +64,7 @@ def _brief(attempt: Any) -> dict[str, Any]:
     }
 
 
-def _overview_data(history: Any) -> dict[str, Any]:
+def _overview_data(history: HistoryQueries) -> dict[str, Any]:
     sessions = [
         {
             "id": s.id,
@@ -87,7 +91,7 @@ def _overview_data(history: Any) -> dict[str, Any]:
     return {"data_dir": str(history.folder), "sessions": sessions, "questions": questions}
 
 
-def _session_data(history: Any, ref: str) -> dict[str, Any]:
+def _session_data(history: HistoryQueries, ref: str) -> dict[str, Any]:
     info = history.session(ref)
     return {
         "id": info.id,
