@@ -89,6 +89,10 @@ def test_migration_to_schema_2_clears_call_star_and_keeps_scorecards(tmp_path: P
         assert export_to_json(export)["scorecard"] == {**STORED, "answers": 3}
         with pytest.raises(AppError, match="no session"):
             history.save_scorecard("nope", CARD)
+        with history._write() as conn:
+            conn.execute("UPDATE scorecards SET card_json = ?", ('{"verdict": "x"}',))
+        with pytest.raises(AppError, match="scorecard of session intv0001 .* cannot be read"):
+            history.export_session("intv0001")
         history.delete_session("intv0001")
         assert history._query("SELECT COUNT(*) FROM scorecards") == [(0,)]
     conn = sqlite3.connect(db_path(tmp_path / "data"))

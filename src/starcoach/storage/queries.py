@@ -117,13 +117,24 @@ class HistoryQueries:
 
     def scorecard(self, session_id: str) -> Scorecard | None:
         """The mock-interview scorecard saved with a session, or None (also for a history
-        from before scorecards were kept)."""
+        from before scorecards were kept).
+
+        Raises:
+            AppError: the stored scorecard is not one (a damaged row).
+        """
         if not self._query(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", ("scorecards",)
         ):
             return None
         rows = self._query("SELECT card_json FROM scorecards WHERE session_id = ?", (session_id,))
-        return Scorecard.from_dict(json.loads(rows[0][0])) if rows else None
+        if not rows:
+            return None
+        try:
+            return Scorecard.from_dict(json.loads(rows[0][0]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AppError(
+                f"the scorecard of session {session_id} in {self.folder} cannot be read ({exc!r})"
+            ) from exc
 
     def export_session(self, session_id: str, trainee: str | None = None) -> SessionExport:
         """The session as one typed export (``export_to_json`` gives ``report --format json``)."""
