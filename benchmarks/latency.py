@@ -101,6 +101,7 @@ def live(path: Path, transcriber: WhisperTranscriber, silence_stop_s: float = 1e
     transcriber (with caption previews, as in the app), then the analysis. By default the
     end of the file ends the answer (as Space right after speaking)."""
     recorder = FixtureRecorder(path, realtime=True, block_s=0.1)
+    began = time.monotonic()
     monitor = SilenceMonitor(silence_stop_s=silence_stop_s, max_s=1e9)
     with tempfile.TemporaryDirectory() as tmp:
         result = record_answer(
@@ -113,7 +114,10 @@ def live(path: Path, transcriber: WhisperTranscriber, silence_stop_s: float = 1e
     done = time.monotonic()
     stats = result.stream_stats
     after = [seconds for at, seconds in CALLS if at >= result.ended_at]
-    note = f"{len(after)} Whisper call(s) after the end ({sum(after):.1f} s of audio); "
+    during = [seconds for at, seconds in CALLS if began <= at < result.ended_at]
+    note = (f"Whisper calls: {len(during)} while recording ({sum(during):.0f} s of audio, "
+            f"previews and re-decodes included), {len(after)} after the end "
+            f"({sum(after):.1f} s of audio); ")
     if stats is not None:
         fields = vars(stats) if hasattr(stats, "__dict__") else {}
         note += (
