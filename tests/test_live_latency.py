@@ -102,6 +102,9 @@ def test_live_reading_sheds_work_while_the_transcriber_is_behind_and_ignores_err
     class Behind:
         behind = True
 
+        def wait_not_decoding(self, timeout: float | None = None) -> bool:
+            return True
+
     reading = LiveReading(failing)
     reading.source = Behind()  # type: ignore[assignment]
     words = Transcript((Word("alpha", 0.0, 0.4),), 1.0)
@@ -119,6 +122,41 @@ def test_live_reading_sheds_work_while_the_transcriber_is_behind_and_ignores_err
     reading.feed(words)  # after close: ignored
     assert reading.wait_idle(timeout=10) and calls == [1, 1]
     inc.finish()
+
+
+def test_live_reading_waits_while_the_transcriber_decodes() -> None:
+    """The transcript comes first: nothing is prepared during a decode; the newest
+    transcript is prepared once it ends."""
+    calls: list[int] = []
+
+    class Decoding:
+        behind = False
+        decoding = threading.Event()  # set: a decode runs
+        asked = threading.Event()
+
+        def wait_not_decoding(self, timeout: float | None = None) -> bool:
+            self.asked.set()
+            return not self.decoding.is_set()
+
+        def audio(self) -> AudioClip:
+            return AudioClip(np.zeros(SAMPLE_RATE, np.float32))
+
+        speech_regions: list[tuple[float, float]] = []
+
+    source = Decoding()
+    source.decoding.set()
+    reading = LiveReading(lambda t, clip, regions: calls.append(len(t.words)))
+    reading.source = source  # type: ignore[assignment]
+    one = Transcript((Word("alpha", 0.0, 0.4),), 1.0)
+    two = Transcript((*one.words, Word("beta", 0.5, 0.9)), 1.0)
+    reading.feed(one)
+    assert source.asked.wait(timeout=10)
+    reading.feed(two)  # replaces the one waiting
+    assert not reading.wait_idle(timeout=0.3) and calls == []
+    source.decoding.clear()
+    assert reading.wait_idle(timeout=10)
+    assert calls == [2] and reading.shed == 1
+    reading.close()
 
 
 def test_record_answer_prepares_the_analysis_while_recording(tmp_path: Path) -> None:

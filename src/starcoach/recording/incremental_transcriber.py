@@ -100,6 +100,8 @@ class IncrementalTranscriber:
         self._last_preview = 0  # samples received at the last caption preview
         self._stats = StreamStats()
         self._busy = ""  # what the worker is decoding now
+        self._not_decoding = threading.Event()  # set while no decode runs
+        self._not_decoding.set()
         self._looked_at = 0  # samples the worker has dealt with (cut, decoded or kept pending)
         self._settled = threading.Condition()
         self._lock = threading.Lock()
@@ -132,6 +134,10 @@ class IncrementalTranscriber:
             return self._settled.wait_for(
                 lambda: self._looked_at >= target or not self._worker.is_alive(), timeout
             )
+
+    def wait_not_decoding(self, timeout: float | None = None) -> bool:
+        """Wait until no decode is running (optional work gives way to decoding)."""
+        return self._not_decoding.wait(timeout)
 
     @property
     def backlog_s(self) -> float:
@@ -286,11 +292,11 @@ class IncrementalTranscriber:
         assert self._previewer is not None and self._on_update is not None
         self._last_preview = len(samples)
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
-        self._busy = "preview"
+        self._set_busy("preview")
         part = self._previewer.transcribe(
             AudioClip(samples[start:], self._rate), offset_s=start / self._rate
         )
-        self._busy = ""
+        self._set_busy("")
         self._note(previews=self._stats.previews + 1)
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
@@ -304,9 +310,16 @@ class IncrementalTranscriber:
         return int(loud.sum()) * FRAME_S >= MIN_SPEECH_S
 
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
-        self._busy = "chunk"
+        self._set_busy("chunk")
         self._commit(*self._decode(samples, self._done_until, cut))
-        self._busy = ""
+        self._set_busy("")
+
+    def _set_busy(self, what: str) -> None:
+        self._busy = what
+        if what:
+            self._not_decoding.clear()
+        else:
+            self._not_decoding.set()
 
     def _note(self, **changes: float | int | str) -> None:
         with self._lock:

@@ -149,12 +149,18 @@ def prepare_reading(
     analyze(transcript, None, activity, None, default_embedder(), load_text_model())
 
 
+GIVE_WAY_S = 0.1
+"""How often the live reading, waiting for the transcriber to stop decoding, checks it is
+still wanted."""
+
+
 class LiveReading:
     """Runs ``prepare`` on the latest committed transcript, in its own thread, while recording.
 
-    Optional work: a transcript that arrives while the previous one is being prepared replaces
-    any waiting one; nothing is prepared while the live transcriber is behind; errors are
-    ignored (the analysis at the end does it all again).
+    Optional work: it waits while the live transcriber decodes (so it never slows the
+    transcript down), a transcript that arrives meanwhile replaces the waiting one, nothing is
+    prepared while the transcriber is behind or after ``close``, and errors are ignored (the
+    analysis at the end does it all again).
     """
 
     def __init__(
@@ -197,16 +203,28 @@ class LiveReading:
             self._closing = True
         self._wake.set()
 
+    def _give_way(self, source: IncrementalTranscriber) -> bool:
+        """Wait until the transcriber is not decoding (the transcript comes first); False
+        when closed meanwhile."""
+        while not source.wait_not_decoding(GIVE_WAY_S):
+            with self._lock:
+                if self._closing:
+                    return False
+        return True
+
     def _loop(self) -> None:
         while True:
             self._wake.wait()
             self._wake.clear()
+            source = self.source
+            if source is not None and not self._give_way(source):
+                self._idle.set()
+                return
             with self._lock:
-                latest, self._latest = self._latest, None
+                latest, self._latest = self._latest, None  # the newest, after giving way
                 if self._closing:
                     self._idle.set()
                     return
-            source = self.source
             if latest is not None and source is not None and not source.behind:
                 with contextlib.suppress(Exception):  # optional: the final analysis redoes it
                     self._prepare(latest, source.audio(), source.speech_regions)
