@@ -107,6 +107,7 @@ def record_answer(
     except AppError:
         reading.close()
         _finish_quietly(incremental)
+        reading.join()
         tone.close()
         raise
     ended = time.monotonic()
@@ -115,7 +116,10 @@ def record_answer(
         on_stopped(reason[0])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
         tracks = pool.submit(tone.finish, clip)  # the last seconds of pitch, meanwhile
-        transcript = incremental.finish()
+        try:
+            transcript = incremental.finish()
+        finally:
+            reading.join()  # what it was preparing, the analysis needs next
         return LiveResult(
             clip,
             transcript,
@@ -202,6 +206,11 @@ class LiveReading:
         with self._lock:
             self._closing = True
         self._wake.set()
+
+    def join(self) -> None:
+        """Close and wait for the worker to end (no analysis left running at exit)."""
+        self.close()
+        self._worker.join()
 
     def _give_way(self, source: IncrementalTranscriber) -> bool:
         """Wait until the transcriber is not decoding (the transcript comes first); False
