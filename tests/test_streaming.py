@@ -138,6 +138,11 @@ def test_provisional_captions_follow_the_machine_load(
     after_first = [c for c in fake.previewer.chunks if c[0] > fake.chunks[0][1]]
     if load < 0.3:
         assert stats.previews >= 3 and after_first
+        # Never once a chunk may be cut (it would delay the chunk): within MIN_COMMIT_S of
+        # the last cut only.
+        cuts = [0.0] + [end for _, end in fake.chunks]
+        for _, end in fake.previewer.chunks:
+            assert end - max(c for c in cuts if c < end) < MIN_COMMIT_S + 0.1
     else:  # after the first decode showed the machine is slow, nothing provisional
         assert after_first == [] and stats.previews_shed >= 2
     assert len(updates) > stats.chunks  # chunks, plus previews unless shed

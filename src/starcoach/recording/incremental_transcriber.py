@@ -277,10 +277,10 @@ class IncrementalTranscriber:
             or received - self._last_preview < PREVIEW_EVERY_S * self._rate
         ):
             return False
-        # Shed the preview when a chunk is about to be cut or the worker is behind (it is
-        # decoded properly in a moment; a preview then would only delay the final words),
-        # and when the machine is busy (decodes slow against real time).
-        if pending >= MIN_CHUNK_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
+        # Shed the preview once a chunk may be cut at any moment (at the next sentence pause;
+        # a preview running then would delay it, and the answer's last words with it) or the
+        # worker is behind, and when the machine is busy (decodes slow against real time).
+        if pending >= MIN_COMMIT_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
             self._last_preview = received
             self._note(previews_shed=self._stats.previews_shed + 1)
             return False
