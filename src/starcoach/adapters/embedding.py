@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
 """Where the bundled tokenizer and learned weights lie."""
 TOKENIZER_PATH = MODELS_DIR / "minilm" / "tokenizer.json"
 """The bundled tokenizer."""
+CACHE_SIZE = 1024
+"""Vectors of the most recent sentences kept: the live recorder embeds an answer's sentences
+while it is spoken, so its analysis finds them ready (a vector does not depend on the batch)."""
 
 
 class EmbeddingModelError(ModelError):
@@ -89,6 +93,8 @@ class MiniLMEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def load(self) -> None:
         """Check the model file and open it (done once).
@@ -140,10 +146,23 @@ class MiniLMEmbedder:
             return np.zeros((0, DIM), dtype=np.float32)
         self.load()
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        todo = []
+        with self._cache_lock:
+            for i, text in enumerate(texts):
+                if text in self._cache:
+                    self._cache.move_to_end(text)
+                    out[i] = self._cache[text]
+                else:
+                    todo.append(i)
+        order = sorted(todo, key=lambda i: len(texts[i]))
         for k in range(0, len(order), self._batch):
             idx = order[k : k + self._batch]
             out[idx] = self._embed_batch([texts[i] or " " for i in idx])
+        with self._cache_lock:
+            for i in todo:
+                self._cache[texts[i]] = out[i].copy()
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return out
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:

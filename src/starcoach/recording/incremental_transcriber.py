@@ -1,12 +1,15 @@
 """Incremental transcription: transcribe an answer while it is still being spoken.
 
-Audio arrives in blocks. A worker thread cuts the stream at pauses once a few seconds have
-accumulated and transcribes each chunk with its offset; while idle it drafts the pending audio
-up to its last pause (captions; if the answer ends, only what follows the draft is left).
+Audio arrives in blocks. A worker thread commits the stream at pauses: whenever it is free,
+it cuts the pending audio at its last sentence pause (``SENTENCE_PAUSE_S``) at least
+``MIN_COMMIT_S`` in, or at any pause once ``MIN_CHUNK_S`` are pending, and transcribes that
+chunk for good. So when the answer ends only the words since the last pause are left to
+decode (and nothing, after a silence of ``TRAILING_SILENCE_S``). A busy machine decodes
+slower, more audio waits meanwhile, and the next cut takes it all: chunks grow with the load
+(up to one Whisper window), as every Whisper call pays for a whole 30 s window.
 
 The worker measures its backlog (audio not yet transcribed) and each decode's time against
-its audio. It sheds optional work (drafts, then greedy caption previews) as decoding slows,
-and when behind cuts longer chunks: every Whisper call pays for a whole 30 s window.
+its audio, and sheds optional work (greedy caption previews) when decoding is slow or behind.
 """
 
 from __future__ import annotations
@@ -23,8 +26,12 @@ from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 from starcoach.core.ports import Transcriber
 from starcoach.recording.stream_stats import StreamStats
 
+MIN_COMMIT_S = 4.0
+"""Shortest chunk cut at a sentence pause (Whisper needs some context)."""
+SENTENCE_PAUSE_S = 0.35
+"""A silence at least this long (likely between sentences) is a place to commit a chunk."""
 MIN_CHUNK_S = 8.0
-"""Do not cut a chunk shorter than this (Whisper needs context)."""
+"""Past this much pending audio, any pause (``CUT_SILENCE_S``) is a place to cut."""
 MAX_CHUNK_S = 20.0
 """Cut at the quietest point if no pause came for this long."""
 PREVIEW_MIN_S = 2.0
@@ -41,7 +48,7 @@ QUIET_DB = 30.0
 """A frame this far below the loudest speech so far counts as silent for cutting."""
 SILENCE_FLOOR_DBFS = -55.0
 """Frames below this level are silent whatever the speech level."""
-TRAILING_SILENCE_S = 1.2
+TRAILING_SILENCE_S = 0.8
 """After this much silence at the end of the audio, transcribe what came before at once."""
 CUT_MARGIN_FRAMES = 15
 """Frames of silence kept at the end of a chunk cut before a trailing silence."""
@@ -52,10 +59,6 @@ CATCH_UP_CHUNK_S = 28.0
 PREVIEW_MAX_LOAD = 0.3
 """No caption previews when the last decode took more than this fraction of its audio's
 length (the machine is busy: previews would delay the transcript itself)."""
-DRAFT_MAX_LOAD = 0.25
-"""Draft decodes (below) only while the last decode took at most this fraction of its audio."""
-MIN_DRAFT_S = 1.0
-"""A draft covers at least this much audio."""
 
 
 class IncrementalTranscriber:
@@ -69,9 +72,21 @@ class IncrementalTranscriber:
         transcriber: Transcriber,
         on_update: Callable[[Transcript], None] | None = None,
         sample_rate: int = SAMPLE_RATE,
+        on_commit: Callable[[Transcript], None] | None = None,
     ) -> None:
+        """Start the worker thread.
+
+        Args:
+            transcriber: Decodes each chunk.
+            on_update: Called (from the worker) with the words so far, provisional captions
+                included, whenever they change.
+            sample_rate: Of the samples fed.
+            on_commit: Called (from the worker) with the transcript so far each time a chunk
+                is decoded for good (words that will not change).
+        """
         self._transcriber = transcriber
         self._on_update = on_update
+        self._on_commit = on_commit
         self._rate = sample_rate
         self._blocks: list[np.ndarray] = []
         self._total = 0  # samples received
@@ -85,14 +100,14 @@ class IncrementalTranscriber:
         self._last_preview = 0  # samples received at the last caption preview
         self._stats = StreamStats()
         self._busy = ""  # what the worker is decoding now
-        # A full-quality decode of [start, end) of the pending audio, ending in a pause:
-        # (start, end, transcript, regions, seconds it took). Used if the answer ends first.
-        self._draft: tuple[int, int, Transcript, list[tuple[float, float]], float] | None = None
+        self._not_decoding = threading.Event()  # set while no decode runs
+        self._not_decoding.set()
         self._looked_at = 0  # samples the worker has dealt with (cut, decoded or kept pending)
         self._settled = threading.Condition()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
+        self._closed_at = 0.0  # monotonic time of finish()
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._loop, name="incremental-asr", daemon=True)
         self._worker.start()
@@ -119,6 +134,10 @@ class IncrementalTranscriber:
             return self._settled.wait_for(
                 lambda: self._looked_at >= target or not self._worker.is_alive(), timeout
             )
+
+    def wait_not_decoding(self, timeout: float | None = None) -> bool:
+        """Wait until no decode is running (optional work gives way to decoding)."""
+        return self._not_decoding.wait(timeout)
 
     @property
     def backlog_s(self) -> float:
@@ -159,6 +178,7 @@ class IncrementalTranscriber:
         began = time.monotonic()
         with self._lock:
             self._closing = True
+            self._closed_at = began
             self._stats = replace(self._stats, busy_at_finish=self._busy)
         self._wake.set()
         self._worker.join()
@@ -185,27 +205,20 @@ class IncrementalTranscriber:
                 backlog = (len(clip.samples) - self._done_until) / self._rate
                 self._note(max_backlog_s=max(self._stats.max_backlog_s, backlog))
                 if closing:
-                    self._use_draft()
-                    self._note(tail_s=(len(clip.samples) - self._done_until) / self._rate)
+                    self._finish_tail(clip.samples)
+                    return
                 while (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
-                if not closing and self._preview_due(len(clip.samples)):
-                    draft_end = self._draft_end(clip.samples)
-                    if draft_end is not None:
-                        self._make_draft(clip.samples, draft_end)
-                    elif self._previewer is not None:
-                        self._preview(clip.samples)
+                if self._previewer is not None and self._preview_due(len(clip.samples)):
+                    self._preview(clip.samples)
                 with self._settled:
                     self._looked_at = len(clip.samples)
                     self._settled.notify_all()
-                if closing:
-                    if len(clip.samples) > self._done_until:
-                        self._transcribe(clip.samples, len(clip.samples))
-                    return
         except BaseException as exc:  # handed to finish()
             self._error = exc
 
     def _find_cut(self, samples: np.ndarray) -> int | None:
+        """Where to cut the pending audio now (a sample index), or None to wait for more."""
         start = self._done_until
         pending = (len(samples) - start) / self._rate
         if pending < TRAILING_SILENCE_S:
@@ -218,31 +231,43 @@ class IncrementalTranscriber:
         trailing = _trailing_run(quiet)
         if trailing * FRAME_S >= TRAILING_SILENCE_S:
             # The speaker has stopped (or paused long): transcribe what came before now, so that
-            # only silence is left if this is the end (keeping a draft of it, as at the end).
+            # only silence is left if this is the end.
             cut = start + int((len(quiet) - trailing + CUT_MARGIN_FRAMES) * FRAME_S * self._rate)
-            self._use_draft()
             return cut if cut > self._done_until else None
-        if pending < MIN_CHUNK_S + CUT_SILENCE_S:
+        if pending < MIN_COMMIT_S + CUT_SILENCE_S:
             return None
-        run_frames = int(CUT_SILENCE_S / FRAME_S)
-        first = int(MIN_CHUNK_S / FRAME_S)
-        behind = pending > BEHIND_S
-        # Normally the first pause after MIN_CHUNK_S; when behind, the last pause within a
-        # whole window, to catch up with fewer decodes.
-        last = min(len(quiet), int(CATCH_UP_CHUNK_S / FRAME_S)) if behind else len(quiet)
-        run, found = 0, None
-        for i in range(first, last):
-            run = run + 1 if quiet[i] else 0
-            if run >= run_frames:
-                found = i - run_frames // 2
-                if not behind:
-                    break
+        # The last pause within one window: a sentence pause after MIN_COMMIT_S, or any pause
+        # after MIN_CHUNK_S (all the audio that waited while the worker was busy goes at once).
+        last = min(len(quiet), int(CATCH_UP_CHUNK_S / FRAME_S))
+        found = None
+        for first_frame, end_frame in _runs(quiet[:last], int(CUT_SILENCE_S / FRAME_S)):
+            middle = (first_frame + end_frame) // 2
+            long_enough = (end_frame - first_frame) * FRAME_S >= SENTENCE_PAUSE_S
+            if middle * FRAME_S >= (MIN_COMMIT_S if long_enough else MIN_CHUNK_S):
+                found = middle
         if found is not None:
             return start + int(found * FRAME_S * self._rate)
         if pending >= MAX_CHUNK_S:
+            first = int(MIN_CHUNK_S / FRAME_S)
             i = first + int(np.argmin(level[first:last]))
             return start + int(i * FRAME_S * self._rate)
         return None
+
+    def _finish_tail(self, samples: np.ndarray) -> None:
+        """At the end of the answer: decode what is left (in pieces of up to one window)."""
+        began = time.monotonic()
+        self._note(
+            tail_s=(len(samples) - self._done_until) / self._rate,
+            wait_s=began - self._closed_at,
+        )
+        while len(samples) - self._done_until > CATCH_UP_CHUNK_S * self._rate:
+            cut = self._find_cut(samples)
+            if cut is None:
+                break
+            self._transcribe(samples, cut)
+        if len(samples) > self._done_until:
+            self._transcribe(samples, len(samples))
+        self._note(tail_decode_s=time.monotonic() - began)
 
     def _preview_due(self, received: int) -> bool:
         pending = received - self._done_until
@@ -252,56 +277,14 @@ class IncrementalTranscriber:
             or received - self._last_preview < PREVIEW_EVERY_S * self._rate
         ):
             return False
-        # Shed the preview when a chunk is about to be cut or the worker is behind (it is
-        # decoded properly in a moment; a preview then would only delay the final words),
-        # and when the machine is busy (decodes slow against real time).
-        if pending >= MIN_CHUNK_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
+        # Shed the preview once a chunk may be cut at any moment (at the next sentence pause;
+        # a preview running then would delay it, and the answer's last words with it) or the
+        # worker is behind, and when the machine is busy (decodes slow against real time).
+        if pending >= MIN_COMMIT_S * self._rate or self._stats.load > PREVIEW_MAX_LOAD:
             self._last_preview = received
             self._note(previews_shed=self._stats.previews_shed + 1)
             return False
         return True
-
-    def _draft_end(self, samples: np.ndarray) -> int | None:
-        """Where a draft would end (the middle of the last pause in the pending audio), or
-        None when no draft should be made now (machine busy, no pause)."""
-        if self._stats.load > DRAFT_MAX_LOAD:
-            return None
-        start = self._done_until
-        level = frame_levels(samples[start:], self._rate)
-        if level.size == 0:
-            return None
-        quiet = level < max(self._loudest - QUIET_DB, SILENCE_FLOOR_DBFS)
-        run_frames = int(CUT_SILENCE_S / FRAME_S)
-        runs = np.convolve(quiet.astype(int), np.ones(run_frames, int), mode="valid")
-        ends = np.flatnonzero(runs == run_frames)  # a silent run starts at each
-        first = int(MIN_DRAFT_S / FRAME_S)
-        ends = ends[ends >= first]
-        if ends.size == 0:
-            return None
-        end = start + int((ends[-1] + run_frames // 2) * FRAME_S * self._rate)
-        if self._draft is not None and self._draft[:2] == (start, end):
-            return None  # no new pause since the last draft
-        return end
-
-    def _make_draft(self, samples: np.ndarray, end: int) -> None:
-        """Decode the pending audio up to ``end`` in full: captions now, and the head of
-        the tail later if the answer ends before the next cut."""
-        self._last_preview = len(samples)
-        start = self._done_until
-        self._busy = "draft"
-        draft = self._decode(samples, start, end)
-        self._busy = ""
-        self._note(drafts=self._stats.drafts + 1)
-        self._draft = draft
-        if self._on_update is not None:
-            words = tuple(self.words) + draft[2].words
-            self._on_update(Transcript(words, len(samples) / self._rate))
-
-    def _use_draft(self) -> None:
-        """At the end of the answer: keep the draft of the pending audio, if there is one."""
-        draft, self._draft = self._draft, None
-        if draft is not None and draft[0] == self._done_until:
-            self._commit(*draft)
 
     def _preview(self, samples: np.ndarray) -> None:
         """Live captions of audio not yet in a chunk: a quick greedy decode of its last
@@ -309,11 +292,11 @@ class IncrementalTranscriber:
         assert self._previewer is not None and self._on_update is not None
         self._last_preview = len(samples)
         start = max(self._done_until, len(samples) - int(PREVIEW_MAX_S * self._rate))
-        self._busy = "preview"
+        self._set_busy("preview")
         part = self._previewer.transcribe(
             AudioClip(samples[start:], self._rate), offset_s=start / self._rate
         )
-        self._busy = ""
+        self._set_busy("")
         self._note(previews=self._stats.previews + 1)
         self._on_update(Transcript(tuple(self.words) + part.words, len(samples) / self._rate))
 
@@ -327,10 +310,16 @@ class IncrementalTranscriber:
         return int(loud.sum()) * FRAME_S >= MIN_SPEECH_S
 
     def _transcribe(self, samples: np.ndarray, cut: int) -> None:
-        self._draft = None  # the chunk is decoded whole, with all its context
-        self._busy = "chunk"
+        self._set_busy("chunk")
         self._commit(*self._decode(samples, self._done_until, cut))
-        self._busy = ""
+        self._set_busy("")
+
+    def _set_busy(self, what: str) -> None:
+        self._busy = what
+        if what:
+            self._not_decoding.clear()
+        else:
+            self._not_decoding.set()
 
     def _note(self, **changes: float | int | str) -> None:
         with self._lock:
@@ -373,6 +362,15 @@ class IncrementalTranscriber:
         self._done_until = end
         if self._on_update is not None:
             self._on_update(Transcript(tuple(self.words), end / self._rate))
+        if self._on_commit is not None and part.words:
+            self._on_commit(Transcript(tuple(self.words), end / self._rate))
+
+
+def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int]]:
+    """(first, end) of every run of at least ``min_len`` True values, in order."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= min_len]
 
 
 def _trailing_run(mask: np.ndarray) -> int:

@@ -1,5 +1,6 @@
 """Recording an answer live: microphone blocks feed the level meter, the auto-stop, the
-incremental transcriber and the pitch tracker; when recording ends only the tail remains.
+incremental transcriber and the pitch tracker, and each decoded chunk feeds the text analysis
+(its sentence embeddings are ready at the end); when recording ends only the tail remains.
 
 Used by the interview and call screens from a worker thread (no UI imports here).
 """
@@ -65,6 +66,7 @@ def record_answer(
     on_level: Callable[[float, float], None] | None = None,
     on_words: Callable[[Transcript], None] | None = None,
     on_stopped: Callable[[str], None] | None = None,
+    prepare: Callable[[Transcript, AudioClip, list[tuple[float, float]]], None] | None = None,
 ) -> LiveResult:
     """Record until stopped (by the user, silence or the maximum length) and transcribe.
 
@@ -77,11 +79,15 @@ def record_answer(
         on_level: Called with (level dBFS, elapsed seconds) per block.
         on_words: Called with the transcript so far as chunks are transcribed.
         on_stopped: Called with the reason as soon as recording ends.
+        prepare: Run in the background on the words decoded so far (with the audio and
+            speech regions so far) after each chunk; default ``prepare_reading``.
 
     Raises:
         AppError: the microphone failed (what was recorded stays in ``path``).
     """
-    incremental = IncrementalTranscriber(transcriber, on_update=on_words)
+    reading = LiveReading(prepare or prepare_reading)
+    incremental = IncrementalTranscriber(transcriber, on_update=on_words, on_commit=reading.feed)
+    reading.source = incremental
     tone = LiveTone()
     reason = ["stopped"]
 
@@ -99,15 +105,21 @@ def record_answer(
     try:
         clip = recorder.record(stop, on_block)
     except AppError:
+        reading.close()
         _finish_quietly(incremental)
+        reading.join()
         tone.close()
         raise
     ended = time.monotonic()
+    reading.close()
     if on_stopped is not None:
         on_stopped(reason[0])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:
         tracks = pool.submit(tone.finish, clip)  # the last seconds of pitch, meanwhile
-        transcript = incremental.finish()
+        try:
+            transcript = incremental.finish()
+        finally:
+            reading.join()  # what it was preparing, the analysis needs next
         return LiveResult(
             clip,
             transcript,
@@ -123,6 +135,114 @@ def record_answer(
 def _finish_quietly(incremental: IncrementalTranscriber) -> None:
     with contextlib.suppress(Exception):  # the recorder's error is the one to report
         incremental.finish()
+
+
+def prepare_reading(
+    transcript: Transcript, clip: AudioClip, regions: list[tuple[float, float]]
+) -> None:
+    """Analyse the words so far as ``pipeline.analyze_clip`` will at the end (no question, no
+    tone): the bundled embedder keeps the sentence vectors, so the final analysis only embeds
+    the sentences that came after (and the question)."""
+    from starcoach.adapters.embedding import default_embedder, load_text_model
+    from starcoach.core.analysis.activity import detect_activity
+    from starcoach.core.analysis.engine import analyze
+
+    starts = [w.start for w in transcript.words if w.start is not None]
+    ends = [w.end for w in transcript.words if w.end is not None]
+    activity = detect_activity(clip, regions, (min(starts), max(ends)) if starts and ends else None)
+    analyze(transcript, None, activity, None, default_embedder(), load_text_model())
+
+
+GIVE_WAY_S = 0.1
+"""How often the live reading, waiting for the transcriber to stop decoding, checks it is
+still wanted."""
+
+
+class LiveReading:
+    """Runs ``prepare`` on the latest committed transcript, in its own thread, while recording.
+
+    Optional work: it waits while the live transcriber decodes (so it never slows the
+    transcript down), a transcript that arrives meanwhile replaces the waiting one, nothing is
+    prepared while the transcriber is behind or after ``close``, and errors are ignored (the
+    analysis at the end does it all again).
+    """
+
+    def __init__(
+        self, prepare: Callable[[Transcript, AudioClip, list[tuple[float, float]]], None]
+    ) -> None:
+        """Start the worker thread (it waits for transcripts)."""
+        self.source: IncrementalTranscriber | None = None
+        """The live transcriber (its audio, speech regions and backlog)."""
+        self.prepared = 0
+        """Transcripts prepared."""
+        self.shed = 0
+        """Transcripts skipped (replaced, or the transcriber behind)."""
+        self._prepare = prepare
+        self._latest: Transcript | None = None
+        self._closing = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._worker = threading.Thread(target=self._loop, name="live-reading", daemon=True)
+        self._worker.start()
+
+    def feed(self, transcript: Transcript) -> None:
+        """Hand over the transcript so far (called from the transcriber's worker)."""
+        with self._lock:
+            if self._closing:
+                return
+            self.shed += self._latest is not None
+            self._latest = transcript
+            self._idle.clear()
+        self._wake.set()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until every transcript fed is prepared or shed (tests). False on timeout."""
+        return self._idle.wait(timeout)
+
+    def close(self) -> None:
+        """Stop taking transcripts; one being prepared finishes in the background."""
+        with self._lock:
+            self._closing = True
+        self._wake.set()
+
+    def join(self) -> None:
+        """Close and wait for the worker to end (no analysis left running at exit)."""
+        self.close()
+        self._worker.join()
+
+    def _give_way(self, source: IncrementalTranscriber) -> bool:
+        """Wait until the transcriber is not decoding (the transcript comes first); False
+        when closed meanwhile."""
+        while not source.wait_not_decoding(GIVE_WAY_S):
+            with self._lock:
+                if self._closing:
+                    return False
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            source = self.source
+            if source is not None and not self._give_way(source):
+                self._idle.set()
+                return
+            with self._lock:
+                latest, self._latest = self._latest, None  # the newest, after giving way
+                if self._closing:
+                    self._idle.set()
+                    return
+            if latest is not None and source is not None and not source.behind:
+                with contextlib.suppress(Exception):  # optional: the final analysis redoes it
+                    self._prepare(latest, source.audio(), source.speech_regions)
+                self.prepared += 1
+            elif latest is not None:
+                self.shed += 1
+            with self._lock:
+                if self._latest is None:
+                    self._idle.set()
 
 
 SEGMENT_S = 2.0

@@ -19,13 +19,14 @@ class StreamStats:
     """Greedy caption previews decoded."""
     previews_shed: int = 0
     """Provisional captions skipped because the worker was behind or the machine busy."""
-    drafts: int = 0
-    """Full decodes of the pending audio up to its last pause (captions, and the head of
-    the tail if the answer ends before the next cut)."""
     tail_s: float = 0.0
-    """Audio left to decode when ``finish`` was called, after any draft."""
+    """Audio left to decode at the end (after the decode running at ``finish``)."""
     busy_at_finish: str = ""
-    """What the worker was decoding when ``finish`` was called ("chunk", "draft",
+    """What the worker was decoding when ``finish`` was called ("chunk",
     "preview"; "" when idle): ``finish`` waits for it."""
     finish_s: float = 0.0
     """Seconds ``finish`` took (that decode, then the tail)."""
+    wait_s: float = 0.0
+    """Seconds of ``finish`` spent waiting for the decode that was running."""
+    tail_decode_s: float = 0.0
+    """Seconds of ``finish`` spent decoding the tail."""
