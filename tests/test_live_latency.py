@@ -253,5 +253,5 @@ def test_prepared_sentences_are_not_embedded_again_by_the_analysis(
         tone=False,
         regions=[(0.2, 0.5 * len(words))],
     )
-    assert len(analysis["star"]["sentences"]) == 4
+    assert len(analysis.star.sentences) == 4
     assert model.embedded[len(before) :] == ["the slides were ready on time"]
