@@ -12,7 +12,7 @@ references, their ``.words.tsv`` files forced-aligner word times. Tolerances (st
   6/6 on mfa_acoustic_corpus: the aligner leaves breaths, a sniff and a cough as gaps, which
   are sound, not pauses: in cold_corpus 3 of its 7 gaps sit 13-38 dB above the noise floor
   for half their length or more). It was half (4/7) while the VAD's regions decided quiet
-  frames; that found 11 pauses there, 7 of them over quiet words, and 7 with room noise; with
+  frames; that found 11 pauses there, 7 of them at no aligner gap, and 7 with room noise; with
   one second of -60 dBFS room noise before the recording the count stays within 1 or 25 %
   (measured 6 -> 6 and 6 -> 6 on the aligner's word times; it went to 0 before the noise
   floor was measured over the answer);
