@@ -142,7 +142,12 @@ def main() -> int:
         return 2
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
 
-    transcriber = WhisperTranscriber(args.model)
+    report(WhisperTranscriber(args.model), args.clip)
+    return 0
+
+
+def report(transcriber: Any, only: str = "") -> None:
+    """Print the per-clip table and the summary lines (clips whose path contains ``only``)."""
     errors: list[float] = []
     long_errors: list[float] = []
     broken = 0
@@ -154,7 +159,7 @@ def main() -> int:
         "pauses ref/clean/lead/mixed"
     )
     for name in timed_clips():
-        if args.clip not in name:
+        if only not in name:
             continue
         ref = reference(name)
         clean = analysed(name, transcriber)
@@ -182,7 +187,6 @@ def main() -> int:
         f"max {max(long_errors, default=0.0):.1%}"
     )
     print(f"  pause counts changed by noise (over 1 or 25 %, or not measured): {broken} clip(s)")
-    return 0
 
 
 if __name__ == "__main__":
