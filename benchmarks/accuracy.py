@@ -8,7 +8,8 @@ Prints numbers for
 2. the project's recorded fixtures in ``audio_fixtures/``: the real transcriber + analysis
    against ground truth (filler recall/precision, words-per-minute error, pauses, STAR labels);
 3. ``../shared/real_speech/`` (real recordings, when present): filled pauses kept by the
-   transcriber (recall/precision by count), word error rate on read speech.
+   transcriber (recall/precision by count), word error rate on read speech, and pace and
+   pause counts against the aligner's word times (``real_pace.py``, also run on its own).
 
     .venv/bin/python benchmarks/accuracy.py [--model NAME] [--skip-real] [--skip-fixtures]
                                             [--text-only]
@@ -274,6 +275,10 @@ def main() -> None:
         fixture_numbers(transcriber)
     if not args.skip_real:
         real_speech_numbers(transcriber)
+        if (SHARED / "real_speech").is_dir():
+            from real_pace import report
+
+            report(transcriber)
 
 
 if __name__ == "__main__":

@@ -155,3 +155,43 @@ def test_clean_audio_is_measured() -> None:
     report = find_pauses(words_at([(1.0, 2.9), (3.9, 6.0)]), detect_activity(clip))
     assert report.measured and report.snr_db is not None and report.snr_db > 30
     assert part_json(pauses_part(report))["verdict"] == "ok"
+
+
+def quiet_sound(samples: np.ndarray, start: float, end: float, level_db: float) -> None:
+    """Add a 300 Hz tone at ``level_db`` dBFS (RMS) to ``samples`` between the two times."""
+    a, b = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
+    t = np.arange(b - a) / SAMPLE_RATE
+    samples[a:b] += (10 ** (level_db / 20) * np.sqrt(2) * np.sin(2 * np.pi * 300 * t)).astype(
+        np.float32
+    )
+
+
+def test_a_sound_before_the_first_word_is_not_part_of_the_answer() -> None:
+    # A sniff at 0.3-0.95 s, silence, then the answer at 1.25 s. Whisper's first word starts
+    # early (0.92 s) on the sniff's tail, and the VAD starts late (1.3 s).
+    clip = tone_bursts([(0.3, 0.95), (1.25, 3.0), (3.6, 5.0)], 6.0)
+    words = words_at([(0.92, 1.6), (1.6, 3.0), (3.6, 5.0)])
+    activity = detect_activity(clip, [(1.3, 3.0), (3.6, 5.0)], span=(0.92, 5.0))
+    report = find_pauses(words, activity)
+    assert report.speech_start == pytest.approx(1.25, abs=0.03)
+    assert [(round(p.start, 1), round(p.end, 1)) for p in report.items] == [(3.0, 3.6)]
+
+
+def test_quiet_sound_counts_when_joined_to_speech_whatever_the_vad_says() -> None:
+    # Speech 1-2 s with a quiet ending to 2.4 s, a pause with a quiet isolated sound at
+    # 3.0-3.3 s (a breath), then speech 4-5 s. The VAD's regions move with small shifts of
+    # noisy audio; the pauses must not move with them.
+    clip = tone_bursts([(1.0, 2.0), (4.0, 5.0)], 6.0)
+    samples = clip.samples.copy()
+    quiet_sound(samples, 2.0, 2.4, -58.0)
+    quiet_sound(samples, 3.0, 3.3, -58.0)
+    words = words_at([(1.0, 2.4), (4.0, 5.0)])
+    found = []
+    for regions in ([(1.0, 2.4), (4.0, 5.0)], [(1.0, 5.0)], None):
+        activity = detect_activity(AudioClip(samples), regions, span=(1.0, 5.0))
+        assert activity.heard(2.2) and activity.heard(3.1)  # quiet, not silent
+        assert activity.audible[int(2.2 / activity.frame_s)]  # joined to the speech
+        assert not activity.audible[int(3.1 / activity.frame_s)]  # alone in the pause
+        report = find_pauses(words, activity)
+        found.append([(round(p.start, 1), round(p.end, 1)) for p in report.items])
+    assert found == [[(2.4, 4.0)]] * 3

@@ -9,6 +9,10 @@ caller knows it, so a second of a quieter (or louder) room before the answer doe
 floor for the whole recording (and hide the pauses in it). When the voice is too close to the
 noise to tell pauses from speech, ``Activity.measurable`` is False and the pause analysis says
 so instead of reporting none.
+
+Frames between the noise floor and the audible threshold count as sound only when joined to
+clearly audible sound (hysteresis), from the signal alone; voice-activity regions are kept for
+the answer's span but decide no frame (they move with small shifts of noisy audio).
 """
 
 from __future__ import annotations
@@ -61,11 +65,21 @@ class Activity:
     """Voice-activity regions (seconds) from a VAD model, when one was run."""
     snr_db: float = float("inf")
     """Speech level (95th percentile) above the noise floor (dB); inf when not measured."""
+    quiet_db: float = float("-inf")
+    """Level above which a frame holds quiet sound (floor + half ``SILENCE_MARGIN_DB``): audible
+    when joined to louder sound, and heard at the edge of a voice-activity region."""
 
     @property
     def measurable(self) -> bool:
         """True when the voice stands far enough above the noise to find pauses."""
         return self.snr_db >= MIN_SNR_DB
+
+    def heard(self, t: float) -> bool:
+        """True when the frame at ``t`` seconds is audible or holds quiet sound."""
+        i = int(t / self.frame_s)
+        if not 0 <= i < len(self.audible):
+            return False
+        return bool(self.audible[i]) or bool(self.level_db[i] > self.quiet_db)
 
     def silent_runs(self, start_s: float, end_s: float) -> list[tuple[float, float]]:
         """Silent stretches (start, end) in seconds lying inside ``[start_s, end_s]``."""
@@ -124,8 +138,11 @@ def detect_activity(
 
     Args:
         clip: The audio.
-        speech_regions: Optional voice-activity regions (seconds) from a VAD model. Frames
-            inside them stay audible; outside them a frame is silent only if also quiet.
+        speech_regions: Optional voice-activity regions (seconds) from a VAD model, kept
+            for finding the answer's span (``pauses``). They do not decide single frames:
+            on noisy speech the VAD's regions move when the audio is shifted by 8 ms or has
+            a second of room noise before it (measured on real recordings), and pause counts
+            moved with them (10 -> 7).
         span: Where the answer is (first and last word, seconds). The noise floor and the
             speech level are measured there (widened by ``SPAN_PAD_S``), so a different
             noise before or after the answer does not set them; None = the whole clip.
@@ -142,13 +159,13 @@ def detect_activity(
     threshold = max(floor + SILENCE_MARGIN_DB, speech - SPEECH_RANGE_DB)
     if speech - floor < SILENCE_MARGIN_DB:  # one level throughout: all noise or all speech
         threshold = speech + 1.0 if speech < -50.0 else floor - 1.0
-    audible = level > threshold
-    if speech_regions:
-        in_speech = _region_mask(level.size, speech_regions)
-        # Quiet frames the VAD calls speech (soft consonants) stay audible; never the reverse.
-        audible = audible | (in_speech & (level > floor + SILENCE_MARGIN_DB / 2))
+    # Quieter frames joined to audible sound (soft consonants, a quiet word run on from a
+    # louder one) stay audible; quiet sound standing alone in a pause does not.
+    quiet = floor + SILENCE_MARGIN_DB / 2
+    audible = _joined(level > threshold, level > quiet)
     audible = _drop_blips(audible, int(round(MIN_BLIP_S / FRAME_S)))
-    return Activity(audible, level, FRAME_S, threshold, tuple(speech_regions or ()), speech - floor)
+    regions = tuple(speech_regions or ())
+    return Activity(audible, level, FRAME_S, threshold, regions, speech - floor, quiet)
 
 
 def _span_levels(level: np.ndarray, span: tuple[float, float] | None) -> np.ndarray:
@@ -160,11 +177,13 @@ def _span_levels(level: np.ndarray, span: tuple[float, float] | None) -> np.ndar
     return level[lo:hi] if hi - lo >= MIN_SPAN_FRAMES else level
 
 
-def _region_mask(n: int, regions: Sequence[tuple[float, float]]) -> np.ndarray:
-    mask = np.zeros(n, dtype=bool)
-    for start, end in regions:
-        mask[int(start / FRAME_S) : int(np.ceil(end / FRAME_S))] = True
-    return mask
+def _joined(loud: np.ndarray, quiet: np.ndarray) -> np.ndarray:
+    """Frames of ``quiet`` (a superset of ``loud``) in runs that hold a ``loud`` frame."""
+    out = np.zeros_like(loud)
+    for a, b in _runs(quiet):
+        if loud[a:b].any():
+            out[a:b] = True
+    return out
 
 
 def _drop_blips(audible: np.ndarray, min_frames: int) -> np.ndarray:

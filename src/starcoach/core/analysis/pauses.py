@@ -112,7 +112,7 @@ def find_pauses(
         ]
         start, end, source = first, last, "words"
     else:
-        start, end = _audio_span(activity, first, last)
+        start, end = _audio_span(activity, words, first, last)
         gaps = activity.silent_runs(start, end)
         source = "audio"
     pauses = tuple(
@@ -140,7 +140,9 @@ def _word_bounds(words: Sequence[Word]) -> tuple[float, float]:
     return min(starts), max(ends)
 
 
-def _audio_span(activity: Activity, first: float, last: float) -> tuple[float, float]:
+def _audio_span(
+    activity: Activity, words: Sequence[Word], first: float, last: float
+) -> tuple[float, float]:
     """The audible span of the answer: sound near the words, noise far away ignored."""
     lo, hi = first - SPAN_SLACK_S, last + SPAN_SLACK_S
     # Voice activity ignores breaths and room noise; without it, any audible sound counts.
@@ -148,9 +150,54 @@ def _audio_span(activity: Activity, first: float, last: float) -> tuple[float, f
     runs = [(a, b) for a, b in candidates if b > lo and a < hi]
     if not runs:
         return first, last
-    start = min(min(a for a, _ in runs), first)
-    end = max(max(b for _, b in runs), last)
-    return _snap(activity, start, backwards=True), _snap(activity, end, backwards=False)
+    first_word, last_word = _edge_words(words)
+    return (
+        _edge(activity, min(a for a, _ in runs), first_word, backwards=True),
+        _edge(activity, max(b for _, b in runs), last_word, backwards=False),
+    )
+
+
+def _edge_words(words: Sequence[Word]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(start, end) of the first and of the last timed word."""
+    timed = [(w.start, w.end) for w in words if w.start is not None and w.end is not None]
+    return min(timed), max(timed, key=lambda t: (t[1], t[0]))
+
+
+def _edge(activity: Activity, sound: float, word: tuple[float, float], backwards: bool) -> float:
+    """One edge of the answer: the voice activity's edge when it lies outside the edge word
+    (or when no voice activity ran, the audible sound's edge); otherwise the edge of the
+    audible run that overlaps the edge word most.
+
+    Whisper's first word often starts early (its last word ends late) over the silence or the
+    breath, sniff or click before it; snapping from that time would stretch the answer over
+    the whole sound it touches. The run holding most of the word is the word itself.
+    """
+    if (sound <= word[0]) if backwards else (sound >= word[1]):
+        # The voice activity hears soft edges (a final "f") that are quiet but not silent:
+        # keep its edge there; move it out over sound, in over silence.
+        if activity.heard(sound) and not _audible_at(activity, sound):
+            return sound
+        return _snap(activity, sound, backwards)
+    run = _main_run(activity, word)
+    if run is None:
+        return _snap(activity, word[0] if backwards else word[1], backwards)
+    half = activity.frame_s / 2
+    return _snap(activity, run[0] + half if backwards else run[1] - half, backwards)
+
+
+def _audible_at(activity: Activity, t: float) -> bool:
+    i = int(t / activity.frame_s)
+    return 0 <= i < len(activity.audible) and bool(activity.audible[i])
+
+
+def _main_run(activity: Activity, word: tuple[float, float]) -> tuple[float, float] | None:
+    """The audible run (start, end) that overlaps ``word`` most, or None when none does."""
+    overlaps = [
+        (min(b, word[1]) - max(a, word[0]), (a, b))
+        for a, b in _audible_runs(activity)
+        if b > word[0] and a < word[1]
+    ]
+    return max(overlaps)[1] if overlaps else None
 
 
 def _snap(activity: Activity, t: float, backwards: bool) -> float:
