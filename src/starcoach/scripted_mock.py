@@ -19,9 +19,10 @@ from starcoach.core.analysis.engine import QuestionRef
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan, judge_closing
+from starcoach.core.ports import Transcriber
 from starcoach.core.questions import Question
 from starcoach.core.scorecard import Scorecard
-from starcoach.recording.pipeline import VadTranscriber, analyze_clip, label_story
+from starcoach.recording.pipeline import analyze_clip, label_story
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def question_ref(question: Question) -> QuestionRef:
 def run_scripted_mock(
     plan: MockPlan,
     clips: DemoClips,
-    transcriber: VadTranscriber,
+    transcriber: Transcriber,
     interviewer: Interviewer | None = None,
     on_step: Callable[[Step], None] | None = None,
 ) -> Scorecard:
@@ -102,5 +103,5 @@ def _first_tip(question: Question, plan: MockPlan, analysis: Analysis) -> str:
     return str(tips[0]) if tips else ""
 
 
-def _answer(path: Any, question: Question, transcriber: VadTranscriber) -> Analysis:
+def _answer(path: Any, question: Question, transcriber: Transcriber) -> Analysis:
     return analyze_clip(load_audio(path), transcriber, question_ref(question), source=str(path))

@@ -18,11 +18,10 @@ from starcoach.core.analysis.engine import Settings
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.followups import FollowUpSettings
 from starcoach.core.models import AudioClip
-from starcoach.core.ports import Recorder, Speaker
+from starcoach.core.ports import Recorder, Speaker, Transcriber
 from starcoach.core.questions import QuestionSet, load_question_sets
 from starcoach.core.scorecard import Scorecard
 from starcoach.core.session import MAX_ANSWER_S, SILENCE_STOP_S
-from starcoach.recording.pipeline import VadTranscriber
 from starcoach.storage.paths import question_dir
 
 CUSTOMER_VOICE = "en+f3"
@@ -57,7 +56,7 @@ class InterviewOptions:
 class Services:
     """Everything the interview app talks to."""
 
-    transcriber: VadTranscriber
+    transcriber: Transcriber
     """Speech to words (loaded lazily)."""
     speaker: Speaker | None
     """Reads questions aloud; None for text only."""
@@ -129,7 +128,7 @@ def fixture_services(
     model: str | None = None,
     voice: bool = False,
     data_dir: Path | None = None,
-    transcriber: VadTranscriber | None = None,
+    transcriber: Transcriber | None = None,
 ) -> Services:
     """Recorded answers in place of the microphone (``--demo`` and tests).
 

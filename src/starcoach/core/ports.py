@@ -12,7 +12,7 @@ from starcoach.core.models import AudioClip, Transcript
 
 
 class Transcriber(Protocol):
-    """Speech to words with timestamps."""
+    """Speech to words with timestamps, and where in a clip the speech is."""
 
     def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript:
         """Transcribe a clip; word times are shifted by ``offset_s``.
@@ -20,6 +20,10 @@ class Transcriber(Protocol):
         Raises:
             ModelError: the model cannot be loaded.
         """
+        ...
+
+    def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
+        """Voice-activity regions of ``clip`` as (start, end) seconds."""
         ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from starcoach.core.analysis.build import tone_part
 from starcoach.core.analysis.engine import QuestionRef, Settings, analyze
@@ -17,22 +17,14 @@ from starcoach.core.analysis.tone import analyze_tone
 from starcoach.core.errors import AudioInputError
 from starcoach.core.limits import check_typed_answer
 from starcoach.core.models import AudioClip, Transcript
-from starcoach.core.ports import Embedder
+from starcoach.core.ports import Embedder, Transcriber
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
 
-class VadTranscriber(Protocol):
-    """A transcriber that can also say where speech is."""
-
-    def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript: ...
-
-    def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]: ...
-
-
 def analyze_clip(
     clip: AudioClip | AudioMeasures,
-    transcriber: VadTranscriber,
+    transcriber: Transcriber,
     question: QuestionRef | None = None,
     settings: Settings | None = None,
     transcript: Transcript | None = None,
