@@ -178,12 +178,17 @@ SCRIPT = (
 
 
 class NamedScript(ScriptTranscriber):
-    """The test transcriber with the model name ``analyze`` reports."""
+    """The test transcriber with the model name ``analyze`` reports, that notes its release."""
 
     model_name = "script"
+    released = False
+
+    def release(self) -> None:
+        """Note that ``analyze`` let the model go."""
+        NamedScript.released = True
 
 
-def test_analyze_frees_the_audio_before_the_text_analysis(
+def test_analyze_frees_the_audio_and_the_model_before_the_text_analysis(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import starcoach.adapters.audio_files as audio_files
@@ -204,10 +209,11 @@ def test_analyze_frees_the_audio_before_the_text_analysis(
 
     def analyze_and_check(*args: Any, **kwargs: Any) -> dict[str, Any]:
         gc.collect()
-        alive_during_text_analysis.append(loaded[0]() is not None)
+        alive_during_text_analysis.append(loaded[0]() is not None or not NamedScript.released)
         return real_analyze(*args, **kwargs)
 
     monkeypatch.setattr(audio_files, "load_audio_pcm16", load_and_watch)
+    monkeypatch.setattr(NamedScript, "released", False)
     monkeypatch.setattr(pipeline, "analyze", analyze_and_check)
     monkeypatch.setattr(whisper_transcriber, "WhisperTranscriber", lambda _m: NamedScript(SCRIPT))
     assert main(["analyze", str(wav), "--json"]) == 0

@@ -607,3 +607,14 @@ def test_vad_regions_of_pcm16_audio_equal_those_of_its_float_clip(
     regions = vad.speech_regions(spoken)
     assert regions and vad.speech_regions(audio) == regions
     assert vad.speech_regions(audio.as_clip()) == regions
+
+
+def test_release_drops_the_model_and_the_shared_cache() -> None:
+    from starcoach.adapters import whisper_decode
+
+    transcriber = WhisperTranscriber(cpu_threads=1)
+    transcriber._model = object()  # type: ignore[assignment]
+    whisper_decode._MODEL_CACHE[("some-folder", 1)] = object()  # type: ignore[assignment]
+    transcriber.release()
+    assert transcriber._model is None
+    assert whisper_decode._MODEL_CACHE == {}

@@ -156,6 +156,14 @@ class WhisperTranscriber:
         """
         self._whisper()
 
+    def release(self) -> None:
+        """Drop the loaded model and empty the shared model cache (``clear_model_cache``), so
+        that their memory is freed once no other transcriber holds them; the next use loads
+        the model again. ``analyze`` calls it before the sentence model loads."""
+        with self._lock:
+            self._model = None
+        clear_model_cache()
+
     def transcribe(self, clip: AudioClip | Pcm16Audio, offset_s: float = 0.0) -> Transcript:
         """Transcribe a clip with word timestamps.
 

@@ -154,6 +154,7 @@ def _analyze_audio(
     if transcript.words:  # measure the audio and free it before the text models load
         audio = measure_audio(clip, transcript, transcriber.speech_regions(clip))
     del clip
+    transcriber.release()  # Whisper is not needed by the text analysis
     analysis = analyze_clip(audio, transcriber, question, settings, transcript, source=str(path))
     return replace(analysis, input=InputInfo(str(path), "audio", transcriber.model_name))
 
