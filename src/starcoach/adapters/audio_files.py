@@ -6,7 +6,9 @@ frame through PyAV's resampler into one float32 buffer; plain 16-bit PCM WAV fil
 only large allocation is the result (64 KB per second of audio): a 60-minute file needs
 about 230 MB, not the several copies a whole-file decode makes (audio past the length the
 container announces waits as int16, 32 KB a second, until it is joined at the end).
-``save_wav`` writes 16-bit PCM WAV.
+``load_audio_pcm16`` reads the same way but keeps the 16-bit samples (``Pcm16Audio``, 32 KB a
+second, 115 MB an hour), whose slices are exactly ``load_audio``'s float32 samples: ``analyze``
+uses it. ``save_wav`` writes 16-bit PCM WAV.
 """
 
 from __future__ import annotations
