@@ -11,9 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from starcoach.adapters.audio_files import is_silent, load_audio, load_wav, save_wav
+from starcoach.adapters.audio_files import (
+    is_silent,
+    load_audio,
+    load_audio_pcm16,
+    load_wav,
+    save_wav,
+)
 from starcoach.core.errors import AppError, AudioInputError
-from starcoach.core.models import SAMPLE_RATE, AudioClip
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Pcm16Audio
 
 
 def _tone(seconds: float, rate: int = SAMPLE_RATE, level: float = 0.5) -> np.ndarray:
@@ -195,3 +201,63 @@ def test_decode_buffer_holds_every_block_whatever_the_announced_length(capacity:
     assert samples.dtype == np.float32
     np.testing.assert_array_equal(samples, expected)
     assert buffer.samples().size == expected.size  # asking again gives the same samples
+
+
+def _noisy_speechlike(seconds: float, rate: int) -> np.ndarray:
+    rng = np.random.default_rng(3)
+    return np.clip(_tone(seconds, rate, 0.4) + rng.normal(0, 0.05, int(seconds * rate)), -1, 1)
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels", "kind"),
+    [(SAMPLE_RATE, 1, "Pcm16Audio"), (44_100, 2, "Pcm16Audio"), (SAMPLE_RATE, 2, "AudioClip")],
+    ids=["16k-mono-fast-path", "44k-stereo-ffmpeg", "16k-stereo-downmixed"],
+)
+def test_pcm16_load_gives_the_float_load_samples(
+    rate: int, channels: int, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starcoach.adapters import audio_files
+
+    path = _write_pcm(tmp_path / "answer.wav", _noisy_speechlike(3.3, rate), rate, channels)
+    floats = load_audio(path).samples
+    monkeypatch.setattr(audio_files, "READ_BLOCK_FRAMES", 1000)  # several blocks
+    held = load_audio_pcm16(path)
+    assert type(held).__name__ == kind
+    if isinstance(held, Pcm16Audio):
+        assert held.pcm.dtype == np.int16 and held.pcm.nbytes == floats.nbytes // 2
+        np.testing.assert_array_equal(held[:], floats)  # exactly: int16 / 32768 in float32
+        np.testing.assert_array_equal(held[1234:5678], floats[1234:5678])
+        np.testing.assert_array_equal(held[::997], floats[::997])
+        assert len(held) == floats.size and held.duration_s == len(floats) / SAMPLE_RATE
+    else:
+        np.testing.assert_array_equal(held.samples, floats)
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+def test_pcm16_load_of_a_compressed_file_gives_the_float_load_samples(tmp_path: Path) -> None:
+    source = _write_pcm(tmp_path / "tone.wav", _noisy_speechlike(2.0, 22_050), 22_050, 2)
+    target = tmp_path / "tone.flac"
+    subprocess.run(["sox", str(source), str(target)], check=True, capture_output=True)
+    held = load_audio_pcm16(target)
+    assert isinstance(held, Pcm16Audio)
+    np.testing.assert_array_equal(held[:], load_audio(target).samples)
+
+
+def test_pcm16_buffer_past_the_announced_length_equals_the_float_buffer() -> None:
+    from starcoach.adapters.audio_files import _Buffer
+
+    blocks = [np.arange(k * 700, k * 700 + 700, dtype=np.int16) - 9000 for k in range(40)]
+    floats, ints = _Buffer(SAMPLE_RATE), _Buffer(SAMPLE_RATE, np.int16)  # 28 000 > capacity
+    for block in blocks:
+        floats.append(block)
+        ints.append(block)
+    pcm = ints.samples()
+    assert pcm.dtype == np.int16
+    np.testing.assert_array_equal(pcm, np.concatenate(blocks))
+    np.testing.assert_array_equal(Pcm16Audio(pcm)[:], floats.samples())
+
+
+def test_pcm16_load_refuses_what_load_audio_refuses(tmp_path: Path) -> None:
+    for kind, fragment in [("too_short_wav", "audio is empty"), ("corrupt_bytes", "cannot")]:
+        with pytest.raises(AudioInputError, match=fragment):
+            load_audio_pcm16(_make_bad(kind, tmp_path))

@@ -19,7 +19,7 @@ from starcoach.core.analysis import activity, pitch
 from starcoach.core.analysis.build import tone_part
 from starcoach.core.analysis.long_audio import measure_audio, windowed_tone_tracks
 from starcoach.core.analysis.tone import analyze_tone, tone_tracks
-from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Pcm16Audio, Transcript, Word
 from tests.fakes import ScriptTranscriber, burst_wav
 
 
@@ -130,6 +130,47 @@ def test_measures_hold_the_activity_of_the_answer_span() -> None:
     assert measured.activity.speech_regions == ((0.4, 11.0),)
 
 
+def as_pcm16(clip: AudioClip) -> Pcm16Audio:
+    """The clip rounded to 16-bit PCM (its float32 twin is ``audio[:]``)."""
+    return Pcm16Audio(np.round(np.clip(clip.samples, -1, 1) * 32767).astype(np.int16))
+
+
+def test_measuring_pcm16_audio_equals_measuring_its_float_clip_without_converting_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    audio = as_pcm16(voice_like(47.3))
+    floats = AudioClip(audio[:])
+    transcript, regions = two_words(floats), [(0.4, 20.0), (21.0, 46.0)]
+    expected = measure_audio(floats, transcript, regions)
+
+    def refuse(*_args: object, **_kwargs: object) -> np.ndarray:
+        raise AssertionError("the whole audio was converted to float32")
+
+    monkeypatch.setattr(Pcm16Audio, "__array__", refuse)
+    measured = measure_audio(audio, transcript, regions)
+    assert measured.duration_s == expected.duration_s == floats.duration_s
+    np.testing.assert_array_equal(measured.activity.audible, expected.activity.audible)
+    np.testing.assert_array_equal(measured.activity.level_db, expected.activity.level_db)
+    assert measured.activity.threshold_db == expected.activity.threshold_db
+    assert measured.tone is not None and expected.tone is not None
+    np.testing.assert_array_equal(measured.tone.levels.level_dbfs, expected.tone.levels.level_dbfs)
+    np.testing.assert_array_equal(measured.tone.pitch.f0_hz, expected.tone.pitch.f0_hz)
+    assert measured.tone.clipping_ratio == expected.tone.clipping_ratio
+    assert tone_part(analyze_tone(measured.tone)) == tone_part(analyze_tone(floats))
+
+
+def test_clipping_ratio_by_slices_equals_the_tone_module() -> None:
+    from starcoach.core.analysis import long_audio, tone
+
+    samples = np.zeros(3 * (1 << 20) + 17, dtype=np.float32)
+    samples[:: 1 << 10] = 1.0
+    samples[5 :: 1 << 11] = -0.995
+    clip = AudioClip(samples)
+    assert long_audio.clipping_ratio(clip) == tone.clipping_ratio(clip) > 0.0
+    audio = as_pcm16(clip)
+    assert long_audio.clipping_ratio(audio.as_clip()) == tone.clipping_ratio(AudioClip(audio[:]))
+
+
 SCRIPT = (
     "well the parcel went to the wrong town so I rang the depot and they sent it back the "
     "same evening and the buyer wrote to thank us"
@@ -137,12 +178,17 @@ SCRIPT = (
 
 
 class NamedScript(ScriptTranscriber):
-    """The test transcriber with the model name ``analyze`` reports."""
+    """The test transcriber with the model name ``analyze`` reports, that notes its release."""
 
     model_name = "script"
+    released = False
+
+    def release(self) -> None:
+        """Note that ``analyze`` let the model go."""
+        NamedScript.released = True
 
 
-def test_analyze_frees_the_audio_before_the_text_analysis(
+def test_analyze_frees_the_audio_and_the_model_before_the_text_analysis(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import starcoach.adapters.audio_files as audio_files
@@ -151,21 +197,23 @@ def test_analyze_frees_the_audio_before_the_text_analysis(
     from starcoach.cli import main
 
     wav = burst_wav(tmp_path / "answer.wav", n_words=len(SCRIPT.split()))
-    loaded: list[weakref.ref[AudioClip]] = []
+    loaded: list[weakref.ref[AudioClip | Pcm16Audio]] = []
     alive_during_text_analysis: list[bool] = []
-    real_load, real_analyze = audio_files.load_audio, pipeline.analyze
+    real_load, real_analyze = audio_files.load_audio_pcm16, pipeline.analyze
 
-    def load_and_watch(path: str | Path) -> AudioClip:
+    def load_and_watch(path: str | Path) -> AudioClip | Pcm16Audio:
         clip = real_load(path)
+        assert isinstance(clip, Pcm16Audio)  # a 16 kHz mono WAV is held as 16-bit
         loaded.append(weakref.ref(clip))
         return clip
 
     def analyze_and_check(*args: Any, **kwargs: Any) -> dict[str, Any]:
         gc.collect()
-        alive_during_text_analysis.append(loaded[0]() is not None)
+        alive_during_text_analysis.append(loaded[0]() is not None or not NamedScript.released)
         return real_analyze(*args, **kwargs)
 
-    monkeypatch.setattr(audio_files, "load_audio", load_and_watch)
+    monkeypatch.setattr(audio_files, "load_audio_pcm16", load_and_watch)
+    monkeypatch.setattr(NamedScript, "released", False)
     monkeypatch.setattr(pipeline, "analyze", analyze_and_check)
     monkeypatch.setattr(whisper_transcriber, "WhisperTranscriber", lambda _m: NamedScript(SCRIPT))
     assert main(["analyze", str(wav), "--json"]) == 0

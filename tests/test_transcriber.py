@@ -541,3 +541,80 @@ def test_a_long_answer_after_silence_is_neither_lost_nor_repeated(
     assert kept >= 0.85 * len(said), transcript.text
     grams = [tuple(heard[i : i + 8]) for i in range(len(heard) - 7)]
     assert len(grams) == len(set(grams)), "a stretch of the answer was written twice"
+
+
+# --- 16-bit audio, window by window --------------------------------------------------
+
+
+class RecordingModel:
+    """Writes one word in the middle of every second of each piece, and keeps each piece."""
+
+    def __init__(self) -> None:
+        self.pieces: list[np.ndarray] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        self.pieces.append(np.array(samples))
+        seconds = int(samples.size / SAMPLE_RATE)
+        return iter([_FakeSegment([_FakeWord(k + 0.3, k + 0.6) for k in range(seconds)])]), None
+
+
+def test_pcm16_audio_is_decoded_piece_by_piece_like_its_float_clip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starcoach.adapters import whisper_transcriber
+    from starcoach.core.models import Pcm16Audio
+
+    monkeypatch.setattr(whisper_transcriber, "LONG_FILE_S", 20.0)  # cut this clip into pieces
+    speech = [(0.5 + 3.0 * k, 2.7 + 3.0 * k) for k in range(25)]
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    rng = np.random.default_rng(2)
+    pcm = (rng.normal(0, 3000, 77 * SAMPLE_RATE)).clip(-32768, 32767).astype(np.int16)
+    for a, b in speech:  # louder where the (fake) VAD says speech is
+        pcm[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] *= 4
+    audio = Pcm16Audio(pcm)
+    floats = AudioClip(audio[:])
+
+    def run(clip: AudioClip | Pcm16Audio) -> tuple[object, list[np.ndarray]]:
+        transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
+        model = RecordingModel()
+        transcriber._model = model  # type: ignore[assignment]
+        return transcriber.transcribe(clip, offset_s=2.0), model.pieces
+
+    expected, float_pieces = run(floats)
+
+    def refuse(*_args: object, **_kwargs: object) -> np.ndarray:
+        raise AssertionError("the whole audio was converted to float32")
+
+    monkeypatch.setattr(Pcm16Audio, "__array__", refuse)
+    for held in (audio, audio.as_clip()):
+        transcript, pieces = run(held)
+        assert transcript == expected
+        assert len(pieces) == len(float_pieces) >= 3
+        for piece, float_piece in zip(pieces, float_pieces, strict=True):
+            assert piece.dtype == np.float32 and piece.size <= 30 * SAMPLE_RATE
+            np.testing.assert_array_equal(piece, float_piece)
+
+
+def test_vad_regions_of_pcm16_audio_equal_those_of_its_float_clip(
+    spoken: AudioClip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starcoach.adapters import vad
+    from starcoach.core.models import Pcm16Audio
+
+    monkeypatch.setattr(vad, "VAD_BLOCK_S", 1.5)  # several blocks
+    audio = Pcm16Audio(np.round(spoken.samples * 32768.0).astype(np.int16))
+    np.testing.assert_array_equal(audio[:], spoken.samples)
+    regions = vad.speech_regions(spoken)
+    assert regions and vad.speech_regions(audio) == regions
+    assert vad.speech_regions(audio.as_clip()) == regions
+
+
+def test_release_drops_the_model_and_the_shared_cache() -> None:
+    from starcoach.adapters import whisper_decode
+
+    transcriber = WhisperTranscriber(cpu_threads=1)
+    transcriber._model = object()  # type: ignore[assignment]
+    whisper_decode._MODEL_CACHE[("some-folder", 1)] = object()  # type: ignore[assignment]
+    transcriber.release()
+    assert transcriber._model is None
+    assert whisper_decode._MODEL_CACHE == {}

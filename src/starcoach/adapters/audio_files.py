@@ -6,7 +6,9 @@ frame through PyAV's resampler into one float32 buffer; plain 16-bit PCM WAV fil
 only large allocation is the result (64 KB per second of audio): a 60-minute file needs
 about 230 MB, not the several copies a whole-file decode makes (audio past the length the
 container announces waits as int16, 32 KB a second, until it is joined at the end).
-``save_wav`` writes 16-bit PCM WAV.
+``load_audio_pcm16`` reads the same way but keeps the 16-bit samples (``Pcm16Audio``, 32 KB a
+second, 115 MB an hour), whose slices are exactly ``load_audio``'s float32 samples: ``analyze``
+uses it. ``save_wav`` writes 16-bit PCM WAV.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from starcoach.core.errors import AudioInputError
-from starcoach.core.models import SAMPLE_RATE, AudioClip
+from starcoach.core.models import PCM16_SCALE, SAMPLE_RATE, AudioClip, Pcm16Audio
 
 MIN_DURATION_S = 0.1
 """Clips shorter than this are rejected as empty."""
@@ -50,6 +52,26 @@ def load_audio(path: str | Path) -> AudioClip:
     if samples is None:
         samples = _decode_with_av(file)
     return _checked_clip(samples, file)
+
+
+def load_audio_pcm16(path: str | Path) -> Pcm16Audio | AudioClip:
+    """Load an audio file as 16 kHz mono 16-bit PCM (half the memory of ``load_audio``).
+
+    Slices of the result are the float32 samples ``load_audio`` gives for the same file. A
+    16 kHz WAV file with several channels is returned as ``load_audio``'s float32 clip (its
+    downmix is not a 16-bit value).
+
+    Raises:
+        AudioInputError: as ``load_audio``.
+    """
+    file = _existing_file(path)
+    if _fast_path_downmixes(file):
+        return load_audio(file)
+    pcm = _try_wav_fast_path(file, np.int16)
+    if pcm is None:
+        pcm = _decode_with_av(file, np.int16)
+    _check_length(pcm.size, file)
+    return Pcm16Audio(pcm, SAMPLE_RATE)
 
 
 def load_wav(path: str | Path) -> AudioClip:
@@ -124,16 +146,34 @@ def _existing_file(path: str | Path) -> Path:
 
 
 def _checked_clip(samples: np.ndarray, file: Path) -> AudioClip:
-    duration_s = len(samples) / SAMPLE_RATE
+    _check_length(len(samples), file)
+    return AudioClip(np.ascontiguousarray(samples, dtype=np.float32), SAMPLE_RATE)
+
+
+def _check_length(size: int, file: Path) -> None:
+    duration_s = size / SAMPLE_RATE
     if duration_s < MIN_DURATION_S:
         raise AudioInputError(
             f"{file}: audio is empty ({duration_s:.2f} s; need at least {MIN_DURATION_S} s)"
         )
-    return AudioClip(np.ascontiguousarray(samples, dtype=np.float32), SAMPLE_RATE)
 
 
-def _try_wav_fast_path(file: Path) -> np.ndarray | None:
+def _fast_path_downmixes(file: Path) -> bool:
+    """Whether ``load_audio`` reads the file by the WAV fast path and averages its channels."""
+    if file.suffix.lower() != ".wav":
+        return False
+    try:
+        with wave.open(str(file), "rb") as wav:
+            pcm16 = wav.getsampwidth() == 2 and wav.getcomptype() == "NONE"
+            return pcm16 and wav.getframerate() == SAMPLE_RATE and wav.getnchannels() > 1
+    except (wave.Error, EOFError, OSError, ValueError, RuntimeError):
+        return False
+
+
+def _try_wav_fast_path(file: Path, dtype: type = np.float32) -> np.ndarray | None:
     """Samples of a 16 kHz 16-bit PCM WAV file, or None to fall back to FFmpeg.
+
+    ``dtype`` int16 keeps the samples as read (mono files only), float32 scales them to -1..1.
 
     The rate is checked in the header before anything is read: a 44.1 kHz file is not read
     whole (635 MB of float32 for an hour of stereo) only to be decoded again by FFmpeg.
@@ -141,17 +181,21 @@ def _try_wav_fast_path(file: Path) -> np.ndarray | None:
     if file.suffix.lower() != ".wav":
         return None
     try:
-        samples, _rate = _read_pcm16_wav(file, only_rate=SAMPLE_RATE)
+        samples, _rate = _read_pcm16_wav(file, only_rate=SAMPLE_RATE, dtype=dtype)
     except (wave.Error, EOFError, OSError, ValueError, RuntimeError):
         return None
     return samples
 
 
-def _read_pcm16_wav(file: Path, only_rate: int | None = None) -> tuple[np.ndarray, int]:
-    """Mono float32 samples and the rate of a 16-bit PCM WAV file, read block by block.
+def _read_pcm16_wav(
+    file: Path, only_rate: int | None = None, dtype: type = np.float32
+) -> tuple[np.ndarray, int]:
+    """Mono samples (float32 in -1..1, or int16 as read) and the rate of a 16-bit PCM WAV
+    file, read block by block.
 
     Raises:
-        ValueError: not 16-bit PCM, or its rate is not ``only_rate`` (when given).
+        ValueError: not 16-bit PCM, its rate is not ``only_rate`` (when given), or int16 was
+            asked of a file with several channels.
     """
     with wave.open(str(file), "rb") as wav:
         if wav.getsampwidth() != 2 or wav.getcomptype() != "NONE":
@@ -160,7 +204,9 @@ def _read_pcm16_wav(file: Path, only_rate: int | None = None) -> tuple[np.ndarra
         rate = wav.getframerate()
         if only_rate is not None and rate != only_rate:
             raise ValueError(f"{rate} Hz, not {only_rate} Hz")
-        out = np.empty(wav.getnframes(), dtype=np.float32)
+        if dtype is np.int16 and channels != 1:
+            raise ValueError("int16 samples need a mono file")
+        out: np.ndarray = np.empty(wav.getnframes(), dtype=dtype)
         filled = 0
         while filled < out.size:
             raw = wav.readframes(min(READ_BLOCK_FRAMES, out.size - filled))
@@ -172,7 +218,8 @@ def _read_pcm16_wav(file: Path, only_rate: int | None = None) -> tuple[np.ndarra
             out[filled : filled + block.size] = block
             filled += block.size
     out = out[:filled]
-    out *= 1.0 / 32768.0
+    if dtype is not np.int16:
+        out *= PCM16_SCALE
     return out, rate
 
 
@@ -185,18 +232,19 @@ def _resample_linear(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     return resampled.astype(np.float32)
 
 
-def _decode_with_av(file: Path) -> np.ndarray:
+def _decode_with_av(file: Path, dtype: type = np.float32) -> np.ndarray:
     import av
 
     try:
-        return _stream_decode(file)
+        return _stream_decode(file, dtype)
     except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] or type(exc).__name__
         raise AudioInputError(f"{file}: cannot decode audio ({reason})") from exc
 
 
-def _stream_decode(file: Path) -> np.ndarray:
-    """Decode, downmix and resample to 16 kHz mono float32, one frame at a time.
+def _stream_decode(file: Path, dtype: type = np.float32) -> np.ndarray:
+    """Decode, downmix and resample to 16 kHz mono (float32 in -1..1, or int16), one frame at
+    a time.
 
     The buffer is sized from the container's duration and grows when that was short.
     """
@@ -206,7 +254,7 @@ def _stream_decode(file: Path) -> np.ndarray:
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         seconds = float(container.duration or 0) / av.time_base
-        buffer = _Buffer(int(seconds * SAMPLE_RATE) + SAMPLE_RATE)
+        buffer = _Buffer(int(seconds * SAMPLE_RATE) + SAMPLE_RATE, dtype)
         for frame in container.decode(stream):
             for out in resampler.resample(frame):
                 buffer.append(out.to_ndarray().reshape(-1))
@@ -216,7 +264,8 @@ def _stream_decode(file: Path) -> np.ndarray:
 
 
 class _Buffer:
-    """Decoded int16 blocks gathered into one float32 array (scaled to -1..1).
+    """Decoded int16 blocks gathered into one float32 array (scaled to -1..1), or one int16
+    array when ``dtype`` is int16.
 
     The float32 array is allocated once, at the length the container announces. Blocks past
     it (a container without a duration, or a short one) are kept as int16 and joined at the
@@ -224,8 +273,9 @@ class _Buffer:
     quarter at a time needs, and the result is exactly as long as the audio.
     """
 
-    def __init__(self, capacity: int) -> None:
-        self._data = np.empty(max(capacity, SAMPLE_RATE), dtype=np.float32)
+    def __init__(self, capacity: int, dtype: type = np.float32) -> None:
+        self._scale = dtype is not np.int16
+        self._data: np.ndarray = np.empty(max(capacity, SAMPLE_RATE), dtype=dtype)
         self._size = 0
         self._extra: list[np.ndarray] = []
         self._extra_size = 0
@@ -236,7 +286,8 @@ class _Buffer:
         if room > 0 and not self._extra:
             end = self._size + room
             self._data[self._size : end] = pcm[:room]
-            self._data[self._size : end] *= 1.0 / 32768.0
+            if self._scale:
+                self._data[self._size : end] *= PCM16_SCALE
             self._size = end
         if room < pcm.size:
             self._extra.append(np.array(pcm[max(room, 0) :], dtype=np.int16))
@@ -246,13 +297,14 @@ class _Buffer:
         """The samples appended so far."""
         if not self._extra:
             return self._data[: self._size]
-        out = np.empty(self._size + self._extra_size, dtype=np.float32)
+        out = np.empty(self._size + self._extra_size, dtype=self._data.dtype)
         out[: self._size] = self._data[: self._size]
         self._data = out  # the first array is freed here
         for block in self._extra:
             end = self._size + block.size
             out[self._size : end] = block
-            out[self._size : end] *= 1.0 / 32768.0
+            if self._scale:
+                out[self._size : end] *= PCM16_SCALE
             self._size = end
         self._extra, self._extra_size = [], 0
         return out

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from starcoach.core.models import SAMPLE_RATE, AudioClip
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Pcm16Audio
 
 VAD_MIN_SILENCE_MS = 200
 """Silences shorter than this do not split speech regions."""
@@ -20,21 +20,22 @@ VAD_BLOCK_S = 60.0
 """The detector runs over blocks of this many seconds (it copies its input twice)."""
 
 
-def speech_regions(clip: AudioClip) -> list[tuple[float, float]]:
+def speech_regions(clip: AudioClip | Pcm16Audio) -> list[tuple[float, float]]:
     """Speech regions of a clip in seconds (see ``WhisperTranscriber.speech_regions``).
 
-    The VAD runs over blocks of ``VAD_BLOCK_S`` (bounded memory on long files); regions that
-    touch across a block edge are joined.
+    The VAD runs over blocks of ``VAD_BLOCK_S`` (bounded memory on long files; 16-bit audio
+    is converted to float32 one block at a time); regions that touch across a block edge
+    are joined.
     """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    samples = as_16k(clip)
+    samples = samples_16k(clip)
     options = VadOptions(
         min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=VAD_SPEECH_PAD_MS
     )
     block = int(VAD_BLOCK_S * SAMPLE_RATE)
     regions: list[tuple[float, float]] = []
-    for first in range(0, samples.size, block):
+    for first in range(0, len(samples), block):
         stamps = get_speech_timestamps(
             samples[first : first + block], options, sampling_rate=SAMPLE_RATE
         )
@@ -78,6 +79,17 @@ def plan_chunks(
         start = cut
     pieces.append((start, duration_s))
     return pieces
+
+
+def samples_16k(clip: AudioClip | Pcm16Audio) -> np.ndarray | Pcm16Audio:
+    """``as_16k`` of a clip; 16 kHz 16-bit audio as it is (its slices are float32), also as the
+    samples of a clip (``Pcm16Audio.as_clip``)."""
+    if isinstance(clip, Pcm16Audio):
+        return clip if clip.sample_rate == SAMPLE_RATE else as_16k(clip.to_clip())
+    held: np.ndarray | Pcm16Audio = clip.samples
+    if isinstance(held, Pcm16Audio):
+        return samples_16k(held)
+    return as_16k(clip)
 
 
 def as_16k(clip: AudioClip) -> np.ndarray:

@@ -12,7 +12,9 @@ speech are dropped, and every stretch of voice activity the words do not cover i
 decoded again with other settings (``REDECODE_LADDER``) until they do. One filled pause
 written over a run of them, each a separate sound, is written once per sound
 (``transcript_repair.split_merged_fillers``). Files longer than
-``LONG_FILE_S`` are decoded in pieces of at most ``LONG_PIECE_S`` so memory stays bounded.
+``LONG_FILE_S`` are decoded in pieces of at most ``LONG_PIECE_S`` so memory stays bounded;
+given 16-bit audio (``core.models.Pcm16Audio``, half the memory of float32), every piece,
+VAD block and activity block is converted to float32 only while it is used.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from starcoach.adapters.transcript_repair import (
     find_gaps,
     split_merged_fillers,
 )
-from starcoach.adapters.vad import as_16k, limit_heap_growth, plan_chunks, speech_regions
+from starcoach.adapters.vad import limit_heap_growth, plan_chunks, samples_16k, speech_regions
 from starcoach.adapters.whisper_decode import (
     DEFAULT_DECODE,
     FILLER_PROMPT,
@@ -43,7 +45,7 @@ from starcoach.adapters.whisper_decode import (
     load_whisper_model,
 )
 from starcoach.core.analysis.activity import detect_activity
-from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
+from starcoach.core.models import SAMPLE_RATE, AudioClip, Pcm16Audio, Transcript, Word
 
 __all__ = [
     "DEFAULT_DECODE",
@@ -154,11 +156,20 @@ class WhisperTranscriber:
         """
         self._whisper()
 
-    def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript:
+    def release(self) -> None:
+        """Drop the loaded model and empty the shared model cache (``clear_model_cache``), so
+        that their memory is freed once no other transcriber holds them; the next use loads
+        the model again. ``analyze`` calls it before the sentence model loads."""
+        with self._lock:
+            self._model = None
+        clear_model_cache()
+
+    def transcribe(self, clip: AudioClip | Pcm16Audio, offset_s: float = 0.0) -> Transcript:
         """Transcribe a clip with word timestamps.
 
         Args:
-            clip: Mono audio (resampled to 16 kHz when needed).
+            clip: Mono audio (resampled to 16 kHz when needed); 16-bit audio is converted to
+                float32 window by window (the same samples, half the memory).
             offset_s: Added to every word time (where the clip starts in a longer take).
 
         Returns:
@@ -168,10 +179,10 @@ class WhisperTranscriber:
         Raises:
             ModelError: the model is missing or cannot be loaded.
         """
-        samples = as_16k(clip)
-        duration_s = samples.size / SAMPLE_RATE
+        samples = samples_16k(clip)
+        duration_s = len(samples) / SAMPLE_RATE
         needs_vad = self.fill_skipped or duration_s > min(LONG_FILE_S, self.chunk_s or 1e9)
-        regions = speech_regions(AudioClip(samples)) if needs_vad else []
+        regions = speech_regions(_vad_input(samples)) if needs_vad else []
         self._last_regions = (_fingerprint(samples), regions) if needs_vad else None
         words: list[Word] = []
         for start_s, end_s in self._chunks(duration_s, regions):
@@ -180,7 +191,7 @@ class WhisperTranscriber:
         warnings: tuple[str, ...] = ()
         if self.fill_skipped:
             shifted = [(a + offset_s, b + offset_s) for a, b in regions]
-            sound = detect_activity(AudioClip(samples), regions)
+            sound = detect_activity(_clip_of(samples), regions)
 
             def audible(start: float, end: float) -> float:
                 return sound.audible_fraction(start - offset_s, end - offset_s)
@@ -197,7 +208,7 @@ class WhisperTranscriber:
 
     def _fill_gaps(
         self,
-        samples: np.ndarray,
+        samples: np.ndarray | Pcm16Audio,
         words: list[Word],
         regions: list[tuple[float, float]],
         offset_s: float,
@@ -210,7 +221,7 @@ class WhisperTranscriber:
         until its words cover its speech, and the decode with the most words replaces what
         was there when it holds clearly more (``transcript_repair.better``).
         """
-        end_s = offset_s + samples.size / SAMPLE_RATE
+        end_s = offset_s + len(samples) / SAMPLE_RATE
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
             lo = int((gap.start - offset_s) * SAMPLE_RATE)
             hi = int((gap.end - offset_s) * SAMPLE_RATE)
@@ -237,7 +248,7 @@ class WhisperTranscriber:
 
     def _check_language(
         self,
-        samples: np.ndarray,
+        samples: np.ndarray | Pcm16Audio,
         words: list[Word],
         regions: list[tuple[float, float]],
         offset_s: float,
@@ -245,7 +256,8 @@ class WhisperTranscriber:
         """Words and warnings after checking, when the words look wrong, that it is English.
 
         Speech in another language is transcribed in that language by the multilingual model
-        (so no English words or fillers are invented) and a one-line warning says so.
+        (so no English words or fillers are invented) and a one-line warning says so (16-bit
+        audio is converted to float32 whole for that).
         """
         speech_s = sum(b - a for a, b in regions)
         if not language_check.suspicious(words, speech_s):
@@ -253,28 +265,29 @@ class WhisperTranscriber:
         model = language_check.multilingual_model(self._whisper(), self._cpu_threads)
         if model is None:
             return words, (str(language_check.warning_for(None)),)
-        guess = language_check.detect(model, language_check.speech_excerpt(samples, regions))
+        whole = np.asarray(samples, dtype=np.float32)
+        guess = language_check.detect(model, language_check.speech_excerpt(whole, regions))
         warning = language_check.warning_for(guess)
         if warning is None:
             return words, ()
-        segments = language_check.transcribe_as(model, samples, guess.code)
+        segments = language_check.transcribe_as(model, whole, guess.code)
         return [w for seg in segments for w in convert_words(seg.words or [], offset_s)], (warning,)
 
-    def speech_regions(self, clip: AudioClip) -> list[tuple[float, float]]:
+    def speech_regions(self, clip: AudioClip | Pcm16Audio) -> list[tuple[float, float]]:
         """Where someone is speaking, by faster-whisper's bundled Silero VAD.
 
         Tuned for measuring pauses: silences of ``VAD_MIN_SILENCE_MS`` or more split
         regions, and regions are padded by only ``VAD_SPEECH_PAD_MS``.
 
         Args:
-            clip: Mono audio.
+            clip: Mono audio (float32 or 16-bit).
 
         Returns:
             (start_s, end_s) pairs in order, relative to the clip start (those found by the
             last ``transcribe`` when it was given the same audio).
         """
         last = self._last_regions
-        if last is not None and last[0] == _fingerprint(as_16k(clip)):
+        if last is not None and last[0] == _fingerprint(samples_16k(clip)):
             return list(last[1])
         return speech_regions(clip)
 
@@ -312,6 +325,17 @@ class WhisperTranscriber:
             return self._model
 
 
-def _fingerprint(samples: np.ndarray) -> tuple[int, int, float]:
+def _fingerprint(samples: np.ndarray | Pcm16Audio) -> tuple[int, int, float]:
     """Cheap identity of an audio buffer (address, length, a sparse sum)."""
+    if isinstance(samples, Pcm16Audio):
+        samples = samples.pcm
     return samples.ctypes.data, samples.size, float(np.sum(samples[::997], dtype=np.float64))
+
+
+def _vad_input(samples: np.ndarray | Pcm16Audio) -> AudioClip | Pcm16Audio:
+    return samples if isinstance(samples, Pcm16Audio) else AudioClip(samples)
+
+
+def _clip_of(samples: np.ndarray | Pcm16Audio) -> AudioClip:
+    """A clip of the samples; 16-bit audio as a view read by slices (no float32 copy)."""
+    return samples.as_clip() if isinstance(samples, Pcm16Audio) else AudioClip(samples)

@@ -138,13 +138,15 @@ def resolve_question(ref: str | None) -> QuestionRef | None:
 def _analyze_audio(
     path: Path, model: str | None, question: QuestionRef | None, settings: Settings
 ) -> Analysis:
-    from starcoach.adapters.audio_files import load_audio
+    from starcoach.adapters.audio_files import load_audio_pcm16
     from starcoach.adapters.whisper_transcriber import WhisperTranscriber
     from starcoach.core.analysis.long_audio import AudioMeasures, measure_audio
-    from starcoach.core.models import AudioClip
+    from starcoach.core.models import AudioClip, Pcm16Audio
     from starcoach.recording.pipeline import analyze_clip
 
-    clip = load_audio(path)
+    held = load_audio_pcm16(path)  # 16-bit: half of float32, converted window by window
+    clip = held.as_clip() if isinstance(held, Pcm16Audio) else held
+    del held
     transcriber = WhisperTranscriber(model)
     with Progress(f"Transcribing {clip.duration_s:.0f} s of audio"):
         transcript = transcriber.transcribe(clip)
@@ -152,6 +154,7 @@ def _analyze_audio(
     if transcript.words:  # measure the audio and free it before the text models load
         audio = measure_audio(clip, transcript, transcriber.speech_regions(clip))
     del clip
+    transcriber.release()  # Whisper is not needed by the text analysis
     analysis = analyze_clip(audio, transcriber, question, settings, transcript, source=str(path))
     return replace(analysis, input=InputInfo(str(path), "audio", transcriber.model_name))
 

@@ -10,7 +10,9 @@ the shortest voiced run) while memory grows with the window, not the file.
 ``measure_audio`` keeps what the analysis reads from the audio (frame activity, tone tracks,
 clipping: about 0.2 MB a minute, against 3.8 MB of float32 samples), so that
 ``starcoach analyze`` can drop the clip before the sentence model loads and the text analysis
-runs: a 60-minute file then holds its 230 MB of samples only while it is transcribed.
+runs: a 60-minute file then holds its 230 MB of samples only while it is transcribed. Given
+16-bit audio (``Pcm16Audio``, 115 MB an hour), everything here reads it window by window, so
+no float32 copy of the whole file is made.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from starcoach.core.analysis.pitch import (
     level_track,
     pitch_track,
 )
-from starcoach.core.analysis.tone import ToneSignal, tone_signal
-from starcoach.core.models import AudioClip, Transcript
+from starcoach.core.analysis.tone import CLIP_LEVEL, ToneSignal
+from starcoach.core.models import AudioClip, Pcm16Audio, Transcript
 
 WINDOW_S = 20.0
 """Frames computed per window (a 20 s window needs about 30 MB, measured with tracemalloc)."""
@@ -53,7 +55,7 @@ class AudioMeasures:
 
 
 def measure_audio(
-    clip: AudioClip,
+    clip: AudioClip | Pcm16Audio,
     transcript: Transcript,
     regions: Sequence[tuple[float, float]] | None,
     tone: bool = True,
@@ -62,7 +64,7 @@ def measure_audio(
     """Measure everything the analysis needs from a clip, so that the clip can be freed.
 
     Args:
-        clip: The recorded answer.
+        clip: The recorded answer (float32, or 16-bit read window by window).
         transcript: Its transcript (the span of its timed words sets the noise floor).
         regions: Voice-activity regions (seconds), or None.
         tone: Also compute the tone tracks (window by window).
@@ -72,11 +74,25 @@ def measure_audio(
         The activity and, with ``tone``, the tone signal; the same values the analysis of the
         clip itself computes.
     """
-    activity = detect_activity(clip, regions, word_span(transcript))
+    view = clip.as_clip() if isinstance(clip, Pcm16Audio) else clip
+    activity = detect_activity(view, regions, word_span(transcript))
     signal = None
     if tone:
-        signal = tone_signal(clip, tracks if tracks is not None else windowed_tone_tracks(clip))
+        levels, pitch = tracks if tracks is not None else windowed_tone_tracks(view)
+        signal = ToneSignal(levels, pitch, view.duration_s, clipping_ratio(view))
     return AudioMeasures(clip.duration_s, activity, signal)
+
+
+def clipping_ratio(clip: AudioClip) -> float:
+    """``tone.clipping_ratio`` (share of samples at or above ``CLIP_LEVEL``, counted in blocks)
+    reading the samples by slices only, so that 16-bit audio is never converted whole."""
+    samples = clip.samples
+    block = 1 << 20
+    clipped = sum(
+        int(np.count_nonzero(np.abs(samples[i : i + block]) >= CLIP_LEVEL))
+        for i in range(0, len(samples), block)
+    )
+    return clipped / len(samples) if len(samples) else 0.0
 
 
 def word_span(transcript: Transcript) -> tuple[float, float] | None:
@@ -92,14 +108,15 @@ def windowed_tone_tracks(
     """The level and pitch tracks of ``tone.tone_tracks``, computed window by window.
 
     Args:
-        clip: Mono audio of any length.
+        clip: Mono audio of any length (its samples are read by slices only).
         window_s: Seconds of frames per window.
 
     Returns:
         (levels, pitch) equal to ``tone.tone_tracks(clip)``.
     """
     hop = round(HOP_S * clip.sample_rate)
-    samples = np.asarray(clip.samples, dtype=np.float32)
+    raw: np.ndarray | Pcm16Audio = clip.samples  # a Pcm16Audio for ``Pcm16Audio.as_clip``
+    samples = raw if isinstance(raw, Pcm16Audio) else np.asarray(raw, dtype=np.float32)
     n_frames = int(np.ceil(len(samples) / hop))
     db = np.empty(n_frames)
     for k0, k1, a, part in _windows(samples, clip.sample_rate, n_frames, window_s):
@@ -119,7 +136,7 @@ def windowed_tone_tracks(
 
 
 def _windows(
-    samples: np.ndarray, sample_rate: int, n_frames: int, window_s: float
+    samples: np.ndarray | Pcm16Audio, sample_rate: int, n_frames: int, window_s: float
 ) -> Iterator[tuple[int, int, int, AudioClip]]:
     """(first frame, end frame, first frame of the part, part clip) per window."""
     hop = round(HOP_S * sample_rate)
