@@ -228,14 +228,13 @@ def test_interview_answers_earn_their_quality_on_the_text(clips: DemoClips) -> N
     from starcoach.core.followups import find_gaps
     from starcoach.core.questions import find_question
     from starcoach.recording.pipeline import analyze_text
-    from starcoach.scripted_mock import question_ref
 
     sets = load_question_sets(REPO_SETS)
     for key in clips.keys("interview") - {OPENING_ID, CLOSING_ID}:
         question = find_question(sets, key)
         clip = clips.get("interview", key)
         assert clip is not None
-        gaps = find_gaps(analyze_text(clip.text, question_ref(question)))
+        gaps = find_gaps(analyze_text(clip.text, question.ref()))
         if clip.quality == "strong":
             assert gaps == (), key
         elif clips.get("follow_up", key) is not None:

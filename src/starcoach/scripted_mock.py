@@ -15,7 +15,6 @@ from typing import Any
 
 from starcoach.adapters.audio_files import load_audio
 from starcoach.adapters.fixtures import DemoClips
-from starcoach.core.analysis.engine import QuestionRef
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan, judge_closing
@@ -38,18 +37,6 @@ class Step:
     """What was said (or, for ``feedback``, the first tip)."""
     analysis: Analysis | None = None
     """The analysis, for answers and feedback."""
-
-
-def question_ref(question: Question) -> QuestionRef:
-    """The analysis engine's view of a question (as the interview screen builds it)."""
-    return QuestionRef(
-        text=question.text,
-        id=question.id,
-        behavioral=question.expects_star,
-        kind=question.kind,
-        competency=question.competency,
-        set_id=question.set_id,
-    )
 
 
 def run_scripted_mock(
@@ -104,4 +91,4 @@ def _first_tip(question: Question, plan: MockPlan, analysis: Analysis) -> str:
 
 
 def _answer(path: Any, question: Question, transcriber: Transcriber) -> Analysis:
-    return analyze_clip(load_audio(path), transcriber, question_ref(question), source=str(path))
+    return analyze_clip(load_audio(path), transcriber, question.ref(), source=str(path))

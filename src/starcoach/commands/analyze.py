@@ -125,14 +125,7 @@ def resolve_question(ref: str | None) -> QuestionRef | None:
         if looks_like_id:
             raise
         return QuestionRef(text=ref.strip())
-    return QuestionRef(
-        text=q.text,
-        id=q.id,
-        behavioral=q.expects_star,
-        kind=q.kind,
-        competency=q.competency,
-        set_id=q.set_id,
-    )
+    return q.ref()
 
 
 def _analyze_audio(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starcoach.core import toml_fields as fields
+from starcoach.core.analysis.engine import QuestionRef
 from starcoach.core.errors import QuestionSetError
 
 COMPETENCIES: tuple[str, ...] = (
@@ -80,6 +81,17 @@ class Question:
     def expects_star(self) -> bool:
         """True when a good answer tells a Situation-Task-Action-Result story."""
         return self.kind == "behavioral"
+
+    def ref(self) -> QuestionRef:
+        """What the analysis engine needs to know of the question."""
+        return QuestionRef(
+            text=self.text,
+            id=self.id,
+            behavioral=self.expects_star,
+            kind=self.kind,
+            competency=self.competency,
+            set_id=self.set_id,
+        )
 
 
 @dataclass(frozen=True)

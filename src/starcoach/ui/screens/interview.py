@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from starcoach.core.analysis.engine import QuestionRef
 from starcoach.core.analysis.result import Analysis
 from starcoach.core.interviewer import Interviewer
 from starcoach.core.mock_interview import MockPlan
@@ -136,14 +135,7 @@ class InterviewScreen(AnswerScreen):
     def prompt(self) -> Prompt:
         q, o = self.question, self.options
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        ref = QuestionRef(
-            text=q.text,
-            id=q.id,
-            behavioral=q.expects_star,
-            kind=q.kind,
-            competency=q.competency,
-            set_id=q.set_id,
-        )
+        ref = q.ref()
         return Prompt(
             q.text,
             ref,
