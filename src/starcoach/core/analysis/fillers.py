@@ -20,6 +20,7 @@ from starcoach.core.analysis.text import (
     SpanContext,
     boundary_after,
     ends_sentence,
+    match_phrase,
     normalized,
     sentence_initial,
     words_from_text,
@@ -279,15 +280,7 @@ _PHRASES: dict[tuple[str, ...], Callable[[_Ctx], bool]] = {
 }
 
 
-def _match_phrase(words: Sequence[Word], norms: Sequence[str], i: int) -> tuple[str, ...] | None:
-    for phrase in sorted(_PHRASES, key=len, reverse=True):
-        n = len(phrase)
-        if tuple(norms[i : i + n]) != phrase:
-            continue
-        if any(boundary_after(words[j].text) for j in range(i, i + n - 1)):
-            continue
-        return phrase
-    return None
+_BY_LENGTH = sorted(_PHRASES, key=len, reverse=True)
 
 
 def _hit(words: Sequence[Word], text: str, kind: str, i: int, n: int) -> FillerHit:
@@ -309,7 +302,7 @@ def find_fillers(words: Sequence[Word]) -> list[FillerHit]:
     i = 0
     while i < len(words):
         pause = filled_pause(norms[i])
-        phrase = None if pause else _match_phrase(words, norms, i)
+        phrase = None if pause else match_phrase(words, norms, i, _BY_LENGTH)
         if pause:
             hits.append(_hit(words, pause, FILLED_PAUSE, i, 1))
         elif phrase and _PHRASES[phrase](_Ctx(words, norms, i, len(phrase), mask)):

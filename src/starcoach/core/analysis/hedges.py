@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from starcoach.core.analysis.fillers import FillerHit, filler_word_mask, find_fillers
 from starcoach.core.analysis.result_parts import HedgeItem, Hedges
-from starcoach.core.analysis.text import SpanContext, boundary_after, normalized
+from starcoach.core.analysis.text import SpanContext, match_phrase, normalized
 from starcoach.core.models import Word
 
 HEDGES_PER_MIN_HIGH = 2.0
@@ -114,17 +114,6 @@ _PHRASES: dict[tuple[str, ...], Callable[[_Ctx], bool]] = {
 _BY_LENGTH = sorted(_PHRASES, key=len, reverse=True)
 
 
-def _match(words: Sequence[Word], norms: Sequence[str], i: int) -> tuple[str, ...] | None:
-    for phrase in _BY_LENGTH:
-        n = len(phrase)
-        if tuple(norms[i : i + n]) != phrase:
-            continue
-        if any(boundary_after(words[j].text) for j in range(i, i + n - 1)):
-            continue
-        return phrase
-    return None
-
-
 def _display(norms: Sequence[str]) -> str:
     return " ".join(("I" + t[1:]) if t == "i" or t.startswith("i'") else t for t in norms)
 
@@ -148,7 +137,7 @@ def find_hedges(
     hits: list[HedgeHit] = []
     i = 0
     while i < len(words):
-        phrase = None if taken[i] else _match(words, norms, i)
+        phrase = None if taken[i] else match_phrase(words, norms, i, _BY_LENGTH)
         n = len(phrase) if phrase else 0
         if not phrase or any(taken[i : i + n]) or not _PHRASES[phrase](_Ctx(words, norms, i, n)):
             i += 1

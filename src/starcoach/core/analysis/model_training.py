@@ -9,7 +9,7 @@ can train on some authors and test on another without embedding twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -216,26 +216,14 @@ def train(prepared: Sequence[Prepared], hyper: Hyper | None = None) -> TextModel
     content = _fit_content(prepared, feats, probas, base, h)
     sentence_content = _fit_sentence_content(prepared, feats, h)
     names, centroids, phrases = _competency_centroids(prepared)
-    return TextModel(
-        star,
-        base.log_prior,
-        log_start,
-        log_trans,
-        log_end,
-        flags,
-        thresholds,
-        directions,
-        columns,
-        content,
-        sentence_content,
-        dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)),
-        names,
-        centroids,
-        phrases,
-        h.missing_threshold,
-        h.prior_weight,
-        h.transition_weight,
-        h.end_weight,
+    return replace(
+        base,
+        content=content,
+        content_sentence=sentence_content,
+        content_mix=dict(zip(CONTENT_FIELDS, h.content_mix, strict=True)),
+        competencies=names,
+        competency_centroids=centroids,
+        competency_phrases=phrases,
     )
 
 

@@ -78,6 +78,33 @@ def boundary_after(token: str) -> bool:
     return comma_after(token) or ends_sentence(token)
 
 
+def match_phrase(
+    words: Sequence[Word],
+    norms: Sequence[str],
+    i: int,
+    phrases: Sequence[tuple[str, ...]],
+) -> tuple[str, ...] | None:
+    """The first of ``phrases`` (longest first) that starts at word ``i`` unbroken.
+
+    Args:
+        words: The words (their punctuation marks breaks).
+        norms: The normalized words.
+        i: Where the phrase must start.
+        phrases: Candidate phrases as normalized word tuples, longest first.
+
+    Returns:
+        The matched phrase, or None when none starts there without a punctuation break inside.
+    """
+    for phrase in phrases:
+        n = len(phrase)
+        if tuple(norms[i : i + n]) != phrase:
+            continue
+        if any(boundary_after(words[j].text) for j in range(i, i + n - 1)):
+            continue
+        return phrase
+    return None
+
+
 def boundary_before(words: Sequence[Word], index: int) -> bool:
     """True when word ``index`` starts the text or follows punctuation.
 
