@@ -426,6 +426,52 @@ def test_without_repair_the_lost_window_stays_lost(monkeypatch: pytest.MonkeyPat
     assert all(w.start >= 28.0 for w in transcriber.transcribe(clip).words)
 
 
+class PromptSkipsOpening:
+    """Writes a word every 0.4 s of speech, except that with the filler prompt a piece that
+    starts before the first speech drops the opening region's words; in a piece under 15 s
+    it also spreads the words it keeps over the whole piece (what tiny did to an espeak
+    answer's first sentence: 22 words from 0.0 to 13.4 s, so they seemed to cover it)."""
+
+    def __init__(self, speech: list[tuple[float, float]]) -> None:
+        self.speech = speech
+        self.calls: list[tuple[float, float, bool]] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        t0, duration = round(float(samples[0]) * 1000.0, 2), samples.size / SAMPLE_RATE
+        prompted = kwargs.get("initial_prompt") is not None
+        self.calls.append((t0, duration, prompted))
+        skip_opening = prompted and t0 < self.speech[0][0]
+        times = [
+            float(t) - t0
+            for k, (a, b) in enumerate(self.speech)
+            if not (skip_opening and k == 0)
+            for t in np.arange(a, b - 0.3, 0.4)
+            if 0.0 <= float(t) - t0 <= duration - 0.3
+        ]
+        if skip_opening and duration < 15.0:
+            times = [i * (duration - 0.3) / len(times) for i in range(len(times))]
+        return iter([_FakeSegment([_FakeWord(t, t + 0.3) for t in times])]), None
+
+
+def test_a_redecode_that_repeats_the_skip_does_not_stop_the_repair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starcoach.adapters import whisper_transcriber
+
+    speech = [(0.2, 6.3), (6.6, 13.2), (13.5, 19.5)]
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    clip = AudioClip((np.arange(20 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    fake = PromptSkipsOpening(speech)
+    transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
+    transcriber._model = fake  # type: ignore[assignment]
+
+    words = transcriber.transcribe(clip).words
+    opening = [w for w in words if w.start < 6.3]
+    assert len(opening) == len(np.arange(0.2, 6.0, 0.4)), [w.start for w in words]
+    assert [prompted for _, _, prompted in fake.calls] == [True, True, False]
+    assert len(words) == sum(len(np.arange(a, b - 0.3, 0.4)) for a, b in speech)
+
+
 class ScriptedSegments:
     """Returns the segments it is given and records the options of each call."""
 

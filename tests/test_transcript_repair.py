@@ -179,3 +179,21 @@ def test_a_filler_is_not_split_over_regions_that_hold_other_words_or_barely_touc
     assert split_merged_fillers(grazing, regions) == grazing
     not_a_filler = [Word("well", 1.6, 2.7, 0.6)]
     assert split_merged_fillers(not_a_filler, regions) == not_a_filler
+
+
+def test_a_word_stretched_over_skipped_speech_does_not_cover_it() -> None:
+    from starcoach.adapters.transcript_repair import MAX_WORD_COVER_S, longest_wordless
+
+    # At a 30 s window's end Whisper timed "I" from 25.8 to 30.0 s over a sentence it never
+    # wrote; the words on either side are spoken at a normal rate.
+    regions = [(23.6, 34.0)]
+    stretched = Word("I", 25.8, 30.0, 0.97)
+    words = spaced(23.7, 25.7, 0.3) + [stretched] + spaced(30.0, 33.9, 0.3)
+    reach = 0.3
+    lost = (30.0 - reach) - (25.8 + MAX_WORD_COVER_S + reach)
+    assert longest_wordless(words, regions) == pytest.approx(lost)
+    gaps = find_gaps(words, regions, 40.0)
+    assert len(gaps) == 1 and gaps[0].start <= 25.8 and gaps[0].end >= 30.0
+    # a drawn-out word of a second (the longest in the fixtures) still covers its speech
+    slow = spaced(23.7, 25.7, 0.3) + [Word("and", 25.8, 26.9, 0.9)] + spaced(27.0, 33.9, 0.3)
+    assert longest_wordless(slow, regions) == 0.0 and find_gaps(slow, regions, 40.0) == []

@@ -219,7 +219,11 @@ class WhisperTranscriber:
         ``transcript_repair.find_gaps`` finds the stretches (per speech region, joined over a
         skipped window); each is decoded with the settings of ``REDECODE_LADDER`` in turn
         until its words cover its speech, and the decode with the most words replaces what
-        was there when it holds clearly more (``transcript_repair.better``).
+        was there when it holds clearly more (``transcript_repair.better``). The same settings
+        on the stretch alone count as a repair only when they give clearly more words than
+        the first decode: otherwise the decode without the prompt is tried too (with the
+        prompt, tiny skipped an answer's first sentence again and timed the words it kept
+        from the stretch's start, so they seemed to cover the lost speech).
         """
         end_s = offset_s + len(samples) / SAMPLE_RATE
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
@@ -230,8 +234,9 @@ class WhisperTranscriber:
                 for a, b in regions
                 if b > gap.start and a < gap.end
             ]
+            old = [w for w in words if gap.start <= transcript_repair.middle(w) < gap.end]
             best: list[Word] = []
-            for changes in REDECODE_LADDER:
+            for tried, changes in enumerate(REDECODE_LADDER, start=1):
                 redone = drop_invented(
                     self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
                     regions,
@@ -239,9 +244,9 @@ class WhisperTranscriber:
                 )
                 if not best or transcript_repair.better(redone, best, inside):
                     best = redone
-                if transcript_repair.covers(best, gap, regions):
+                repaired = tried >= 2 or transcript_repair.more_words(best, old)
+                if repaired and transcript_repair.covers(best, gap, regions):
                     break
-            old = [w for w in words if gap.start <= transcript_repair.middle(w) < gap.end]
             if transcript_repair.better(best, old, inside):
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
         return words
