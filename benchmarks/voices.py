@@ -103,9 +103,9 @@ def render(text: str, voice: str, rate: int, out: Path) -> Path:
     return out
 
 
-def score(answer: str, voice: str, rate: int, text: str, wav: Path, transcriber: object) -> tuple[
-    ClipScore, str
-]:
+def score(
+    answer: str, voice: str, rate: int, text: str, wav: Path, transcriber: object
+) -> tuple[ClipScore, str]:
     """Run one rendering through the pipeline and compare it with its text."""
     from starcoach.adapters.audio_files import load_audio
     from starcoach.core.analysis.fillers import filled_pause
