@@ -448,9 +448,13 @@ class PromptSkipsOpening:
             for t in np.arange(a, b - 0.3, 0.4)
             if 0.0 <= float(t) - t0 <= duration - 0.3
         ]
+        texts = [f" w{round((t0 + t) * 10)}" for t in times]  # each word its own text
         if skip_opening and duration < 15.0:
             times = [i * (duration - 0.3) / len(times) for i in range(len(times))]
-        return iter([_FakeSegment([_FakeWord(t, t + 0.3) for t in times])]), None
+        words = [_FakeWord(t, t + 0.3) for t in times]
+        for word, text in zip(words, texts, strict=True):
+            word.word = text
+        return iter([_FakeSegment(words)]), None
 
 
 def test_a_redecode_that_repeats_the_skip_does_not_stop_the_repair(
@@ -470,6 +474,69 @@ def test_a_redecode_that_repeats_the_skip_does_not_stop_the_repair(
     assert len(opening) == len(np.arange(0.2, 6.0, 0.4)), [w.start for w in words]
     assert [prompted for _, _, prompted in fake.calls] == [True, True, False]
     assert len(words) == sum(len(np.arange(a, b - 0.3, 0.4)) for a, b in speech)
+
+
+class CopiesAnEarlierSentence:
+    """Writes the words of three sentences (one a second) at their times, except that a decode
+    fed its previous text writes the first sentence again over the third (what tiny did to an
+    espeak answer, through the filler prompt and the previous text); only such a decode writes
+    "um" (without the prompt tiny drops most fillers)."""
+
+    def __init__(self, sentences: list[tuple[float, list[str]]]) -> None:
+        self.sentences = sentences
+        self.calls: list[tuple[float, float, bool]] = []
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        t0, duration = round(float(samples[0]) * 1000.0, 2), samples.size / SAMPLE_RATE
+        carried = bool(kwargs.get("condition_on_previous_text"))
+        self.calls.append((t0, duration, carried))
+        words = []
+        for k, (start, texts) in enumerate(self.sentences):
+            said = self.sentences[0][1] if carried and k == 2 else texts
+            for i, text in enumerate(said):
+                rel = start + i - t0
+                if 0.0 <= rel <= duration - 0.5 and (carried or text != "um"):
+                    word = _FakeWord(rel, rel + 0.5)
+                    word.word = f" {text}"
+                    words.append(word)
+        return iter([_FakeSegment(words)]), None
+
+
+def test_a_sentence_written_again_over_another_is_decoded_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starcoach.adapters import whisper_transcriber
+
+    first = "so all the time at the store people wanted things".split()
+    third = "our policy was thirty days unless the box was damaged".split()
+    sentences = [(0.5, first), (11.0, ["then", "she", "came", "back"]), (15.5, third)]
+    speech = [(start - 0.1, start + len(texts) - 0.4) for start, texts in sentences]
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    clip = AudioClip((np.arange(27 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    fake = CopiesAnEarlierSentence(sentences)
+    transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
+    transcriber._model = fake  # type: ignore[assignment]
+
+    words = [w.text for w in transcriber.transcribe(clip).words]
+    assert words == first + ["then", "she", "came", "back"] + third
+    assert [carried for _, _, carried in fake.calls] == [True, False]
+
+
+def test_a_sentence_the_speaker_says_twice_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from starcoach.adapters import whisper_transcriber
+
+    line = "can you um hear me at the back of the room".split()
+    sentences = [(0.5, line), (11.0, ["no"]), (12.5, line)]
+    speech = [(start - 0.1, start + len(texts) - 0.4) for start, texts in sentences]
+    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
+    clip = AudioClip((np.arange(24 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    fake = CopiesAnEarlierSentence(sentences)
+    transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
+    transcriber._model = fake  # type: ignore[assignment]
+
+    assert [w.text for w in transcriber.transcribe(clip).words] == [*line, "no", *line]
+    assert len(fake.calls) == 2  # decoded again once: the same words came back, so the first
+    # decode stays, with its "um"
 
 
 class ScriptedSegments:

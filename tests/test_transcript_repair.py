@@ -197,3 +197,19 @@ def test_a_word_stretched_over_skipped_speech_does_not_cover_it() -> None:
     # a drawn-out word of a second (the longest in the fixtures) still covers its speech
     slow = spaced(23.7, 25.7, 0.3) + [Word("and", 25.8, 26.9, 0.9)] + spaced(27.0, 33.9, 0.3)
     assert longest_wordless(slow, regions) == 0.0 and find_gaps(slow, regions, 40.0) == []
+
+
+def test_repeated_runs_marks_the_later_copy_of_eight_words_or_more() -> None:
+    from starcoach.adapters.transcript_repair import repeated_runs
+
+    def timed(text: str) -> list[Word]:
+        return [Word(w, i * 0.5, i * 0.5 + 0.4, 0.9) for i, w in enumerate(text.split())]
+
+    copy = timed(
+        "So all the time at the store people want things. Then she came back. "
+        "so all the time, at the store people want things and left"
+    )
+    assert repeated_runs(copy) == [(7.0, pytest.approx(11.9))]  # the 2nd run, punctuation aside
+    seven = timed("one two three four five six seven and then one two three four five six seven")
+    assert repeated_runs(seven) == []  # under eight words
+    assert repeated_runs(timed(" ".join(["word"] * 9))) == []  # overlapping: a loop, not a copy

@@ -7,6 +7,7 @@ Pure functions over word lists and speech regions (seconds), used by the Whisper
 - ``drop_invented``: words that lie outside speech and are zero-length or unsure;
 - ``find_gaps``: stretches of speech that hold (almost) no words, to decode again;
 - ``split_merged_fillers``: one filled pause written over a run of them, written once each;
+- ``repeated_runs``: words that copy an earlier run word for word (to decode again);
 - ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks);
 - ``convert_words``: faster-whisper words to ``core.models.Word``.
 """
@@ -64,6 +65,9 @@ MIN_WORD_S = 0.005
 """Words shorter than this are zero-length."""
 WINDOW_S = 30.0
 """Length of the coverage windows (Whisper's own window)."""
+MIN_REPEAT_WORDS = 8
+"""A run of this many words written again later, word for word, is decoded again: with the
+previous text as its prompt Whisper can write an earlier sentence in place of a new one."""
 MERGED_MIN_COVER = 0.5
 """Share of a speech region a filled pause's time span must cover to stand for the sound in it
 (``split_merged_fillers``)."""
@@ -318,6 +322,43 @@ def split_merged_fillers(words: Sequence[Word], regions: Regions) -> list[Word]:
             continue
         out.extend(Word(w.text, round(a, 3), round(b, 3), w.probability) for a, b in spanned)
     return out
+
+
+def repeated_runs(
+    words: Sequence[Word], min_words: int = MIN_REPEAT_WORDS
+) -> list[tuple[float, float]]:
+    """Time spans of words that repeat an earlier run of ``min_words`` or more word for word.
+
+    Only the later copy is returned (runs that overlap are joined); case and punctuation are
+    ignored. A speaker rarely says eight words again exactly, so the span is decoded again
+    without the previous text: a copy Whisper wrote comes out different, a real one again.
+    """
+    norm = [spelling(w) for w in words]
+    first: dict[tuple[str, ...], int] = {}
+    copied = [False] * len(words)
+    for k in range(len(words) - min_words + 1):
+        gram = tuple(norm[k : k + min_words])
+        if first.setdefault(gram, k) + min_words <= k:
+            copied[k : k + min_words] = [True] * min_words
+    spans: list[tuple[float, float]] = []
+    for k, word in enumerate(words):
+        if not copied[k]:
+            continue
+        if k and copied[k - 1] and spans:
+            spans[-1] = (spans[-1][0], word.end or 0.0)
+        else:
+            spans.append((word.start or 0.0, word.end or 0.0))
+    return spans
+
+
+def spelling(word: Word) -> str:
+    """A word lower-cased without the punctuation around it."""
+    return word.text.strip(".,!?;:\"'").lower()
+
+
+def lexical(words: Sequence[Word]) -> list[str]:
+    """The spellings of the words that are not filled pauses."""
+    return [s for s in map(spelling, words) if not filled_pause(s)]
 
 
 def coverage_windows(

@@ -198,6 +198,7 @@ class WhisperTranscriber:
 
             words = drop_invented(words, shifted, audible)
             words = self._fill_gaps(samples, words, shifted, offset_s, audible)
+            words = self._redo_repeats(samples, words, shifted, offset_s, audible)
             words = split_merged_fillers(words, shifted)
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
@@ -249,6 +250,39 @@ class WhisperTranscriber:
                     break
             if transcript_repair.better(best, old, inside):
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
+        return words
+
+    def _redo_repeats(
+        self,
+        samples: np.ndarray | Pcm16Audio,
+        words: list[Word],
+        regions: list[tuple[float, float]],
+        offset_s: float,
+        audible: Callable[[float, float], float],
+    ) -> list[Word]:
+        """Decode again, without the prompt or the previous text, every stretch whose words
+        repeat earlier words word for word (``transcript_repair.repeated_runs``).
+
+        The new words replace the copy unless they repeat its words again, filled pauses aside
+        (then the speaker said it twice, and the first decode's fillers stay), or hold under
+        half as many words. Seen on an espeak answer: Whisper wrote the
+        first sentence again over the audio of the fourth. A copy longer than
+        ``transcript_repair.MAX_SPAN_S`` is left as written.
+        """
+        end_s = offset_s + len(samples) / SAMPLE_RATE
+        fresh = replace(self.options, initial_prompt=None, condition_on_previous_text=False)
+        for start, end in transcript_repair.repeated_runs(words):
+            if end - start > transcript_repair.MAX_SPAN_S:
+                continue  # longer than one decode: left as written (a looped recording)
+            start, end = max(offset_s, start - REDECODE_PAD_S), min(end_s, end + REDECODE_PAD_S)
+            lo, hi = int((start - offset_s) * SAMPLE_RATE), int((end - offset_s) * SAMPLE_RATE)
+            redone = drop_invented(
+                self._decode_with(samples[lo:hi], start, fresh), regions, audible
+            )
+            old = [w for w in words if start <= transcript_repair.middle(w) < end]
+            same = transcript_repair.lexical(redone) == transcript_repair.lexical(old)
+            if not same and 2 * len(redone) >= len(old):
+                words = transcript_repair.replace_span(words, start, end, redone)
         return words
 
     def _check_language(
