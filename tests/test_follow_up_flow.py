@@ -174,6 +174,8 @@ async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path) -> Non
         analysis = screen.records[-1].analysis
         assert analysis.follow_up is None and "lunch break" in analysis.transcript
         assert "five star" not in analysis.transcript
+        shown = str(screen.query_one("#question").render())
+        assert f"Follow-up (skipped): {FOLLOW_UP}" in shown  # not left as if still asked
         await pilot.press("k")  # no follow-up under way now: k skips the question
         await wait_until(pilot, lambda: not isinstance(app.screen, InterviewScreen), "summary")
 

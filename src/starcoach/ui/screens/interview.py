@@ -94,6 +94,8 @@ class InterviewScreen(AnswerScreen):
         self.index = 0
         self.records: list[AnswerRecord] = []
         self.analysis: Analysis | None = None
+        self._follow_up_text = ""
+        """The follow-up last asked (shown as skipped when ``k`` skips it)."""
 
     @property
     def question(self) -> Question:
@@ -150,6 +152,7 @@ class InterviewScreen(AnswerScreen):
     def show_follow_up(self, text: str) -> None:
         """The interviewer's follow-up, under the question."""
         super().show_follow_up(text)
+        self._follow_up_text = text
         self.query_one("#question", Static).update(f"{self.question.text}\n\nFollow-up: {text}")
 
     def recording_status(self, elapsed_s: float) -> str:
@@ -232,5 +235,8 @@ class InterviewScreen(AnswerScreen):
         this question without feedback (the microphone closes at once)."""
         if self.flow.skip_follow_up():
             self._status("Follow-up skipped: feedback on your answer...")
+            self.query_one("#question", Static).update(
+                f"{self.question.text}\n\nFollow-up (skipped): {self._follow_up_text}"
+            )
             return
         self.action_next()
