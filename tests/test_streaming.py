@@ -106,6 +106,33 @@ def test_behind_worker_catches_up_with_whole_window_chunks() -> None:
         assert all(not (w.start < cut < w.end) for w in batch.words)
 
 
+class HeldTranscriber(BurstTranscriber):
+    """Holds its first decode until ``release`` is set (a slow decode under way)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decoding, self.release = threading.Event(), threading.Event()
+
+    def transcribe(self, clip: AudioClip, offset_s: float = 0.0) -> Transcript:
+        self.decoding.set()
+        assert self.release.wait(timeout=60)
+        return super().transcribe(clip, offset_s)
+
+
+def test_abort_ends_after_the_decode_under_way_without_the_backlog() -> None:
+    fake = HeldTranscriber()
+    inc = IncrementalTranscriber(fake)
+    audio = bursts(80)  # 68 s waiting: three decodes' worth
+    for i in range(0, len(audio), SAMPLE_RATE // 10):
+        inc.feed(audio[i : i + SAMPLE_RATE // 10])
+    assert fake.decoding.wait(timeout=60)
+    aborting = threading.Thread(target=inc.abort)
+    aborting.start()
+    fake.release.set()  # the decode under way ends; nothing after it starts
+    aborting.join(timeout=60)
+    assert not aborting.is_alive() and len(fake.chunks) == 1, fake.chunks
+
+
 class TimedTranscriber(BurstTranscriber):
     """Takes ``load`` seconds of a fake clock per second of audio; has a caption previewer."""
 

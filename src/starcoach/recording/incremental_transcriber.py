@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from starcoach.core.analysis.activity import FRAME_S, frame_levels
+from starcoach.core.analysis.activity import FRAME_S, frame_levels, merge_regions
 from starcoach.core.models import SAMPLE_RATE, AudioClip, Transcript, Word
 from starcoach.core.ports import Transcriber
 from starcoach.recording.stream_stats import StreamStats
@@ -107,6 +107,7 @@ class IncrementalTranscriber:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
+        self._aborted = False  # abort(): end without decoding what is left
         self._closed_at = 0.0  # monotonic time of finish()
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._loop, name="incremental-asr", daemon=True)
@@ -194,6 +195,15 @@ class IncrementalTranscriber:
                 tuple(self._warnings),
             )
 
+    def abort(self) -> None:
+        """Stop without decoding what is left (the answer is thrown away: quit, skip). The
+        worker ends after the decode under way, not mid-call (that aborts the process), so
+        quitting waits for one chunk at most, not for the backlog."""
+        with self._lock:
+            self._closing = self._aborted = True
+        self._wake.set()
+        self._worker.join()
+
     def _loop(self) -> None:
         try:
             while True:
@@ -205,9 +215,10 @@ class IncrementalTranscriber:
                 backlog = (len(clip.samples) - self._done_until) / self._rate
                 self._note(max_backlog_s=max(self._stats.max_backlog_s, backlog))
                 if closing:
-                    self._finish_tail(clip.samples)
+                    if not self._aborted:
+                        self._finish_tail(clip.samples)
                     return
-                while (cut := self._find_cut(clip.samples)) is not None:
+                while not self._aborted and (cut := self._find_cut(clip.samples)) is not None:
                     self._transcribe(clip.samples, cut)
                 if self._previewer is not None and self._preview_due(len(clip.samples)):
                     self._preview(clip.samples)
@@ -377,16 +388,3 @@ def _trailing_run(mask: np.ndarray) -> int:
     """How many True values end the array."""
     falses = np.flatnonzero(~mask)
     return int(len(mask) - 1 - falses[-1]) if falses.size else len(mask)
-
-
-def merge_regions(
-    regions: list[tuple[float, float]], gap_s: float = 0.02
-) -> list[tuple[float, float]]:
-    """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
-    merged: list[tuple[float, float]] = []
-    for a, b in sorted(regions):
-        if merged and a - merged[-1][1] <= gap_s:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged

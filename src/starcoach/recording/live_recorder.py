@@ -57,6 +57,10 @@ class LiveResult:
     """How the live transcriber kept up (backlog, previews shed)."""
 
 
+class TakeCancelled(Exception):
+    """The answer was thrown away while it was recorded (its WAV stays on disk)."""
+
+
 def record_answer(
     recorder: Recorder,
     transcriber: Transcriber,
@@ -67,6 +71,7 @@ def record_answer(
     on_words: Callable[[Transcript], None] | None = None,
     on_stopped: Callable[[str], None] | None = None,
     prepare: Callable[[Transcript, AudioClip, list[tuple[float, float]]], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> LiveResult:
     """Record until stopped (by the user, silence or the maximum length) and transcribe.
 
@@ -81,9 +86,12 @@ def record_answer(
         on_stopped: Called with the reason as soon as recording ends.
         prepare: Run in the background on the words decoded so far (with the audio and
             speech regions so far) after each chunk; default ``prepare_reading``.
+        cancel: Set (with ``stop``) when the answer is thrown away: what is left is not
+            transcribed.
 
     Raises:
         AppError: the microphone failed (what was recorded stays in ``path``).
+        TakeCancelled: ``cancel`` was set when recording ended (``path`` is kept).
     """
     reading = LiveReading(prepare or prepare_reading)
     incremental = IncrementalTranscriber(transcriber, on_update=on_words, on_commit=reading.feed)
@@ -112,6 +120,11 @@ def record_answer(
         raise
     ended = time.monotonic()
     reading.close()
+    if cancel is not None and cancel.is_set():
+        incremental.abort()
+        reading.join()
+        tone.close()
+        raise TakeCancelled(path)
     if on_stopped is not None:
         on_stopped(reason[0])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone") as pool:

@@ -93,7 +93,7 @@ class Take:
 
     def record(self, prompt: Prompt, follow_up: bool) -> tuple[Analysis, Path, str | None] | None:
         """Record and analyse one answer; None when abandoned or failed (reported)."""
-        from starcoach.recording.live_recorder import record_answer
+        from starcoach.recording.live_recorder import TakeCancelled, record_answer
 
         services = self.flow.services
         self.stop.clear()
@@ -116,7 +116,10 @@ class Take:
                 on_level=level,
                 on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
                 on_stopped=lambda why: self.post(RecordingEnded(self.id, why)),
+                cancel=self.cancel,
             )
+        except TakeCancelled:
+            return None
         except AppError as exc:
             return None if self.cancelled else self._lost(exc, prompt, monitor.elapsed_s)
         if self.cancelled:

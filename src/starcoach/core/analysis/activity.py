@@ -201,3 +201,16 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate(([False], mask, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def merge_regions(
+    regions: list[tuple[float, float]], gap_s: float = 0.02
+) -> list[tuple[float, float]]:
+    """Join regions that touch (a region cut in two at a chunk boundary becomes one)."""
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(regions):
+        if merged and a - merged[-1][1] <= gap_s:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
