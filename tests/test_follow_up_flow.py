@@ -160,7 +160,17 @@ async def test_setup_switch_turns_follow_ups_off(tmp_path) -> None:
         assert services.speaker.spoken == [screen.question.text] and len(answers.paths) == 1
 
 
-async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path) -> None:
+async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path, monkeypatch) -> None:
+    from starcoach.recording import pipeline
+
+    analysed: list[float] = []  # the length of each recording analysed
+    real = pipeline.analyze_clip
+
+    def spy(clip, transcriber, *args, **kwargs):  # type: ignore[no-untyped-def]
+        analysed.append(clip.duration_s)
+        return real(clip, transcriber, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyze_clip", spy)
     services, answers = make_services(tmp_path, hold_follow_up=True)
     app = InterviewApp(services)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -176,6 +186,8 @@ async def test_skip_during_the_follow_up_keeps_the_first_answer(tmp_path) -> Non
         assert "five star" not in analysis.transcript
         shown = str(screen.query_one("#question").render())
         assert f"Follow-up (skipped): {FOLLOW_UP}" in shown  # not left as if still asked
+        assert len(analysed) == 1  # the skipped follow-up's recording is not judged
+        assert len(answers.paths) == 2 and answers.paths[1].exists()  # but it is kept
         await pilot.press("k")  # no follow-up under way now: k skips the question
         await wait_until(pilot, lambda: not isinstance(app.screen, InterviewScreen), "summary")
 

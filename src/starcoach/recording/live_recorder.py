@@ -71,7 +71,7 @@ def record_answer(
     on_words: Callable[[Transcript], None] | None = None,
     on_stopped: Callable[[str], None] | None = None,
     prepare: Callable[[Transcript, AudioClip, list[tuple[float, float]]], None] | None = None,
-    cancel: threading.Event | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> LiveResult:
     """Record until stopped (by the user, silence or the maximum length) and transcribe.
 
@@ -86,12 +86,12 @@ def record_answer(
         on_stopped: Called with the reason as soon as recording ends.
         prepare: Run in the background on the words decoded so far (with the audio and
             speech regions so far) after each chunk; default ``prepare_reading``.
-        cancel: Set (with ``stop``) when the answer is thrown away: what is left is not
-            transcribed.
+        cancel: True once the answer is thrown away (asked when recording ends, which
+            ``stop`` does): what is left is then not transcribed.
 
     Raises:
         AppError: the microphone failed (what was recorded stays in ``path``).
-        TakeCancelled: ``cancel`` was set when recording ended (``path`` is kept).
+        TakeCancelled: ``cancel`` said so when recording ended (``path`` is kept).
     """
     reading = LiveReading(prepare or prepare_reading)
     incremental = IncrementalTranscriber(transcriber, on_update=on_words, on_commit=reading.feed)
@@ -120,7 +120,7 @@ def record_answer(
         raise
     ended = time.monotonic()
     reading.close()
-    if cancel is not None and cancel.is_set():
+    if cancel is not None and cancel():
         incremental.abort()
         reading.join()
         tone.close()

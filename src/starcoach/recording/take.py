@@ -116,9 +116,9 @@ class Take:
                 on_level=level,
                 on_words=lambda t: self.post(WordsHeard(self.id, t.words)),
                 on_stopped=lambda why: self.post(RecordingEnded(self.id, why)),
-                cancel=self.cancel,
+                cancel=lambda: self.cancelled or (follow_up and self.skip.is_set()),
             )
-        except TakeCancelled:
+        except TakeCancelled:  # abandoned, or the follow-up skipped: not judged
             return None
         except AppError as exc:
             return None if self.cancelled else self._lost(exc, prompt, monitor.elapsed_s)
