@@ -395,19 +395,26 @@ class _FakeSegment:
         self.compression_ratio, self.avg_logprob, self.no_speech_prob = compression_ratio, -0.3, 0.1
 
 
-class PromptSkipsFirstWindow:
-    """Writes a word every 0.4 s of speech, except that with the filler prompt a piece longer
-    than 20 s gets words only from 28 s on (what tiny did to a 32 s espeak answer). Sample
-    values encode time (a ramp), so it knows where each piece starts."""
+class RampModel:
+    """A fake model over ramp audio (sample values encode time, so it knows where each piece
+    starts) with speech at ``speech``; records (start, seconds, prompted) of every call."""
 
     def __init__(self, speech: list[tuple[float, float]]) -> None:
         self.speech = speech
         self.calls: list[tuple[float, float, bool]] = []
 
-    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+    def called(self, samples: np.ndarray, kwargs: dict[str, object]) -> tuple[float, float, bool]:
         t0, duration = piece_of(samples)
-        prompted = kwargs.get("initial_prompt") is not None
-        self.calls.append((t0, duration, prompted))
+        self.calls.append((t0, duration, kwargs.get("initial_prompt") is not None))
+        return self.calls[-1]
+
+
+class PromptSkipsFirstWindow(RampModel):
+    """Writes a word every 0.4 s of speech, except that with the filler prompt a piece longer
+    than 20 s gets words only from 28 s on (what tiny did to a 32 s espeak answer)."""
+
+    def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
+        t0, duration, prompted = self.called(samples, kwargs)
         words = []
         for a, b in self.speech:
             for t in np.arange(a, b - 0.3, 0.4):
@@ -454,20 +461,14 @@ def test_without_repair_the_lost_window_stays_lost(monkeypatch: pytest.MonkeyPat
     assert all(w.start >= 28.0 for w in transcriber.transcribe(clip).words)
 
 
-class PromptSkipsOpening:
+class PromptSkipsOpening(RampModel):
     """Writes a word every 0.4 s of speech, except that with the filler prompt a piece that
     starts before the first speech drops the opening region's words; in a piece under 15 s
     it also spreads the words it keeps over the whole piece (what tiny did to an espeak
     answer's first sentence: 22 words from 0.0 to 13.4 s, so they seemed to cover it)."""
 
-    def __init__(self, speech: list[tuple[float, float]]) -> None:
-        self.speech = speech
-        self.calls: list[tuple[float, float, bool]] = []
-
     def transcribe(self, samples: np.ndarray, **kwargs: object) -> tuple[object, None]:
-        t0, duration = piece_of(samples)
-        prompted = kwargs.get("initial_prompt") is not None
-        self.calls.append((t0, duration, prompted))
+        t0, duration, prompted = self.called(samples, kwargs)
         skip_opening = prompted and t0 < self.speech[0][0]
         times = [
             float(t) - t0
@@ -530,39 +531,37 @@ class CopiesAnEarlierSentence:
         return iter([_FakeSegment(words)]), None
 
 
-def test_a_sentence_written_again_over_another_is_decoded_again(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def transcribe_sentences(
+    monkeypatch: pytest.MonkeyPatch, sentences: list[tuple[float, list[str]]], seconds: int
+) -> tuple[list[str], CopiesAnEarlierSentence]:
+    """The words ``CopiesAnEarlierSentence`` gives through the transcriber, and the fake."""
     from starcoach.adapters import whisper_transcriber
 
-    first = "so all the time at the store people wanted things".split()
-    third = "our policy was thirty days unless the box was damaged".split()
-    sentences = [(0.5, first), (11.0, ["then", "she", "came", "back"]), (15.5, third)]
     speech = [(start - 0.1, start + len(texts) - 0.4) for start, texts in sentences]
     monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
-    clip = AudioClip((np.arange(27 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
+    ramp = np.arange(seconds * SAMPLE_RATE) / SAMPLE_RATE / 1000.0
     fake = CopiesAnEarlierSentence(sentences)
     transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
     transcriber._model = fake  # type: ignore[assignment]
+    transcript = transcriber.transcribe(AudioClip(ramp.astype(np.float32)))
+    return [w.text for w in transcript.words], fake
 
-    words = [w.text for w in transcriber.transcribe(clip).words]
+
+def test_a_sentence_written_again_over_another_is_decoded_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = "so all the time at the store people wanted things".split()
+    third = "our policy was thirty days unless the box was damaged".split()
+    sentences = [(0.5, first), (11.0, ["then", "she", "came", "back"]), (15.5, third)]
+    words, fake = transcribe_sentences(monkeypatch, sentences, 27)
     assert words == first + ["then", "she", "came", "back"] + third
     assert [carried for _, _, carried in fake.calls] == [True, False]
 
 
 def test_a_sentence_the_speaker_says_twice_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    from starcoach.adapters import whisper_transcriber
-
     line = "can you um hear me at the back of the room".split()
-    sentences = [(0.5, line), (11.0, ["no"]), (12.5, line)]
-    speech = [(start - 0.1, start + len(texts) - 0.4) for start, texts in sentences]
-    monkeypatch.setattr(whisper_transcriber, "speech_regions", lambda clip: speech)
-    clip = AudioClip((np.arange(24 * SAMPLE_RATE) / SAMPLE_RATE / 1000.0).astype(np.float32))
-    fake = CopiesAnEarlierSentence(sentences)
-    transcriber = WhisperTranscriber(cpu_threads=1, check_language=False)
-    transcriber._model = fake  # type: ignore[assignment]
-
-    assert [w.text for w in transcriber.transcribe(clip).words] == [*line, "no", *line]
+    words, fake = transcribe_sentences(monkeypatch, [(0.5, line), (11.0, ["no"]), (12.5, line)], 24)
+    assert words == [*line, "no", *line]
     assert len(fake.calls) == 2  # decoded again once: the same words came back, so the first
     # decode stays, with its "um"
 

@@ -228,8 +228,6 @@ class WhisperTranscriber:
         """
         end_s = offset_s + len(samples) / SAMPLE_RATE
         for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
-            lo = int((gap.start - offset_s) * SAMPLE_RATE)
-            hi = int((gap.end - offset_s) * SAMPLE_RATE)
             inside = [
                 (max(a, gap.start), min(b, gap.end))
                 for a, b in regions
@@ -238,11 +236,9 @@ class WhisperTranscriber:
             old = [w for w in words if gap.start <= transcript_repair.middle(w) < gap.end]
             best: list[Word] = []
             for tried, changes in enumerate(REDECODE_LADDER, start=1):
-                redone = drop_invented(
-                    self._decode_with(samples[lo:hi], gap.start, replace(self.options, **changes)),
-                    regions,
-                    audible,
-                )
+                options = replace(self.options, **changes)
+                redone = self._redecode(samples, (gap.start, gap.end), offset_s, options)
+                redone = drop_invented(redone, regions, audible)
                 if not best or transcript_repair.better(redone, best, inside):
                     best = redone
                 repaired = tried >= 2 or transcript_repair.more_words(best, old)
@@ -275,15 +271,24 @@ class WhisperTranscriber:
             if end - start > transcript_repair.MAX_SPAN_S:
                 continue  # longer than one decode: left as written (a looped recording)
             start, end = max(offset_s, start - REDECODE_PAD_S), min(end_s, end + REDECODE_PAD_S)
-            lo, hi = int((start - offset_s) * SAMPLE_RATE), int((end - offset_s) * SAMPLE_RATE)
-            redone = drop_invented(
-                self._decode_with(samples[lo:hi], start, fresh), regions, audible
-            )
+            redone = self._redecode(samples, (start, end), offset_s, fresh)
+            redone = drop_invented(redone, regions, audible)
             old = [w for w in words if start <= transcript_repair.middle(w) < end]
             same = transcript_repair.lexical(redone) == transcript_repair.lexical(old)
             if not same and 2 * len(redone) >= len(old):
                 words = transcript_repair.replace_span(words, start, end, redone)
         return words
+
+    def _redecode(
+        self,
+        samples: np.ndarray | Pcm16Audio,
+        span: tuple[float, float],
+        offset_s: float,
+        options: DecodeOptions,
+    ) -> list[Word]:
+        """The words of ``span`` (seconds, ``offset_s`` at the first sample) decoded again."""
+        lo, hi = (int((t - offset_s) * SAMPLE_RATE) for t in span)
+        return self._decode_with(samples[lo:hi], span[0], options)
 
     def _check_language(
         self,
