@@ -200,7 +200,7 @@ def test_a_word_stretched_over_skipped_speech_does_not_cover_it() -> None:
 
 
 def test_repeated_runs_marks_the_later_copy_of_eight_words_or_more() -> None:
-    from starcoach.adapters.transcript_repair import repeated_runs
+    from starcoach.adapters.repeated_words import repeated_runs
 
     def timed(text: str) -> list[Word]:
         return [Word(w, i * 0.5, i * 0.5 + 0.4, 0.9) for i, w in enumerate(text.split())]
@@ -213,3 +213,15 @@ def test_repeated_runs_marks_the_later_copy_of_eight_words_or_more() -> None:
     seven = timed("one two three four five six seven and then one two three four five six seven")
     assert repeated_runs(seven) == []  # under eight words
     assert repeated_runs(timed(" ".join(["word"] * 9))) == []  # overlapping: a loop, not a copy
+
+
+def test_wordless_speech_at_the_end_of_the_last_region_is_a_gap() -> None:
+    # The decoder stopped 1.2 s before the end of the answer's last region (a fixture's last
+    # words "count change out loud"); the same stretch inside the answer is left alone.
+    regions = [(0.5, 6.0), (7.0, 12.0)]
+    words = spaced(0.5, 6.0, 0.4) + spaced(7.0, 10.5, 0.4)
+    gaps = find_gaps(words, regions, 13.0)
+    assert len(gaps) == 1 and gaps[0].start == pytest.approx(6.8) and gaps[0].end == 12.2
+    early = spaced(0.5, 4.5, 0.4) + spaced(7.0, 12.0, 0.4)  # 1.2 s at the end of region 1
+    assert find_gaps(early, regions, 13.0) == []
+    assert find_gaps(spaced(0.5, 6.0, 0.4) + spaced(7.0, 11.2, 0.4), regions, 13.0) == []

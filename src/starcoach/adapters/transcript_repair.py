@@ -7,7 +7,6 @@ Pure functions over word lists and speech regions (seconds), used by the Whisper
 - ``drop_invented``: words that lie outside speech and are zero-length or unsure;
 - ``find_gaps``: stretches of speech that hold (almost) no words, to decode again;
 - ``split_merged_fillers``: one filled pause written over a run of them, written once each;
-- ``repeated_runs``: words that copy an earlier run word for word (to decode again);
 - ``coverage_windows``: speech time against words per 30 s window (for tests and benchmarks);
 - ``convert_words``: faster-whisper words to ``core.models.Word``.
 """
@@ -49,6 +48,10 @@ MAX_WORD_COVER_S = 1.5
 most (1.0 s in the fixtures' espeak timings); Whisper stretches the last word before speech
 it skipped over that speech ("I" timed 25.8-30.0 s over a sentence it never wrote, at the end
 of a 30 s window), which would otherwise hide the loss."""
+MIN_TAIL_WORDLESS_S = 1.0
+"""Speech this long without words at the end of the last region is skipped speech too: the
+decoder stops early there (a fixture's last words "count change out loud", 1.2 s, were not
+written; decoded again, the region gave them)."""
 JOIN_GAP_S = 1.5
 """Starved speech regions closer than this are decoded again together."""
 MAX_SPAN_S = 28.0
@@ -65,9 +68,6 @@ MIN_WORD_S = 0.005
 """Words shorter than this are zero-length."""
 WINDOW_S = 30.0
 """Length of the coverage windows (Whisper's own window)."""
-MIN_REPEAT_WORDS = 8
-"""A run of this many words written again later, word for word, is decoded again: with the
-previous text as its prompt Whisper can write an earlier sentence in place of a new one."""
 MERGED_MIN_COVER = 0.5
 """Share of a speech region a filled pause's time span must cover to stand for the sound in it
 (``split_merged_fillers``)."""
@@ -179,7 +179,8 @@ def find_gaps(
     """Stretches of speech that hold too few words.
 
     A region is starved when it holds fewer than ``STARVED_WORDS_PER_S`` words a second, or
-    ``MIN_WORDLESS_S`` of its speech has no word near it. Starved
+    ``MIN_WORDLESS_S`` of its speech has no word near it (``MIN_TAIL_WORDLESS_S`` at the end
+    of the last region). Starved
     regions closer than ``JOIN_GAP_S`` are joined (a window Whisper skipped is many short
     regions), the next region is added (Whisper may have put the skipped words there), and
     every stretch is cut to ``MAX_SPAN_S``. Stretches with under ``MIN_GAP_SPEECH_S`` of
@@ -199,6 +200,7 @@ def find_gaps(
         for i, (a, b) in enumerate(regions)
         if words_in(words, a, b) < STARVED_WORDS_PER_S * (b - a)
         or longest_wordless(words, [(a, b)]) >= MIN_WORDLESS_S
+        or (i == len(regions) - 1 and _wordless_tail(words, (a, b)) >= MIN_TAIL_WORDLESS_S)
     ]
     groups: list[list[int]] = []
     for i in starved:
@@ -224,6 +226,14 @@ def find_gaps(
         if speech >= MIN_GAP_SPEECH_S and end > start:
             gaps.append(Gap(start, end, speech))
     return gaps
+
+
+def _wordless_tail(words: Sequence[Word], region: tuple[float, float]) -> float:
+    """Seconds of speech at the end of ``region`` with no word near them."""
+    stretches = wordless(words, [region])
+    return (
+        stretches[-1][1] - stretches[-1][0] if stretches and stretches[-1][1] == region[1] else 0.0
+    )
 
 
 def wordless(words: Sequence[Word], regions: Regions) -> list[tuple[float, float]]:
@@ -322,43 +332,6 @@ def split_merged_fillers(words: Sequence[Word], regions: Regions) -> list[Word]:
             continue
         out.extend(Word(w.text, round(a, 3), round(b, 3), w.probability) for a, b in spanned)
     return out
-
-
-def repeated_runs(
-    words: Sequence[Word], min_words: int = MIN_REPEAT_WORDS
-) -> list[tuple[float, float]]:
-    """Time spans of words that repeat an earlier run of ``min_words`` or more word for word.
-
-    Only the later copy is returned (runs that overlap are joined); case and punctuation are
-    ignored. A speaker rarely says eight words again exactly, so the span is decoded again
-    without the previous text: a copy Whisper wrote comes out different, a real one again.
-    """
-    norm = [spelling(w) for w in words]
-    first: dict[tuple[str, ...], int] = {}
-    copied = [False] * len(words)
-    for k in range(len(words) - min_words + 1):
-        gram = tuple(norm[k : k + min_words])
-        if first.setdefault(gram, k) + min_words <= k:
-            copied[k : k + min_words] = [True] * min_words
-    spans: list[tuple[float, float]] = []
-    for k, word in enumerate(words):
-        if not copied[k]:
-            continue
-        if k and copied[k - 1] and spans:
-            spans[-1] = (spans[-1][0], word.end or 0.0)
-        else:
-            spans.append((word.start or 0.0, word.end or 0.0))
-    return spans
-
-
-def spelling(word: Word) -> str:
-    """A word lower-cased without the punctuation around it."""
-    return word.text.strip(".,!?;:\"'").lower()
-
-
-def lexical(words: Sequence[Word]) -> list[str]:
-    """The spellings of the words that are not filled pauses."""
-    return [s for s in map(spelling, words) if not filled_pause(s)]
 
 
 def coverage_windows(

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from starcoach.adapters import language_check, transcript_repair
+from starcoach.adapters import language_check, repeated_words, transcript_repair
 from starcoach.adapters.transcript_repair import (
     convert_words,
     drop_invented,
@@ -257,7 +257,7 @@ class WhisperTranscriber:
         audible: Callable[[float, float], float],
     ) -> list[Word]:
         """Decode again, without the prompt or the previous text, every stretch whose words
-        repeat earlier words word for word (``transcript_repair.repeated_runs``).
+        repeat earlier words word for word (``repeated_words.repeated_runs``).
 
         The new words replace the copy unless they repeat its words again, filled pauses aside
         (then the speaker said it twice, and the first decode's fillers stay), or hold under
@@ -267,14 +267,14 @@ class WhisperTranscriber:
         """
         end_s = offset_s + len(samples) / SAMPLE_RATE
         fresh = replace(self.options, initial_prompt=None, condition_on_previous_text=False)
-        for start, end in transcript_repair.repeated_runs(words):
+        for start, end in repeated_words.repeated_runs(words):
             if end - start > transcript_repair.MAX_SPAN_S:
                 continue  # longer than one decode: left as written (a looped recording)
             start, end = max(offset_s, start - REDECODE_PAD_S), min(end_s, end + REDECODE_PAD_S)
             redone = self._redecode(samples, (start, end), offset_s, fresh)
             redone = drop_invented(redone, regions, audible)
             old = [w for w in words if start <= transcript_repair.middle(w) < end]
-            same = transcript_repair.lexical(redone) == transcript_repair.lexical(old)
+            same = repeated_words.lexical(redone) == repeated_words.lexical(old)
             if not same and 2 * len(redone) >= len(old):
                 words = transcript_repair.replace_span(words, start, end, redone)
         return words
