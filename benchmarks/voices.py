@@ -16,9 +16,11 @@ en-gb-x-rp at 110-200 wpm), runs each through the real pipeline
 
 Then the minimum cover, mean and minimum recall, mean and largest pace error, and filled-pause
 precision and recall (matched by count per clip). ``--set`` picks the answers and voices:
-``check`` (default) was rendered and measured once, after the transcription changes these
-renderings led to; ``found`` and ``first`` are the two sets that were looked at while finding
-them (two of ``found``'s clips lost a sentence each), so they are not held out.
+``check`` (default) is measured, and no setting was chosen on it (one of its clips, in a
+rendering with sox's random dither, showed the sentence Whisper wrote twice); ``found``
+and ``first`` are the two sets that were looked at while finding the repairs they led to (two
+of ``found``'s clips lost a sentence each; ``first`` lost its opening "Um,"), so they are not
+held out.
 
     .venv/bin/python benchmarks/voices.py [--set check|found|first] [-v]
 
