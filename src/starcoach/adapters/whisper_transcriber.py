@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -197,8 +197,9 @@ class WhisperTranscriber:
                 return sound.audible_fraction(start - offset_s, end - offset_s)
 
             words = drop_invented(words, shifted, audible)
-            words = self._fill_gaps(samples, words, shifted, offset_s, audible)
-            words = self._redo_repeats(samples, words, shifted, offset_s, audible)
+            repairing = _Repairing(samples, offset_s, shifted, audible)
+            words = self._fill_gaps(repairing, words)
+            words = self._redo_repeats(repairing, words)
             words = split_merged_fillers(words, shifted)
             if self.check_language:
                 words, warnings = self._check_language(samples, words, regions, offset_s)
@@ -207,14 +208,7 @@ class WhisperTranscriber:
             words=tuple(words), duration_s=clip.duration_s, text=text, warnings=warnings
         )
 
-    def _fill_gaps(
-        self,
-        samples: np.ndarray | Pcm16Audio,
-        words: list[Word],
-        regions: list[tuple[float, float]],
-        offset_s: float,
-        audible: Callable[[float, float], float],
-    ) -> list[Word]:
+    def _fill_gaps(self, audio: _Repairing, words: list[Word]) -> list[Word]:
         """Decode again every stretch of speech the words do not cover.
 
         ``transcript_repair.find_gaps`` finds the stretches (per speech region, joined over a
@@ -226,8 +220,8 @@ class WhisperTranscriber:
         prompt, tiny skipped an answer's first sentence again and timed the words it kept
         from the stretch's start, so they seemed to cover the lost speech).
         """
-        end_s = offset_s + len(samples) / SAMPLE_RATE
-        for gap in find_gaps(words, regions, end_s, REDECODE_PAD_S):
+        regions = audio.regions
+        for gap in find_gaps(words, regions, audio.end_s, REDECODE_PAD_S):
             inside = [
                 (max(a, gap.start), min(b, gap.end))
                 for a, b in regions
@@ -237,8 +231,7 @@ class WhisperTranscriber:
             best: list[Word] = []
             for tried, changes in enumerate(REDECODE_LADDER, start=1):
                 options = replace(self.options, **changes)
-                redone = self._redecode(samples, (gap.start, gap.end), offset_s, options)
-                redone = drop_invented(redone, regions, audible)
+                redone = self._redecode(audio, (gap.start, gap.end), options)
                 if not best or transcript_repair.better(redone, best, inside):
                     best = redone
                 repaired = tried >= 2 or transcript_repair.more_words(best, old)
@@ -248,14 +241,7 @@ class WhisperTranscriber:
                 words = transcript_repair.replace_span(words, gap.start, gap.end, best)
         return words
 
-    def _redo_repeats(
-        self,
-        samples: np.ndarray | Pcm16Audio,
-        words: list[Word],
-        regions: list[tuple[float, float]],
-        offset_s: float,
-        audible: Callable[[float, float], float],
-    ) -> list[Word]:
+    def _redo_repeats(self, audio: _Repairing, words: list[Word]) -> list[Word]:
         """Decode again, without the prompt or the previous text, every stretch whose words
         repeat earlier words word for word (``repeated_words.repeated_runs``).
 
@@ -265,14 +251,13 @@ class WhisperTranscriber:
         first sentence again over the audio of the fourth. A copy longer than
         ``transcript_repair.MAX_SPAN_S`` is left as written.
         """
-        end_s = offset_s + len(samples) / SAMPLE_RATE
         fresh = replace(self.options, initial_prompt=None, condition_on_previous_text=False)
         for start, end in repeated_words.repeated_runs(words):
             if end - start > transcript_repair.MAX_SPAN_S:
                 continue  # longer than one decode: left as written (a looped recording)
-            start, end = max(offset_s, start - REDECODE_PAD_S), min(end_s, end + REDECODE_PAD_S)
-            redone = self._redecode(samples, (start, end), offset_s, fresh)
-            redone = drop_invented(redone, regions, audible)
+            start = max(audio.offset_s, start - REDECODE_PAD_S)
+            end = min(audio.end_s, end + REDECODE_PAD_S)
+            redone = self._redecode(audio, (start, end), fresh)
             old = [w for w in words if start <= transcript_repair.middle(w) < end]
             same = repeated_words.lexical(redone) == repeated_words.lexical(old)
             if not same and 2 * len(redone) >= len(old):
@@ -280,15 +265,13 @@ class WhisperTranscriber:
         return words
 
     def _redecode(
-        self,
-        samples: np.ndarray | Pcm16Audio,
-        span: tuple[float, float],
-        offset_s: float,
-        options: DecodeOptions,
+        self, audio: _Repairing, span: tuple[float, float], options: DecodeOptions
     ) -> list[Word]:
-        """The words of ``span`` (seconds, ``offset_s`` at the first sample) decoded again."""
-        lo, hi = (int((t - offset_s) * SAMPLE_RATE) for t in span)
-        return self._decode_with(samples[lo:hi], span[0], options)
+        """The words of ``span`` (seconds) decoded again, without those invented outside
+        speech (``transcript_repair.drop_invented``)."""
+        lo, hi = (int((t - audio.offset_s) * SAMPLE_RATE) for t in span)
+        words = self._decode_with(audio.samples[lo:hi], span[0], options)
+        return drop_invented(words, audio.regions, audio.audible)
 
     def _check_language(
         self,
@@ -367,6 +350,24 @@ class WhisperTranscriber:
             if self._model is None:
                 self._model = load_whisper_model(self._resolve(), self._cpu_threads)
             return self._model
+
+
+@dataclass(frozen=True)
+class _Repairing:
+    """The audio whose words are being repaired, and what the repairs measure it by."""
+
+    samples: np.ndarray | Pcm16Audio
+    offset_s: float
+    """Time of the first sample (seconds)."""
+    regions: list[tuple[float, float]]
+    """Speech regions, in the same seconds as the words."""
+    audible: Callable[[float, float], float]
+    """Share of audible frames between two times."""
+
+    @property
+    def end_s(self) -> float:
+        """Time of the end of the audio."""
+        return self.offset_s + len(self.samples) / SAMPLE_RATE
 
 
 def _fingerprint(samples: np.ndarray | Pcm16Audio) -> tuple[int, int, float]:
