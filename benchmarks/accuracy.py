@@ -31,6 +31,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from text_accuracy import filler_scores, load_answers  # noqa: E402
+from transcriber import edit_distance  # noqa: E402
 
 from starcoach.adapters.audio_files import load_audio  # noqa: E402
 from starcoach.adapters.whisper_transcriber import WhisperTranscriber  # noqa: E402
@@ -240,7 +241,7 @@ def real_speech_numbers(transcriber: WhisperTranscriber) -> None:
         if clip["category"] == "read":
             ref = re.findall(r"[a-z']+", clip["transcript"].lower())
             hyp = re.findall(r"[a-z']+", " ".join(w.text for w in transcript.words).lower())
-            wer_num += _edit_distance(ref, hyp)
+            wer_num += edit_distance(ref, hyp)
             wer_den += len(ref)
     print(f"real speech ({len(clips)} clips, model {transcriber.model_name})")
     print(f"  filled pauses kept: {kept}/{said} (recall {kept / max(1, said):.3f}), "
@@ -248,15 +249,6 @@ def real_speech_numbers(transcriber: WhisperTranscriber) -> None:
     print(f"  of which the 3 spontaneous monologues: {spont_kept}/{spont_said}")
     print(f"  word error rate on read speech: {wer_num / max(1, wer_den):.3f}")
     print(f"  speed: {audio_s / max(seconds, 1e-9):.1f}x real time")
-
-
-def _edit_distance(a: list[str], b: list[str]) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
 
 
 def main() -> None:

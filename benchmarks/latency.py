@@ -146,12 +146,9 @@ def normalise(text: str) -> list[str]:
 
 def wer(reference: list[str], hypothesis: list[str]) -> float:
     """Word error rate: word-level edit distance over the reference length."""
-    row = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        prev, row[0] = row[0], i
-        for j, hyp in enumerate(hypothesis, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ref != hyp))
-    return row[-1] / max(len(reference), 1)
+    from transcriber import edit_distance  # benchmarks/transcriber.py (this folder)
+
+    return edit_distance(reference, hypothesis) / max(len(reference), 1)
 
 
 def load_average() -> str:

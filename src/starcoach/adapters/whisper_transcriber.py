@@ -9,7 +9,8 @@ Nothing said is lost silently: decoding is deterministic (temperature 0 only, so
 audio always gives the same words), segments that faster-whisper would have re-sampled
 (repetition loops, unlikely text) are dropped (``whisper_decode``), words invented outside
 speech are dropped, and every stretch of voice activity the words do not cover is
-decoded again with other settings (``REDECODE_LADDER``) until they do. One filled pause
+decoded again with other settings (``REDECODE_LADDER``) until they do; words that copy an
+earlier run are decoded again without the previous text (``repeated_words``). One filled pause
 written over a run of them, each a separate sound, is written once per sound
 (``transcript_repair.split_merged_fillers``). Files longer than
 ``LONG_FILE_S`` are decoded in pieces of at most ``LONG_PIECE_S`` so memory stays bounded;
